@@ -1,0 +1,48 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { searchRooms } from './listSearch/searchRooms';
+import { roomDescription } from './resources/room';
+import { throwOnApiError } from './shared/errors';
+
+export class VideskRooms implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Videsk Rooms',
+		name: 'videskRooms',
+		icon: { light: 'file:../../icons/videsk.svg', dark: 'file:../../icons/videsk.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Create, list, update and end Videsk video rooms, and issue join tokens',
+		defaults: { name: 'Videsk Rooms' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'videskApi', required: true }],
+		requestDefaults: {
+			baseURL: '={{$credentials.baseUrl}}',
+			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+			json: true,
+			// Error statuses come back as responses so that throwOnApiError can say what to do.
+			ignoreHttpStatusErrors: true,
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Room',
+						value: 'room',
+						// Runs first for every room operation, before any other postReceive.
+						routing: { output: { postReceive: [throwOnApiError] } },
+					},
+				],
+				default: 'room',
+			},
+			...roomDescription,
+		],
+	};
+
+	methods = { listSearch: { searchRooms } };
+}

@@ -1,0 +1,37 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { ROOMS_PATH } from '../../shared/api';
+import {
+	externalIdField,
+	nameField,
+	roomCreationOptions,
+	simplifyField,
+} from '../../shared/descriptions';
+import { validateRoomBody } from '../../shared/validation';
+
+const show = { resource: ['room'], operation: ['create'] };
+
+export const createOperation: INodePropertyOptions = {
+	name: 'Create',
+	value: 'create',
+	action: 'Create a room',
+	description: 'Create a video room and get its first access token',
+	routing: {
+		request: { method: 'POST', url: ROOMS_PATH },
+		send: { preSend: [validateRoomBody] },
+	},
+};
+
+export const createFields: INodeProperties[] = [
+	{ ...externalIdField(false), displayOptions: { show } },
+	{ ...nameField, displayOptions: { show } },
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: roomCreationOptions,
+	},
+	{ ...simplifyField, displayOptions: { show } },
+];

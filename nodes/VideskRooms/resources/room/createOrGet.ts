@@ -1,0 +1,45 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { ROOMS_PATH } from '../../shared/api';
+import {
+	externalIdField,
+	nameField,
+	roomCreationOptions,
+	simplifyField,
+} from '../../shared/descriptions';
+import { createOrGetRoom } from '../../shared/sequences';
+import { validateRoomBody } from '../../shared/validation';
+
+const show = { resource: ['room'], operation: ['createOrGet'] };
+
+export const createOrGetOperation: INodePropertyOptions = {
+	name: 'Create or Get',
+	value: 'createOrGet',
+	action: 'Create a room or get the existing one',
+	description:
+		'Create a room, or return the room that already has this External ID: safe to run twice for the same event',
+	routing: {
+		request: { method: 'POST', url: ROOMS_PATH },
+		send: { preSend: [validateRoomBody], paginate: true },
+		operations: { pagination: createOrGetRoom },
+	},
+};
+
+export const createOrGetFields: INodeProperties[] = [
+	{
+		...externalIdField(true),
+		displayOptions: { show },
+		hint: 'Output field "created" is true when this run created the room, false when it existed already',
+	},
+	{ ...nameField, displayOptions: { show } },
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		description: 'Used only when the room is created; an existing room is returned unchanged',
+		options: roomCreationOptions,
+	},
+	{ ...simplifyField, displayOptions: { show } },
+];

@@ -1,0 +1,25 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import { roomLocator } from '../../shared/descriptions';
+
+const show = { resource: ['room'], operation: ['delete'] };
+
+export const deleteOperation: INodePropertyOptions = {
+	name: 'Delete',
+	value: 'delete',
+	action: 'Delete a room',
+	description: 'Videsk refuses to delete rooms through its API; use End instead',
+	routing: { request: { method: 'DELETE', url: `${ROOMS_PATH}/${ROOM_ID}` } },
+};
+
+export const deleteFields: INodeProperties[] = [
+	{
+		displayName:
+			'Videsk does not allow deleting rooms through its API: this operation always fails with “Forbidden”. Use the “End” operation to close a room.',
+		name: 'deleteNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+	{ ...roomLocator, displayOptions: { show } },
+];

@@ -1,0 +1,41 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import { roomLocator, simplifyField } from '../../shared/descriptions';
+import { endRoom } from '../../shared/sequences';
+
+const show = { resource: ['room'], operation: ['end'] };
+
+export const endOperation: INodePropertyOptions = {
+	name: 'End',
+	value: 'end',
+	action: 'End a room',
+	description: 'Close a room for everyone by marking it as ended',
+	routing: {
+		request: { method: 'PATCH', url: `${ROOMS_PATH}/${ROOM_ID}`, body: { ended: true } },
+		send: { paginate: true },
+		operations: { pagination: endRoom },
+	},
+};
+
+export const endFields: INodeProperties[] = [
+	{ ...roomLocator, displayOptions: { show } },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Treat Already Ended as Success',
+				name: 'alreadyEndedIsSuccess',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a room that has already ended is returned (with alreadyEnded: true) instead of failing the item',
+			},
+		],
+	},
+	{ ...simplifyField, displayOptions: { show } },
+];

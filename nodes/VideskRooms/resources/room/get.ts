@@ -1,0 +1,18 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import { roomLocator, simplifyField } from '../../shared/descriptions';
+
+const show = { resource: ['room'], operation: ['get'] };
+
+export const getOperation: INodePropertyOptions = {
+	name: 'Get',
+	value: 'get',
+	action: 'Get a room',
+	description: 'Get a room by its ID or External ID',
+	routing: { request: { method: 'GET', url: `${ROOMS_PATH}/${ROOM_ID}` } },
+};
+
+export const getFields: INodeProperties[] = [
+	{ ...roomLocator, displayOptions: { show } },
+	{ ...simplifyField, displayOptions: { show } },
+];

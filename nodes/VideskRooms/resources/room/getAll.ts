@@ -1,0 +1,111 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { MAX_PAGE_SIZE, ROOMS_PATH } from '../../shared/api';
+import { simplifyField } from '../../shared/descriptions';
+import { paginateRooms } from '../../shared/sequences';
+
+const show = { resource: ['room'], operation: ['getAll'] };
+
+export const getAllOperation: INodePropertyOptions = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many rooms',
+	description: 'List the rooms of the account, with filters and sorting',
+	routing: {
+		request: { method: 'GET', url: ROOMS_PATH },
+		// Always paginated: even a Limit above one page needs several requests.
+		send: { paginate: true },
+		operations: { pagination: paginateRooms },
+	},
+};
+
+export const getAllFields: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		displayOptions: { show },
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		hint: `Videsk sends at most ${MAX_PAGE_SIZE} rooms per request; larger limits take several requests`,
+		routing: { output: { maxResults: '={{$value}}' } },
+	},
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Ended',
+				name: 'ended',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to return only ended rooms (on) or only rooms not ended (off)',
+				routing: { send: { type: 'query', property: 'ended' } },
+			},
+			{
+				displayName: 'External ID',
+				name: 'externalId',
+				type: 'string',
+				default: '',
+				description: 'Return only the room with this External ID',
+				routing: { send: { type: 'query', property: 'externalId' } },
+			},
+		],
+	},
+	{
+		displayName: 'Sort',
+		name: 'sort',
+		type: 'fixedCollection',
+		placeholder: 'Add Sort',
+		default: {},
+		displayOptions: { show },
+		description: 'The order of the rooms; without it, Videsk’s default order',
+		options: [
+			{
+				displayName: 'Sort',
+				name: 'value',
+				values: [
+					{
+						displayName: 'Field',
+						name: 'field',
+						type: 'options',
+						// Videsk documents sorting by createdAt; the other fields are Feathers defaults.
+						options: [
+							{ name: 'Created At', value: 'createdAt' },
+							{ name: 'Expires At', value: 'exp' },
+							{ name: 'External ID', value: 'externalId' },
+							{ name: 'Name', value: 'name' },
+							{ name: 'Start', value: 'nbf' },
+						],
+						default: 'createdAt',
+					},
+					{
+						displayName: 'Direction',
+						name: 'direction',
+						type: 'options',
+						options: [
+							{ name: 'Ascending', value: 1 },
+							{ name: 'Descending', value: -1 },
+						],
+						default: -1,
+						// Sent in Feathers' form: $sort[field]=1 or -1.
+						routing: { send: { type: 'query', property: '={{"$sort." + $parent.field}}' } },
+					},
+				],
+			},
+		],
+	},
+	{ ...simplifyField, displayOptions: { show } },
+];

@@ -1,0 +1,24 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import { roomLocator } from '../../shared/descriptions';
+
+const show = { resource: ['room'], operation: ['getJoinToken'] };
+
+export const getJoinTokenOperation: INodePropertyOptions = {
+	name: 'Get Join Token',
+	value: 'getJoinToken',
+	action: 'Get a join token for a room',
+	description:
+		'Issue an access token for one participant; run it once per participant (one input item each)',
+	routing: {
+		request: { method: 'POST', url: `${ROOMS_PATH}/${ROOM_ID}/join`, body: {} },
+	},
+};
+
+export const getJoinTokenFields: INodeProperties[] = [
+	{
+		...roomLocator,
+		displayOptions: { show },
+		hint: 'The output accessToken is what the participant’s browser hands to Videsk’s WebRTC SDK',
+	},
+];

@@ -1,0 +1,38 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { createFields, createOperation } from './create';
+import { createOrGetFields, createOrGetOperation } from './createOrGet';
+import { deleteFields, deleteOperation } from './delete';
+import { endFields, endOperation } from './end';
+import { getFields, getOperation } from './get';
+import { getAllFields, getAllOperation } from './getAll';
+import { getJoinTokenFields, getJoinTokenOperation } from './getJoinToken';
+import { updateFields, updateOperation } from './update';
+
+export const roomDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['room'] } },
+		options: [
+			createOperation,
+			createOrGetOperation,
+			deleteOperation,
+			endOperation,
+			getOperation,
+			getJoinTokenOperation,
+			getAllOperation,
+			updateOperation,
+		],
+		default: 'createOrGet',
+	},
+	...createFields,
+	...createOrGetFields,
+	...deleteFields,
+	...endFields,
+	...getFields,
+	...getJoinTokenFields,
+	...getAllFields,
+	...updateFields,
+];

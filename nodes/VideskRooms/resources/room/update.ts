@@ -1,0 +1,59 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import {
+	expiresAtField,
+	nameField,
+	roomLocator,
+	simplifyField,
+	startField,
+} from '../../shared/descriptions';
+import { requireUpdateField, validateRoomBody } from '../../shared/validation';
+
+const show = { resource: ['room'], operation: ['update'] };
+
+export const updateOperation: INodePropertyOptions = {
+	name: 'Update',
+	value: 'update',
+	action: 'Update a room',
+	description:
+		'Change the name, start, expiry or ended state of a room, or issue a new access token',
+	routing: {
+		request: { method: 'PATCH', url: `${ROOMS_PATH}/${ROOM_ID}` },
+		send: { preSend: [validateRoomBody, requireUpdateField] },
+	},
+};
+
+export const updateFields: INodeProperties[] = [
+	{ ...roomLocator, displayOptions: { show } },
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Ended',
+				name: 'ended',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to mark the room as ended. An ended room cannot be changed or reopened.',
+				routing: { send: { type: 'body', property: 'ended' } },
+			},
+			expiresAtField,
+			{
+				displayName: 'Generate New Access Token',
+				name: 'generateToken',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to issue a new access token, returned as accessToken',
+				routing: { send: { type: 'body', property: 'generateToken' } },
+			},
+			{ ...nameField, description: `New ${nameField.description!.toLowerCase()}` },
+			startField,
+		],
+	},
+	{ ...simplifyField, displayOptions: { show } },
+];

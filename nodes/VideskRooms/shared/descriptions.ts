@@ -1,0 +1,137 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { EXTERNAL_ID_MAX_LENGTH, NAME_MAX_LENGTH } from './api';
+import { simplifyRooms } from './output';
+import { mergeOtherSettings, setRoomPath } from './validation';
+
+// Field definitions shared by several operations; each operation file adds its displayOptions.
+
+export const roomLocator: INodeProperties = {
+	displayName: 'Room',
+	name: 'room',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The room, chosen from the list, by its Videsk ID, or by your External ID',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a room...',
+			typeOptions: { searchListMethod: 'searchRooms', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 64f1a2b3c4d5e6f7a8b9c0d1',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^\\s*[0-9a-fA-F]{24}\\s*$',
+						errorMessage: 'A Videsk room ID has 24 hexadecimal characters',
+					},
+				},
+			],
+		},
+		{
+			displayName: 'By External ID',
+			name: 'externalId',
+			type: 'string',
+			placeholder: 'e.g. standup-2024-08-14',
+		},
+	],
+	routing: { send: { preSend: [setRoomPath] } },
+};
+
+export const simplifyField: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to return only the room’s ID, External ID, name, start (nbf), expiry (exp), ended state and access token (when Videsk sent one) instead of the whole room',
+	routing: { output: { postReceive: [simplifyRooms] } },
+};
+
+export function externalIdField(required: boolean): INodeProperties {
+	return {
+		displayName: 'External ID',
+		name: 'externalId',
+		type: 'string',
+		default: '',
+		required,
+		placeholder: 'e.g. crm-deal-4711',
+		description: `Your own identifier for the room, such as the calendar event or CRM deal ID: unique in your Videsk account, at most ${EXTERNAL_ID_MAX_LENGTH} characters.${required ? '' : ' Leave empty to let Videsk generate one.'}`,
+		routing: { send: { type: 'body', property: 'externalId' } },
+	};
+}
+
+export const nameField: INodeProperties = {
+	displayName: 'Name',
+	name: 'name',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. Team standup meeting',
+	description: `Internal room name, at most ${NAME_MAX_LENGTH} characters`,
+	routing: { send: { type: 'body', property: 'name' } },
+};
+
+export const startField: INodeProperties = {
+	displayName: 'Start',
+	name: 'nbf',
+	type: 'dateTime',
+	default: '',
+	description:
+		'When participants can start joining (Videsk’s “not before”, nbf). Read in the workflow’s timezone unless the value has an offset; sent as UTC.',
+	routing: { send: { type: 'body', property: 'nbf' } },
+};
+
+export const expiresAtField: INodeProperties = {
+	displayName: 'Expires At',
+	name: 'exp',
+	type: 'dateTime',
+	default: '',
+	description:
+		'When the room expires (exp): in the future, after Start, at most 72 hours after it. Read in the workflow’s timezone unless the value has an offset; sent as UTC.',
+	routing: { send: { type: 'body', property: 'exp' } },
+};
+
+/** The "Additional Fields" of Create and Create or Get. */
+export const roomCreationOptions: INodeProperties[] = [
+	{
+		...startField,
+		description: `${startField.description} Default: now.`,
+	},
+	{
+		...expiresAtField,
+		description: `${expiresAtField.description} Default: 3 hours from now.`,
+	},
+	{
+		displayName: 'Max Participants',
+		name: 'maxParticipants',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 10,
+		description: 'Room setting maxParticipants: how many people can be in the room at once',
+		routing: { send: { type: 'body', property: 'settings.maxParticipants' } },
+	},
+	{
+		displayName: 'Recording Enabled',
+		name: 'recordingEnabled',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the room records the session (room setting recordingEnabled)',
+		routing: { send: { type: 'body', property: 'settings.recordingEnabled' } },
+	},
+	{
+		displayName: 'Other Settings (JSON)',
+		name: 'otherSettings',
+		type: 'json',
+		default: '{}',
+		description:
+			'Any other room settings, as a JSON object. Videsk’s docs list only maxParticipants and recordingEnabled; the fields above win over the same keys here.',
+		routing: { send: { preSend: [mergeOtherSettings] } },
+	},
+];

@@ -1,0 +1,162 @@
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+// Every Videsk answer goes through here: the node's requests are sent with
+// `ignoreHttpStatusErrors`, so that one table below turns each status into a message that says
+// what to do, keeping Videsk's own (Feathers) message.
+
+const TOKEN_CHECKLIST =
+	'Check that the Videsk credential holds an api-token (the only token type VPaaS accepts), that the token has not expired or been revoked, and that this n8n machine’s IP address is on the token’s IP allow-list.';
+
+interface FeathersError {
+	name?: string;
+	message: string;
+	errors?: IDataObject;
+}
+
+function feathersError(body: unknown): FeathersError | undefined {
+	const error = body as FeathersError | undefined;
+	return typeof error?.message === 'string' ? error : undefined;
+}
+
+/** A short, tag-free excerpt of a non-JSON body (a proxy’s HTML page, plain text). */
+function textExcerpt(body: unknown): string {
+	if (typeof body !== 'string' && !Buffer.isBuffer(body)) return '';
+	const text = body
+		.toString()
+		.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return text.length > 160 ? `${text.slice(0, 160)}…` : text;
+}
+
+/** The room the failing request was about, as the user entered it. */
+function targetOf(context: IExecuteSingleFunctions): string {
+	const operation = context.getNodeParameter('operation', '') as string;
+	if (operation === 'getAll') return 'the room list';
+	const room = context.getNodeParameter('room', '', { extractValue: true }) as string;
+	const externalId = context.getNodeParameter('externalId', '') as string;
+	if (room !== '') return `room "${room}"`;
+	return externalId !== '' ? `room with External ID "${externalId}"` : 'a new room';
+}
+
+function describe(
+	status: number,
+	operation: string,
+	target: string,
+	videsk: FeathersError | undefined,
+	headers: IDataObject,
+): { message: string; description: string } {
+	const retryAfter = headers['retry-after'];
+	switch (status) {
+		case 400: {
+			const fields = videsk?.errors ? Object.keys(videsk.errors) : [];
+			return {
+				message: `Videsk rejected the request for ${target} as invalid`,
+				description: fields.length
+					? `Check these fields: ${fields.map((field) => `${field} (${String(videsk!.errors![field])})`).join(', ')}.`
+					: 'Check the values of the fields you filled in.',
+			};
+		}
+		case 401:
+			return { message: 'Videsk did not accept the API token', description: TOKEN_CHECKLIST };
+		case 403:
+			return operation === 'delete'
+				? {
+						message: `Videsk does not allow deleting rooms through its API (${target})`,
+						description:
+							'Use the "End" operation instead: it marks the room as ended, which closes it for participants.',
+					}
+				: {
+						message: `Videsk refused access for ${target}`,
+						description: `The token may lack permission for this, or this machine’s IP may not be on its allow-list. ${TOKEN_CHECKLIST}`,
+					};
+		case 404:
+			return operation === 'get' || operation === 'getStats'
+				? {
+						message: `Videsk has no ${target}`,
+						description:
+							'No room in this Videsk account has that ID or External ID. Check the "Room" field and that the credential belongs to the account that created the room.',
+					}
+				: {
+						message: `Videsk found no open ${target}: it does not exist or has already ended`,
+						description:
+							'Videsk only changes or joins rooms that exist and have not ended. Use "Get" to check the room, or "Create" a new one.',
+					};
+		case 409:
+			return {
+				message: `A room with this External ID already exists (${target})`,
+				description:
+					'External IDs are unique per Videsk account. Use the "Create or Get" operation to reuse the existing room (safe when a workflow runs twice), or choose another External ID.',
+			};
+		case 429:
+			return {
+				message: 'Videsk’s rate limit was reached',
+				description: `Videsk allows about 20 requests per second per token.${retryAfter ? ` It asked to retry after ${String(retryAfter)} s.` : ''} Under "Options" → "Batching", send fewer items per batch or add an interval, or turn on "Retry On Fail" in the node’s settings.`,
+			};
+		default:
+			if (status < 400) {
+				return {
+					message: `Videsk sent an unexpected answer (HTTP ${status}) for ${target}`,
+					description:
+						'The API documents a JSON object here. A proxy or a server change may be in the way; try again later.',
+				};
+			}
+			return {
+				message: `Videsk failed with HTTP ${status} for ${target}`,
+				description:
+					'This is a problem on Videsk’s side or in a proxy in front of it. Try again later; "Retry On Fail" in the node’s settings can do that for you.',
+			};
+	}
+}
+
+export function videskApiError(
+	context: IExecuteSingleFunctions,
+	response: IN8nHttpFullResponse,
+): NodeApiError {
+	const operation = context.getNodeParameter('operation', '') as string;
+	const videsk = feathersError(response.body);
+	const { message, description } = describe(
+		response.statusCode,
+		operation,
+		targetOf(context),
+		videsk,
+		response.headers,
+	);
+	const said = videsk
+		? ` Videsk said: "${videsk.message}".`
+		: textExcerpt(response.body)
+			? ` Videsk answered: "${textExcerpt(response.body)}".`
+			: ' The answer had no body.';
+	const errorResponse: JsonObject = videsk
+		? (response.body as JsonObject)
+		: { httpCode: response.statusCode, body: textExcerpt(response.body) };
+	return new NodeApiError(context.getNode(), errorResponse, {
+		message,
+		description: description + said,
+		httpCode: String(response.statusCode),
+		itemIndex: context.getItemIndex(),
+	});
+}
+
+/**
+ * postReceive of every operation: turns an error status, or a success without the JSON object
+ * the API documents, into a NodeApiError.
+ */
+export async function throwOnApiError(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const isObject =
+		typeof response.body === 'object' && response.body !== null && !Buffer.isBuffer(response.body);
+	if (response.statusCode >= 400 || !isObject) throw videskApiError(this, response);
+	return items;
+}

@@ -1,0 +1,229 @@
+// Runs the built package's nodes in-process with n8n-core's WorkflowExecute, as n8n's own node
+// tests do (packages/core/nodes-testing in the n8n repo): the package is loaded by n8n-core's
+// PackageDirectoryLoader from dist/, so `npm test` builds first.
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	IDataObject,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IRunExecutionData,
+	IWorkflowExecuteAdditionalData,
+	Workflow as WorkflowType,
+} from 'n8n-workflow';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+// n8n-core and the built nodes load n8n-workflow's CommonJS build; take the same copy here, so
+// that classes (Workflow, NodeApiError) are the ones they check against.
+const { ICredentialsHelper, Workflow } = createRequire(__filename)(
+	'n8n-workflow',
+) as typeof import('n8n-workflow');
+
+export const PACKAGE_DIR = path.resolve(__dirname, '..');
+export const NODE_TYPE = 'n8n-nodes-videsk.videskRooms';
+
+let loaderPromise: Promise<PackageDirectoryLoader> | undefined;
+
+/** The package as n8n loads it, including the options n8n adds to declarative nodes. */
+export function loadPackage(): Promise<PackageDirectoryLoader> {
+	loaderPromise ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_DIR);
+		await loader.loadAll();
+		return loader;
+	})();
+	return loaderPromise;
+}
+
+function nodeTypesOf(loader: PackageDirectoryLoader): INodeTypes {
+	const byName = (type: string) => {
+		const shortName = type.replace(/^n8n-nodes-videsk\./, '');
+		return loader.getNode(shortName).type as INodeType;
+	};
+	return {
+		getByName: byName,
+		getByNameAndVersion: byName,
+		getKnownTypes: () => ({}),
+	};
+}
+
+/**
+ * The credential seam n8n's own node tests use, with the generic `authenticate` of our
+ * credential resolved the way n8n resolves it: an expression over `$credentials`.
+ */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly loader: PackageDirectoryLoader,
+		private readonly data: ICredentialDataDecryptedObject,
+	) {
+		super();
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: WorkflowType,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		const { authenticate } = this.loader.getCredential(typeName).type;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (authenticate?.type !== 'generic') return requestOptions;
+		const options = requestOptions as unknown as Record<string, IDataObject>;
+		for (const [target, values] of Object.entries(authenticate.properties)) {
+			for (const [key, value] of Object.entries(values as IDataObject)) {
+				options[target] = {
+					...(options[target] ?? {}),
+					[key]: workflow.expression.getParameterValue(
+						value as string,
+						null,
+						0,
+						0,
+						node.name,
+						[],
+						'internal',
+						{ $credentials: credentials },
+					) as string,
+				};
+			}
+		}
+		return requestOptions;
+	}
+
+	async getDecrypted() {
+		return this.data;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	getParentTypes() {
+		return [];
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by these tests');
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+export interface RunOptions {
+	/** The node's parameters, as the editor would save them. */
+	parameters: INodeParameters;
+	/** Input items; one empty item by default. */
+	items?: IDataObject[];
+	credentials: { apiToken: string; baseUrl: string };
+	continueOnFail?: boolean;
+	/** The workflow's timezone setting (n8n's "Timezone" workflow setting). */
+	timezone?: string;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** The node's output items (json, error, pairedItem), empty if it failed. */
+	items: INodeExecutionData[];
+	/** The error that stopped the workflow, if any. */
+	error?: Error & { description?: string; httpCode?: string | null };
+}
+
+/** Runs one Videsk Rooms node, fed with `items`, the way n8n executes a workflow. */
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const loader = await loadPackage();
+	const node: INode = {
+		id: 'videsk-node',
+		name: 'Videsk Rooms',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: { videskApi: { id: '1', name: 'Videsk sandbox' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'test',
+		nodes: [node],
+		connections: {},
+		nodeTypes: nodeTypesOf(loader),
+		active: false,
+		settings: options.timezone ? { timezone: options.timezone } : {},
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+		id: 'test',
+		name: 'test',
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		nodes: [node],
+		connections: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	const finished = new Promise<IRun>((resolve) => {
+		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run));
+	});
+
+	const additionalData = {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(loader, options.credentials),
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runExecutionData: IRunExecutionData = {
+		version: 1,
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [
+				{
+					node,
+					data: { main: [(options.items ?? [{}]).map((json) => ({ json }))] },
+					source: null,
+				},
+			],
+		},
+	} as IRunExecutionData;
+
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(
+		workflow,
+	);
+	const run = await finished;
+	const taskData = run.data.resultData.runData[node.name]?.[0];
+	return {
+		run,
+		items: taskData?.data?.main[0] ?? [],
+		error: (run.data.resultData.error ?? undefined) as RunResult['error'],
+	};
+}

@@ -1,0 +1,41 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { runNode, type RunOptions } from './harness';
+import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox/server.mjs';
+
+/** A sandbox for the test file, emptied before each test. */
+export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
+	let sandbox: Sandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox(options);
+	});
+	beforeEach(() => {
+		sandbox!.reset();
+		Object.assign(sandbox!.settings, { maxPageSize: 100, rateLimit: undefined, ...options });
+	});
+	afterAll(async () => {
+		await sandbox?.close();
+	});
+	return () => sandbox!;
+}
+
+/** Runs the node against the sandbox with its token. */
+export function run(
+	sandbox: Sandbox,
+	parameters: INodeParameters,
+	options: Omit<RunOptions, 'parameters' | 'credentials'> & { token?: string } = {},
+) {
+	return runNode({
+		...options,
+		parameters: { resource: 'room', ...parameters },
+		credentials: { apiToken: options.token ?? sandbox.token, baseUrl: sandbox.url },
+	});
+}
+
+/** A resource-locator value, as the editor saves it. */
+export function room(mode: 'list' | 'id' | 'externalId', value: unknown) {
+	return { __rl: true, mode, value } as unknown as IDataObject;
+}
+
+export const inOneHour = () => new Date(Date.now() + 3_600_000).toISOString();
+export const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();

@@ -1,0 +1,51 @@
+export interface LoggedRequest {
+	number: number;
+	method: string;
+	rawPath: string;
+	path: string;
+	rawQuery: string;
+	query: Record<string, string | Record<string, string>>;
+	headers: Record<string, string | string[] | undefined>;
+	body: any;
+}
+
+export interface Fault {
+	nth?: number;
+	method?: string;
+	path?: string;
+	times?: number;
+	status?: number;
+	body?: unknown;
+	headers?: Record<string, string>;
+	contentType?: string;
+	kind?: 'hang' | 'reset';
+	latencyMs?: number;
+}
+
+export interface SandboxOptions {
+	token?: string;
+	expiredToken?: string;
+	forbiddenToken?: string;
+	seed?: number;
+	maxPageSize?: number;
+	maxLifetimeHours?: number;
+	rateLimit?: { perSecond: number; retryAfter?: boolean };
+	latencyMs?: number;
+	host?: string;
+	port?: number;
+}
+
+export interface Sandbox {
+	url: string;
+	token: string;
+	settings: Required<Pick<SandboxOptions, 'maxPageSize'>> & SandboxOptions;
+	requests: LoggedRequest[];
+	rooms(): Array<Record<string, any>>;
+	seed(count: number, make?: (index: number) => Record<string, unknown>): void;
+	end(roomId: string): void;
+	fault(fault: Fault): void;
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
