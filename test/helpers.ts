@@ -11,7 +11,6 @@ export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
 	});
 	beforeEach(() => {
 		sandbox!.reset();
-		Object.assign(sandbox!.settings, { maxPageSize: 100, rateLimit: undefined, ...options });
 	});
 	afterAll(async () => {
 		await sandbox?.close();

@@ -43,7 +43,7 @@ const base64url = (value) => Buffer.from(value).toString('base64url');
  * Faults are added with `sandbox.fault(...)` (see below).
  */
 export async function startSandbox(options = {}) {
-	const settings = {
+	const defaults = {
 		token: 'sandbox-api-token',
 		expiredToken: undefined,
 		forbiddenToken: undefined,
@@ -55,6 +55,7 @@ export async function startSandbox(options = {}) {
 		port: 0,
 		...options,
 	};
+	const settings = { ...defaults };
 	const rooms = new Map();
 	const requests = [];
 	const faults = [];
@@ -375,7 +376,9 @@ export async function startSandbox(options = {}) {
 					(path === undefined || entry.path === path),
 			});
 		},
+		/** Empties the store, the log and the faults, and restores the options it started with. */
 		reset() {
+			Object.assign(settings, defaults);
 			rooms.clear();
 			requests.length = 0;
 			faults.length = 0;

@@ -39,11 +39,12 @@ function textExcerpt(body: unknown): string {
 
 /** The room the failing request was about, as the user entered it. */
 function targetOf(context: IExecuteSingleFunctions): string {
-	const operation = context.getNodeParameter('operation', '') as string;
-	if (operation === 'getAll') return 'the room list';
-	const room = context.getNodeParameter('room', '', { extractValue: true }) as string;
-	const externalId = context.getNodeParameter('externalId', '') as string;
-	if (room !== '') return `room "${room}"`;
+	const { parameters } = context.getNode();
+	if (parameters.operation === 'getAll') return 'the room list';
+	if (parameters.room !== undefined) {
+		return `room "${String(context.getNodeParameter('room', '', { extractValue: true }))}"`;
+	}
+	const externalId = String(context.getNodeParameter('externalId', '') ?? '').trim();
 	return externalId !== '' ? `room with External ID "${externalId}"` : 'a new room';
 }
 

@@ -1,10 +1,11 @@
 import type {
 	DeclarativeRestApiSettings,
+	IDataObject,
 	IExecutePaginationFunctions,
 	INodeExecutionData,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { isRoomPage, MAX_PAGE_SIZE, ROOMS_PATH, type RoomPage } from './api';
 
 // Operations that need more than one request. n8n's routing runs a custom "pagination"
@@ -64,13 +65,19 @@ export async function createOrGetRoom(
 	this: IExecutePaginationFunctions,
 	request: Request,
 ): Promise<INodeExecutionData[]> {
+	const externalId = (request.options.body as IDataObject).externalId as string | undefined;
+	if (externalId === undefined) {
+		throw new NodeOperationError(this.getNode(), 'External ID: required to find the room on a rerun', {
+			itemIndex: this.getItemIndex(),
+			description: 'Fill in "External ID" (e.g. the calendar event or deal ID); nothing was sent to Videsk.',
+		});
+	}
 	try {
 		const items = await this.makeRoutingRequest(request);
 		return items.map((item) => ({ ...item, json: { ...item.json, created: true } }));
 	} catch (error) {
 		if (!isHttpError(error, 409)) throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
-	const externalId = (request.options.body as { externalId: string }).externalId;
 	const existing = await this.makeRoutingRequest(
 		withOptions(request, {
 			method: 'GET',
