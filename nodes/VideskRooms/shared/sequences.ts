@@ -6,7 +6,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { isRoomPage, MAX_PAGE_SIZE, ROOMS_PATH, type RoomPage } from './api';
+import { isRoomPage, MAX_PAGE_SIZE, ROOMS_PATH } from './api';
 
 // Operations that need more than one request. n8n's routing runs a custom "pagination"
 // function for these: it gets `makeRoutingRequest`, which sends a request exactly as routing
@@ -32,14 +32,26 @@ export async function paginateRooms(
 	request: Request,
 ): Promise<INodeExecutionData[]> {
 	const wanted = request.maxResults ? Number(request.maxResults) : Number.POSITIVE_INFINITY;
-	const rooms: INodeExecutionData[] = [];
 	const pairedItem = { item: this.getItemIndex() };
-	let skip = 0;
-	for (;;) {
-		const $limit = Math.min(MAX_PAGE_SIZE, wanted - rooms.length);
-		const qs = { ...request.options.qs, $limit, $skip: skip };
-		const [page] = await this.makeRoutingRequest(withOptions(request, { qs }));
-		if (!isRoomPage(page?.json)) {
+	const rooms: INodeExecutionData[] = [];
+	let total = 0;
+	do {
+		const qs = {
+			...request.options.qs,
+			$limit: Math.min(MAX_PAGE_SIZE, wanted - rooms.length),
+			$skip: rooms.length,
+		};
+		let page: INodeExecutionData['json'] | undefined;
+		try {
+			[{ json: page }] = await this.makeRoutingRequest(withOptions(request, { qs }));
+		} catch (error) {
+			if (rooms.length > 0) {
+				(error as NodeApiError).description +=
+					` Stopped after reading ${rooms.length} of ${total} rooms; no partial list was returned.`;
+			}
+			throw new NodeApiError(this.getNode(), error as JsonObject);
+		}
+		if (!isRoomPage(page)) {
 			throw new NodeApiError(
 				this.getNode(),
 				{},
@@ -50,11 +62,11 @@ export async function paginateRooms(
 				},
 			);
 		}
-		const { data, total } = page.json as RoomPage;
-		rooms.push(...data.map((room) => ({ json: room, pairedItem })));
-		skip += data.length;
-		if (data.length === 0 || skip >= total || rooms.length >= wanted) return rooms;
-	}
+		total = page.total;
+		rooms.push(...page.data.map((room) => ({ json: room, pairedItem })));
+		if (page.data.length === 0) break;
+	} while (rooms.length < Math.min(total, wanted));
+	return rooms;
 }
 
 /**
@@ -67,10 +79,15 @@ export async function createOrGetRoom(
 ): Promise<INodeExecutionData[]> {
 	const externalId = (request.options.body as IDataObject).externalId as string | undefined;
 	if (externalId === undefined) {
-		throw new NodeOperationError(this.getNode(), 'External ID: required to find the room on a rerun', {
-			itemIndex: this.getItemIndex(),
-			description: 'Fill in "External ID" (e.g. the calendar event or deal ID); nothing was sent to Videsk.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'External ID: required to find the room on a rerun',
+			{
+				itemIndex: this.getItemIndex(),
+				description:
+					'Fill in "External ID" (e.g. the calendar event or deal ID); nothing was sent to Videsk.',
+			},
+		);
 	}
 	try {
 		const items = await this.makeRoutingRequest(request);

@@ -1,0 +1,130 @@
+// Get Many: Return All returns all, Limit returns exactly that many, whatever page size the
+// server really uses.
+import { describe, expect, test } from 'vitest';
+import { run, useSandbox } from './helpers';
+
+const sandbox = useSandbox();
+
+function listRequests() {
+	return sandbox().requests.map((request) => request.query);
+}
+
+describe('Return All', () => {
+	test.each([0, 1, 99, 100, 101, 237])('returns all %i rooms once each', async (count) => {
+		sandbox().seed(count);
+		const { items, error } = await run(sandbox(), { operation: 'getAll', returnAll: true });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(sandbox().rooms().map((r) => r.id));
+		expect(listRequests()).toHaveLength(Math.max(1, Math.ceil(count / 100)));
+		expect(listRequests().map((query) => query.$skip)).toEqual(
+			Array.from({ length: Math.max(1, Math.ceil(count / 100)) }, (_, page) => String(page * 100)),
+		);
+	});
+
+	test.each([
+		[237, 30],
+		[100, 7],
+		[101, 50],
+	])('%i rooms, server clamping $limit to %i: advances by what came back, stops on total', async (count, clamp) => {
+		sandbox().seed(count);
+		sandbox().settings.maxPageSize = clamp;
+		const { items } = await run(sandbox(), { operation: 'getAll', returnAll: true });
+		const ids = items.map((item) => item.json.id);
+		expect(ids).toEqual(sandbox().rooms().map((r) => r.id));
+		expect(new Set(ids).size).toBe(count);
+		const pages = Math.ceil(count / clamp);
+		expect(listRequests().map((query) => [query.$limit, query.$skip])).toEqual(
+			Array.from({ length: pages }, (_, page) => ['100', String(page * clamp)]),
+		);
+	});
+
+	test('pairs every room with the input item that asked for it', async () => {
+		sandbox().seed(3);
+		const { items } = await run(sandbox(), { operation: 'getAll', returnAll: true }, { items: [{}, {}] });
+		expect(items).toHaveLength(6);
+		expect(items.map((item) => item.pairedItem)).toEqual([
+			...Array(3).fill({ item: 0 }),
+			...Array(3).fill({ item: 1 }),
+		]);
+	});
+});
+
+describe('Limit', () => {
+	test('250 of 1,000 rooms: exactly 250 rooms in 3 requests, asking only for what is needed', async () => {
+		sandbox().seed(1000);
+		const { items } = await run(sandbox(), { operation: 'getAll', returnAll: false, limit: 250 });
+		expect(items.map((item) => item.json.id)).toEqual(sandbox().rooms().slice(0, 250).map((r) => r.id));
+		expect(listRequests().map((query) => [query.$limit, query.$skip])).toEqual([
+			['100', '0'],
+			['100', '100'],
+			['50', '200'],
+		]);
+	});
+
+	test('a limit above what exists returns everything; a small limit is one small request', async () => {
+		sandbox().seed(37);
+		expect((await run(sandbox(), { operation: 'getAll', limit: 250 })).items).toHaveLength(37);
+		sandbox().reset();
+		sandbox().seed(37);
+		const { items } = await run(sandbox(), { operation: 'getAll', limit: 5 });
+		expect(items).toHaveLength(5);
+		expect(listRequests()).toEqual([{ $limit: '5', $skip: '0' }]);
+	});
+
+	test('with a clamped page size, still exactly the limit', async () => {
+		sandbox().seed(300);
+		sandbox().settings.maxPageSize = 40;
+		const { items } = await run(sandbox(), { operation: 'getAll', limit: 130 });
+		expect(items.map((item) => item.json.id)).toEqual(sandbox().rooms().slice(0, 130).map((r) => r.id));
+		expect(listRequests().map((query) => query.$limit)).toEqual(['100', '90', '50', '10']);
+	});
+});
+
+describe('filters and sort as the server receives them', () => {
+	test('sort is sent as $sort[field]=±1 and the order follows it', async () => {
+		sandbox().seed(5);
+		const { items } = await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			sort: { value: { field: 'createdAt', direction: -1 } },
+		});
+		expect(sandbox().requests[0].rawQuery).toContain('%24sort%5BcreatedAt%5D=-1');
+		expect(items.map((item) => item.json.externalId)).toEqual(['seed-5', 'seed-4', 'seed-3', 'seed-2', 'seed-1']);
+		await run(sandbox(), { operation: 'getAll', returnAll: true, sort: { value: { field: 'name', direction: 1 } } });
+		expect(sandbox().requests[1].query.$sort).toEqual({ name: '1' });
+	});
+
+	test('Ended and External ID filters', async () => {
+		sandbox().seed(4);
+		sandbox().end('seed-3');
+		const ended = await run(sandbox(), { operation: 'getAll', returnAll: true, filters: { ended: true } });
+		expect(ended.items.map((item) => item.json.externalId)).toEqual(['seed-3']);
+		const open = await run(sandbox(), { operation: 'getAll', returnAll: true, filters: { ended: false } });
+		expect(open.items).toHaveLength(3);
+		const one = await run(sandbox(), { operation: 'getAll', returnAll: true, filters: { externalId: 'seed-2' } });
+		expect(one.items.map((item) => item.json.externalId)).toEqual(['seed-2']);
+		expect(sandbox().requests.map((r) => r.query)).toEqual([
+			{ ended: 'true', $limit: '100', $skip: '0' },
+			{ ended: 'false', $limit: '100', $skip: '0' },
+			{ externalId: 'seed-2', $limit: '100', $skip: '0' },
+		]);
+	});
+
+	test('Simplify applies to every room of every page', async () => {
+		sandbox().seed(150);
+		const { items } = await run(sandbox(), { operation: 'getAll', returnAll: true, simplify: true });
+		expect(items).toHaveLength(150);
+		for (const item of items) expect(item.json.authorizations).toBeUndefined();
+	});
+});
+
+describe('a page that fails', () => {
+	test('fails the item with the page error instead of returning a partial list', async () => {
+		sandbox().seed(1000);
+		sandbox().fault({ nth: 3, status: 503, body: '<html>Service Unavailable</html>' });
+		const { items, error } = await run(sandbox(), { operation: 'getAll', returnAll: true });
+		expect(items).toHaveLength(0);
+		expect(error?.message).toBe('Videsk failed with HTTP 503 for the room list');
+		expect(error?.description).toContain('Stopped after reading 200 of 1000 rooms');
+	});
+});
