@@ -41,8 +41,9 @@ export function loadPackage(): Promise<PackageDirectoryLoader> {
 	return loaderPromise;
 }
 
-function nodeTypesOf(loader: PackageDirectoryLoader): INodeTypes {
+function nodeTypesOf(loader: PackageDirectoryLoader, extraNodeType?: INodeType): INodeTypes {
 	const byName = (type: string) => {
+		if (extraNodeType && type === extraNodeType.description.name) return extraNodeType;
 		const shortName = type.replace(/^n8n-nodes-videsk\./, '');
 		return loader.getNode(shortName).type as INodeType;
 	};
@@ -138,6 +139,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** The workflow's timezone setting (n8n's "Timezone" workflow setting). */
 	timezone?: string;
+	/** Another node type to run instead of Videsk Rooms (e.g. a credential test node). */
+	nodeType?: INodeType;
 }
 
 export interface RunResult {
@@ -154,7 +157,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const node: INode = {
 		id: 'videsk-node',
 		name: 'Videsk Rooms',
-		type: NODE_TYPE,
+		type: options.nodeType?.description.name ?? NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters,
@@ -165,7 +168,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		id: 'test',
 		nodes: [node],
 		connections: {},
-		nodeTypes: nodeTypesOf(loader),
+		nodeTypes: nodeTypesOf(loader, options.nodeType),
 		active: false,
 		settings: options.timezone ? { timezone: options.timezone } : {},
 	});
