@@ -1,0 +1,134 @@
+// A real n8n for the end-to-end tests and `npm start`, kept outside the project (n8n needs
+// Node 24 and weighs 2.8 GB). Everything comes from the npm registry:
+// - Node 24 from the `node-<platform>-<arch>` package (the binary ships inside it);
+// - n8n installed with --ignore-scripts (a Kafka native module would download from elsewhere),
+//   then its sqlite3 binding compiled from source with node-gyp (N-API, so Node 20 headers do).
+// Installed once per machine into a cache folder, and reused.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const N8N_VERSION = '2.41.1';
+export const NODE_VERSION = '24.21.0';
+
+const cacheDir =
+	process.env.VIDESK_N8N_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'n8n-nodes-videsk');
+const nodeDir = path.join(cacheDir, `node-${NODE_VERSION}`);
+const n8nDir = path.join(cacheDir, `n8n-${N8N_VERSION}`);
+const nodePackage = `node-${process.platform}-${process.arch}`;
+
+export const nodeBinDir = path.join(nodeDir, 'node_modules', nodePackage, 'bin');
+export const n8nBin = path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
+
+function run(command, args, cwd, log) {
+	log(`  $ ${command} ${args.join(' ')}`);
+	const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}`);
+}
+
+function install(dir, packages, extraArgs, log) {
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(path.join(dir, 'package.json'), '{"private": true}\n');
+	run('npm', ['install', '--no-audit', '--no-fund', '--no-save', ...extraArgs, ...packages], dir, log);
+}
+
+/** Makes sure Node 24 and n8n are in the cache; prints progress while it installs. */
+export function ensureN8n(log = (line) => process.stderr.write(`${line}\n`)) {
+	if (!existsSync(path.join(nodeDir, '.ready'))) {
+		log(`Installing Node ${NODE_VERSION} for n8n into ${nodeDir} (about 30 MB, a few seconds)...`);
+		install(nodeDir, [`${nodePackage}@${NODE_VERSION}`], [], log);
+		writeFileSync(path.join(nodeDir, '.ready'), '');
+	}
+	if (!existsSync(path.join(n8nDir, '.ready'))) {
+		log(`Installing n8n ${N8N_VERSION} into ${n8nDir} (about 2.8 GB; 4 to 6 minutes, once per machine)...`);
+		install(n8nDir, [`n8n@${N8N_VERSION}`], ['--omit=dev', '--ignore-scripts'], log);
+		log('Compiling sqlite3 for n8n (about 90 seconds)...');
+		const sqlite = path.join(n8nDir, 'node_modules', 'sqlite3');
+		const nodeGyp = path.join(n8nDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+		// Headers of the running Node, so that node-gyp downloads nothing.
+		const nodeRoot = path.resolve(path.dirname(process.execPath), '..');
+		const headers = existsSync(path.join(nodeRoot, 'include', 'node', 'node_api.h')) ? [`--nodedir=${nodeRoot}`] : [];
+		run(process.execPath, [nodeGyp, 'rebuild', ...headers], sqlite, log);
+		writeFileSync(path.join(n8nDir, '.ready'), '');
+		log('n8n is ready.');
+	}
+}
+
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * A fresh n8n user folder with this package installed as a community package: its dist/ and
+ * package.json copied (as npm would), and n8n-workflow resolving to n8n's own copy.
+ */
+export async function createN8nHome(packageDir) {
+	const userFolder = mkdtempSync(path.join(tmpdir(), 'videsk-n8n-'));
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const installed = path.join(nodesDir, 'node_modules', 'n8n-nodes-videsk');
+	mkdirSync(installed, { recursive: true });
+	cpSync(path.join(packageDir, 'dist'), path.join(installed, 'dist'), { recursive: true });
+	cpSync(path.join(packageDir, 'package.json'), path.join(installed, 'package.json'));
+	symlinkSync(path.join(n8nDir, 'node_modules', 'n8n-workflow'), path.join(nodesDir, 'node_modules', 'n8n-workflow'));
+	writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-videsk': '*' } }),
+	);
+	// Not the test runner's environment: n8n prints nothing under NODE_ENV=test.
+	const inherited = Object.fromEntries(
+		Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && !name.startsWith('VITEST')),
+	);
+	return {
+		userFolder,
+		env: {
+			...inherited,
+			PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`,
+			N8N_USER_FOLDER: userFolder,
+			N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LOG_LEVEL: 'info',
+		},
+	};
+}
+
+/** Runs an n8n CLI command to completion; resolves with its exit code and output. */
+export function n8n(home, args) {
+	return new Promise((resolve) => {
+		const child = spawn(path.join(nodeBinDir, 'node'), [n8nBin, ...args], {
+			cwd: home.userFolder,
+			env: home.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.on('close', (code) => resolve({ code, stdout, stderr }));
+	});
+}
+
+/** Starts the n8n editor (`n8n start`); returns the child process. */
+export function startN8n(home, port, stdio = 'inherit') {
+	return spawn(path.join(nodeBinDir, 'node'), [n8nBin, 'start'], {
+		cwd: home.userFolder,
+		env: { ...home.env, N8N_PORT: String(port), N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}` },
+		stdio,
+	});
+}

@@ -1,0 +1,130 @@
+// End to end: the built package inside a real n8n process (n8n's CLI: import:credentials,
+// import:workflow, execute), against the sandbox. The workflows are the JSON files beside this.
+import type { IDataObject, IRun } from 'n8n-workflow';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { PACKAGE_DIR } from '../harness';
+import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { createN8nHome, ensureN8n, n8n } from './n8n-runtime.mjs';
+
+const PAGE_MAXIMUM = 40;
+let sandbox: Sandbox;
+let home: Awaited<ReturnType<typeof createN8nHome>>;
+
+beforeAll(async () => {
+	ensureN8n();
+	sandbox = await startSandbox({ maxPageSize: PAGE_MAXIMUM });
+	home = await createN8nHome(PACKAGE_DIR);
+	const credentials = path.join(home.userFolder, 'credentials.json');
+	writeFileSync(
+		credentials,
+		JSON.stringify([
+			{
+				id: 'videskSandbox01',
+				name: 'Videsk sandbox',
+				type: 'videskApi',
+				data: { apiToken: sandbox.token, baseUrl: sandbox.url },
+			},
+		]),
+	);
+	for (const args of [
+		['import:credentials', `--input=${credentials}`],
+		['import:workflow', '--separate', `--input=${path.join(__dirname, 'workflows')}`],
+	]) {
+		const { code, stdout, stderr } = await n8n(home, args);
+		expect(code, stdout + stderr).toBe(0);
+	}
+}, 30 * 60_000);
+
+beforeEach(() => sandbox.reset());
+afterAll(async () => sandbox?.close());
+
+/** `n8n execute --id`: the run as n8n recorded it. */
+async function execute(workflowId: string) {
+	const { code, stdout, stderr } = await n8n(home, ['execute', `--id=${workflowId}`]);
+	// The run is printed as indented JSON after a "====" line; a failed run is followed by a stack.
+	const start = stdout.indexOf('\n{', stdout.indexOf('===='));
+	const json = stdout.slice(start, stdout.indexOf('\n}', start) + 2);
+	let run: IRun;
+	try {
+		run = JSON.parse(json) as IRun;
+	} catch {
+		throw new Error(`n8n execute printed no run (exit ${code}):\n${stdout}\n${stderr}`);
+	}
+	const output = (node: string) =>
+		(run.data.resultData.runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json as IDataObject);
+	return { code, run, output, stdout };
+}
+
+describe('in a real n8n', () => {
+	test('every operation, chained by expressions', async () => {
+		const { output, run } = await execute('e2eEveryOperation');
+		expect(run.data.resultData.error).toBeUndefined();
+		const [created] = output('Create');
+		expect(created).toMatchObject({ externalId: 'e2e-room', name: 'E2E room', settings: { maxParticipants: 3 } });
+		expect(created.accessToken).toBeTruthy();
+		expect(output('Create or Get')).toEqual([expect.objectContaining({ id: created.id, created: false })]);
+		expect(Object.keys(output('Get')[0]).sort()).toEqual(['ended', 'exp', 'externalId', 'id', 'name', 'nbf']);
+		expect(output('Update')[0]).toMatchObject({ name: 'Renamed in n8n' });
+		expect(Object.keys(output('Get Join Token')[0])).toEqual(['accessToken']);
+		expect(output('End')[0]).toMatchObject({ id: created.id, ended: true });
+		expect(output('Get Many').map((room) => room.id)).toEqual([created.id]);
+		expect(output('Delete')[0].error).toBe('Videsk does not allow deleting rooms through its API (room "e2e-room")');
+		expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			'POST /vpaas/rooms',
+			'POST /vpaas/rooms',
+			'GET /vpaas/rooms/e2e-room',
+			`GET /vpaas/rooms/${String(created.id)}`,
+			'PATCH /vpaas/rooms/e2e-room',
+			`POST /vpaas/rooms/${String(created.id)}/join`,
+			'PATCH /vpaas/rooms/e2e-room',
+			'GET /vpaas/rooms',
+			'DELETE /vpaas/rooms/e2e-room',
+		]);
+		for (const request of sandbox.requests) {
+			expect(request.headers.authorization).toBe(`Bearer ${sandbox.token}`);
+		}
+	});
+
+	test(`Return All with a server page maximum (${PAGE_MAXIMUM}) below the requested 100`, async () => {
+		sandbox.seed(95);
+		const { output } = await execute('e2eReturnAll');
+		expect(output('Get Many').map((room) => room.id)).toEqual(sandbox.rooms().map((room) => room.id));
+		expect(sandbox.requests.map((r) => [r.query.$limit, r.query.$skip])).toEqual([
+			['100', '0'],
+			['100', '40'],
+			['100', '80'],
+		]);
+	});
+
+	test('Create or Get run twice with the same External ID: one room, created then found', async () => {
+		const first = await execute('e2eCreateOrGet');
+		const second = await execute('e2eCreateOrGet');
+		expect(first.output('Create or Get')[0]).toMatchObject({ externalId: 'calendar-event-42', created: true });
+		expect(second.output('Create or Get')[0]).toMatchObject({
+			id: first.output('Create or Get')[0].id,
+			created: false,
+		});
+		expect(sandbox.rooms()).toHaveLength(1);
+	});
+
+	test('Continue On Fail: the failing item carries its error, the others their rooms, in order', async () => {
+		sandbox.seed(2);
+		const { output, run } = await execute('e2eContinueOnFail');
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output('Get').map((item) => item.externalId ?? item.error)).toEqual([
+			'seed-1',
+			'Videsk has no room "no-such-room"',
+			'seed-2',
+		]);
+	});
+
+	test('without Continue On Fail, an error stops the workflow with the node’s message', async () => {
+		const { run } = await execute('e2eErrorStops');
+		const error = run.data.resultData.error as { message?: string; description?: string } | undefined;
+		expect(error?.message).toBe('Videsk has no room "no-such-room"');
+		expect(error?.description).toContain('Check the "Room" field');
+		expect(JSON.stringify(run)).not.toContain(sandbox.token);
+	});
+});
