@@ -38,22 +38,35 @@ async function testCredential(apiToken: string) {
 	});
 	if (!error) return { status: 'OK', body: items[0].json };
 	const rule = credential.test!.rules?.find(
-		(candidate) => 'value' in candidate.properties && String(candidate.properties.value) === error.httpCode,
+		(candidate) =>
+			'value' in candidate.properties && String(candidate.properties.value) === error.httpCode,
 	);
 	return { status: 'Error', message: rule?.properties.message ?? error.message };
 }
 
 test('the credential exposes the token as a password field and a changeable base URL', () => {
 	const [token, baseUrl] = credential.properties;
-	expect(token).toMatchObject({ name: 'apiToken', type: 'string', typeOptions: { password: true }, required: true });
+	expect(token).toMatchObject({
+		name: 'apiToken',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+	});
 	expect(baseUrl).toMatchObject({ name: 'baseUrl', default: 'https://api.videsk.io' });
 });
 
 test('succeeds with the right token, with one cheap list request', async () => {
 	sandbox().seed(3);
-	expect(await testCredential(sandbox().token)).toMatchObject({ status: 'OK', body: { total: 3, limit: 1 } });
+	expect(await testCredential(sandbox().token)).toMatchObject({
+		status: 'OK',
+		body: { total: 3, limit: 1 },
+	});
 	expect(sandbox().requests).toHaveLength(1);
-	expect(sandbox().requests[0]).toMatchObject({ method: 'GET', path: '/vpaas/rooms', query: { $limit: '1' } });
+	expect(sandbox().requests[0]).toMatchObject({
+		method: 'GET',
+		path: '/vpaas/rooms',
+		query: { $limit: '1' },
+	});
 	expect(sandbox().requests[0].headers.authorization).toBe(`Bearer ${sandbox().token}`);
 });
 

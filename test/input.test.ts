@@ -40,21 +40,77 @@ describe('dates are sent as UTC ISO 8601, whatever the timezone', () => {
 
 describe('rejected before any request, naming the field', () => {
 	test.each([
-		['Name', { operation: 'create', name: 'n'.repeat(501) }, /^Name: 501 characters, Videsk allows at most 500$/],
-		['External ID', { operation: 'create', externalId: 'e'.repeat(101) }, /^External ID: 101 characters/],
-		['Expires At in the past', { operation: 'create', additionalFields: { exp: inHours(-1) } }, /^Expires At: .* is not in the future$/],
-		['Start after Expires At', { operation: 'create', additionalFields: { nbf: inHours(3), exp: inHours(2) } }, /^Start: .* must be before Expires At/],
-		['lifetime over 72 h', { operation: 'create', additionalFields: { nbf: inHours(1), exp: inHours(74) } }, /^Expires At: the room would last 73 hours, Videsk allows at most 72$/],
-		['an invalid date', { operation: 'create', additionalFields: { exp: 'next tuesday' } }, /^Expires At: "next tuesday" is not a date-time/],
-		['a number as a date', { operation: 'create', additionalFields: { exp: '={{ 1700000000 }}' } }, /^Expires At: 1700000000 is not a date-time/],
-		['settings that do not parse', { operation: 'create', additionalFields: { otherSettings: '{"a":' } }, /^Other Settings \(JSON\): not valid JSON/],
-		['settings that are not an object', { operation: 'create', additionalFields: { otherSettings: '[1, 2]' } }, /^Other Settings \(JSON\): must be a JSON object/],
+		[
+			'Name',
+			{ operation: 'create', name: 'n'.repeat(501) },
+			/^Name: 501 characters, Videsk allows at most 500$/,
+		],
+		[
+			'External ID',
+			{ operation: 'create', externalId: 'e'.repeat(101) },
+			/^External ID: 101 characters/,
+		],
+		[
+			'Expires At in the past',
+			{ operation: 'create', additionalFields: { exp: inHours(-1) } },
+			/^Expires At: .* is not in the future$/,
+		],
+		[
+			'Start after Expires At',
+			{ operation: 'create', additionalFields: { nbf: inHours(3), exp: inHours(2) } },
+			/^Start: .* must be before Expires At/,
+		],
+		[
+			'lifetime over 72 h',
+			{ operation: 'create', additionalFields: { nbf: inHours(1), exp: inHours(74) } },
+			/^Expires At: the room would last 73 hours, Videsk allows at most 72$/,
+		],
+		[
+			'an invalid date',
+			{ operation: 'create', additionalFields: { exp: 'next tuesday' } },
+			/^Expires At: "next tuesday" is not a date-time/,
+		],
+		[
+			'a number as a date',
+			{ operation: 'create', additionalFields: { exp: '={{ 1700000000 }}' } },
+			/^Expires At: 1700000000 is not a date-time/,
+		],
+		[
+			'settings that do not parse',
+			{ operation: 'create', additionalFields: { otherSettings: '{"a":' } },
+			/^Other Settings \(JSON\): not valid JSON/,
+		],
+		[
+			'settings that are not an object',
+			{ operation: 'create', additionalFields: { otherSettings: '[1, 2]' } },
+			/^Other Settings \(JSON\): must be a JSON object/,
+		],
 		// Typed in, these two are stopped by n8n's own parameter checks; from an expression, by ours.
-		['a malformed ID chosen By ID', { operation: 'get', room: room('id', '={{ "not-an-object-id" }}') }, /^Room: "not-an-object-id" is not a room ID/],
-		['an empty room', { operation: 'get', room: room('externalId', '={{ "" }}') }, /^Room: no room was given/],
-		['a whitespace room', { operation: 'getJoinToken', room: room('externalId', '   ') }, /^Room: no room was given/],
-		['a null room from an expression', { operation: 'end', room: room('externalId', '={{ null }}') }, /^Room: no room was given/],
-		['an External ID of 101 characters', { operation: 'get', room: room('externalId', 'x'.repeat(101)) }, /^Room: an External ID has at most 100 characters$/],
+		[
+			'a malformed ID chosen By ID',
+			{ operation: 'get', room: room('id', '={{ "not-an-object-id" }}') },
+			/^Room: "not-an-object-id" is not a room ID/,
+		],
+		[
+			'an empty room',
+			{ operation: 'get', room: room('externalId', '={{ "" }}') },
+			/^Room: no room was given/,
+		],
+		[
+			'a whitespace room',
+			{ operation: 'getJoinToken', room: room('externalId', '   ') },
+			/^Room: no room was given/,
+		],
+		[
+			'a null room from an expression',
+			{ operation: 'end', room: room('externalId', '={{ null }}') },
+			/^Room: no room was given/,
+		],
+		[
+			'an External ID of 101 characters',
+			{ operation: 'get', room: room('externalId', 'x'.repeat(101)) },
+			/^Room: an External ID has at most 100 characters$/,
+		],
 	])('%s', async (_, parameters, message) => {
 		const { error } = await run(sandbox(), parameters);
 		expect(error?.message).toMatch(message);
@@ -92,12 +148,17 @@ describe('room IDs are encoded into one path segment', () => {
 				['getJoinToken', 'POST', '/join'],
 				['end', 'PATCH', ''],
 			] as const) {
-				const { items, error } = await run(sandbox(), { operation, room: room('externalId', externalId) });
+				const { items, error } = await run(sandbox(), {
+					operation,
+					room: room('externalId', externalId),
+				});
 				expect(error).toBeUndefined();
 				const request = sandbox().requests.at(-1)!;
 				expect(request.method).toBe(method);
 				expect(request.path).toBe(`/vpaas/rooms/${externalId.trim()}${suffix}`);
-				expect(request.rawPath).toBe(`/vpaas/rooms/${encodeURIComponent(externalId.trim())}${suffix}`);
+				expect(request.rawPath).toBe(
+					`/vpaas/rooms/${encodeURIComponent(externalId.trim())}${suffix}`,
+				);
 				if (operation !== 'getJoinToken') expect(items[0].json.id).toBe(id);
 			}
 		},

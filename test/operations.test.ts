@@ -47,9 +47,13 @@ describe('Create', () => {
 	test('a duplicate External ID (409) points to Create or Get', async () => {
 		sandbox().seed(1);
 		const { error } = await run(sandbox(), { operation: 'create', externalId: 'seed-1' });
-		expect(error?.message).toBe('A room with this External ID already exists (room with External ID "seed-1")');
+		expect(error?.message).toBe(
+			'A room with this External ID already exists (room with External ID "seed-1")',
+		);
 		expect(error?.description).toContain('Use the "Create or Get" operation');
-		expect(error?.description).toContain('Videsk said: "A room with externalId "seed-1" already exists"');
+		expect(error?.description).toContain(
+			'Videsk said: "A room with externalId "seed-1" already exists"',
+		);
 	});
 
 	test('a 400 from Videsk names the fields it rejected', async () => {
@@ -65,7 +69,11 @@ describe('Create', () => {
 
 describe('Create or Get', () => {
 	test('creates the room on the first run and returns the same room on a rerun', async () => {
-		const parameters = { operation: 'createOrGet', externalId: 'calendar-event-1', name: 'Standup' };
+		const parameters = {
+			operation: 'createOrGet',
+			externalId: 'calendar-event-1',
+			name: 'Standup',
+		};
 		const first = await run(sandbox(), parameters);
 		expect(first.items[0].json).toMatchObject({ externalId: 'calendar-event-1', created: true });
 		expect(first.items[0].json.accessToken).toBeTruthy();
@@ -87,7 +95,11 @@ describe('Create or Get', () => {
 	});
 
 	test('other errors are not swallowed', async () => {
-		const { error } = await run(sandbox(), { operation: 'createOrGet', externalId: 'x' }, { token: 'wrong' });
+		const { error } = await run(
+			sandbox(),
+			{ operation: 'createOrGet', externalId: 'x' },
+			{ token: 'wrong' },
+		);
 		expect(error?.message).toBe('Videsk did not accept the API token');
 	});
 });
@@ -96,7 +108,11 @@ describe('Get', () => {
 	test('finds a room by ID, by External ID and from the list', async () => {
 		sandbox().seed(2);
 		const [first] = sandbox().rooms();
-		for (const locator of [room('id', first.id), room('externalId', 'seed-1'), room('list', first.id)]) {
+		for (const locator of [
+			room('id', first.id),
+			room('externalId', 'seed-1'),
+			room('list', first.id),
+		]) {
 			const { items, error } = await run(sandbox(), { operation: 'get', room: locator });
 			expect(error).toBeUndefined();
 			expect(items.map((item) => item.json)).toEqual([first]);
@@ -110,11 +126,21 @@ describe('Get', () => {
 			room: room('externalId', 'seed-1'),
 			simplify: true,
 		});
-		expect(Object.keys(items[0].json).sort()).toEqual(['ended', 'exp', 'externalId', 'id', 'name', 'nbf']);
+		expect(Object.keys(items[0].json).sort()).toEqual([
+			'ended',
+			'exp',
+			'externalId',
+			'id',
+			'name',
+			'nbf',
+		]);
 	});
 
 	test('an unknown room (404) is named in the error', async () => {
-		const { error } = await run(sandbox(), { operation: 'get', room: room('externalId', 'missing') });
+		const { error } = await run(sandbox(), {
+			operation: 'get',
+			room: room('externalId', 'missing'),
+		});
 		expect(error?.message).toBe('Videsk has no room "missing"');
 		expect(error?.httpCode).toBe('404');
 		expect(error?.description).toContain('Check the "Room" field');
@@ -168,7 +194,9 @@ describe('Update', () => {
 			room: room('externalId', 'seed-1'),
 			updateFields: { name: 'x' },
 		});
-		expect(error?.message).toBe('Videsk found no open room "seed-1": it does not exist or has already ended');
+		expect(error?.message).toBe(
+			'Videsk found no open room "seed-1": it does not exist or has already ended',
+		);
 		expect(error?.description).toContain('Videsk said: "Room not found or already ended"');
 	});
 });
@@ -176,7 +204,10 @@ describe('Update', () => {
 describe('End', () => {
 	test('marks the room as ended', async () => {
 		sandbox().seed(1);
-		const { items } = await run(sandbox(), { operation: 'end', room: room('externalId', 'seed-1') });
+		const { items } = await run(sandbox(), {
+			operation: 'end',
+			room: room('externalId', 'seed-1'),
+		});
 		expect(sandbox().requests[0]).toMatchObject({ method: 'PATCH', body: { ended: true } });
 		expect(items[0].json).toMatchObject({ externalId: 'seed-1', ended: true });
 	});
@@ -193,12 +224,18 @@ describe('End', () => {
 			options: { alreadyEndedIsSuccess: true },
 		});
 		expect(tolerated.error).toBeUndefined();
-		expect(tolerated.items[0].json).toMatchObject({ externalId: 'seed-1', ended: true, alreadyEnded: true });
+		expect(tolerated.items[0].json).toMatchObject({
+			externalId: 'seed-1',
+			ended: true,
+			alreadyEnded: true,
+		});
 	});
 
 	test('an unknown room keeps Videsk’s not-found error', async () => {
 		const { error } = await run(sandbox(), { operation: 'end', room: room('externalId', 'ghost') });
-		expect(error?.message).toBe('Videsk found no open room "ghost": it does not exist or has already ended');
+		expect(error?.message).toBe(
+			'Videsk found no open room "ghost": it does not exist or has already ended',
+		);
 		expect(sandbox().requests.map((r) => r.method)).toEqual(['PATCH', 'GET']);
 	});
 });
@@ -206,9 +243,14 @@ describe('End', () => {
 describe('Delete', () => {
 	test('Videsk’s 403 becomes "use End instead"', async () => {
 		sandbox().seed(1);
-		const { error } = await run(sandbox(), { operation: 'delete', room: room('externalId', 'seed-1') });
+		const { error } = await run(sandbox(), {
+			operation: 'delete',
+			room: room('externalId', 'seed-1'),
+		});
 		expect(sandbox().requests[0]).toMatchObject({ method: 'DELETE', path: '/vpaas/rooms/seed-1' });
-		expect(error?.message).toBe('Videsk does not allow deleting rooms through its API (room "seed-1")');
+		expect(error?.message).toBe(
+			'Videsk does not allow deleting rooms through its API (room "seed-1")',
+		);
 		expect(error?.description).toContain('Use the "End" operation instead');
 		expect(error?.description).toContain('Videsk said: "Not allowed"');
 	});
@@ -217,7 +259,11 @@ describe('Delete', () => {
 describe('Get Join Token', () => {
 	test('issues one token per input item (participant), paired with its item', async () => {
 		sandbox().seed(1);
-		const participants = [{ email: 'ana@example.com' }, { email: 'bo@example.com' }, { email: 'cy@example.com' }];
+		const participants = [
+			{ email: 'ana@example.com' },
+			{ email: 'bo@example.com' },
+			{ email: 'cy@example.com' },
+		];
 		const { items } = await run(
 			sandbox(),
 			{ operation: 'getJoinToken', room: room('externalId', 'seed-1') },
@@ -246,38 +292,52 @@ describe('errors every operation can meet', () => {
 		{ operation: 'delete', room: room('externalId', 'seed-1') },
 	];
 
-	test.each(operations)('$operation: a wrong or expired token says what to check, never the token', async (parameters) => {
-		sandbox().seed(1);
-		sandbox().settings.expiredToken = 'expired-token-value';
-		for (const [token, said] of [
-			['wrong-token-value', 'Invalid authentication information'],
-			['expired-token-value', 'jwt expired'],
-		]) {
-			const { error, run: execution } = await run(sandbox(), parameters, { token });
-			expect(error?.message).toBe('Videsk did not accept the API token');
-			expect(error?.description).toContain('api-token');
-			expect(error?.description).toContain('IP allow-list');
-			expect(error?.description).toContain(`Videsk said: "${said}"`);
-			expect(JSON.stringify(execution)).not.toContain(token);
-		}
-	});
+	test.each(operations)(
+		'$operation: a wrong or expired token says what to check, never the token',
+		async (parameters) => {
+			sandbox().seed(1);
+			sandbox().settings.expiredToken = 'expired-token-value';
+			for (const [token, said] of [
+				['wrong-token-value', 'Invalid authentication information'],
+				['expired-token-value', 'jwt expired'],
+			]) {
+				const { error, run: execution } = await run(sandbox(), parameters, { token });
+				expect(error?.message).toBe('Videsk did not accept the API token');
+				expect(error?.description).toContain('api-token');
+				expect(error?.description).toContain('IP allow-list');
+				expect(error?.description).toContain(`Videsk said: "${said}"`);
+				expect(JSON.stringify(execution)).not.toContain(token);
+			}
+		},
+	);
 
-	test.each(operations)('$operation: rate limit (429), server error (500) and a proxy page (502)', async (parameters) => {
-		sandbox().seed(1);
-		sandbox().fault({ times: 1, status: 429, body: { name: 'TooManyRequests', message: 'Slow down', code: 429 }, headers: { 'Retry-After': '7' } });
-		const limited = await run(sandbox(), parameters);
-		expect(limited.error?.message).toBe('Videsk’s rate limit was reached');
-		expect(limited.error?.description).toContain('retry after 7 s');
-		expect(limited.error?.description).toContain('Batching');
+	test.each(operations)(
+		'$operation: rate limit (429), server error (500) and a proxy page (502)',
+		async (parameters) => {
+			sandbox().seed(1);
+			sandbox().fault({
+				times: 1,
+				status: 429,
+				body: { name: 'TooManyRequests', message: 'Slow down', code: 429 },
+				headers: { 'Retry-After': '7' },
+			});
+			const limited = await run(sandbox(), parameters);
+			expect(limited.error?.message).toBe('Videsk’s rate limit was reached');
+			expect(limited.error?.description).toContain('retry after 7 s');
+			expect(limited.error?.description).toContain('Batching');
 
-		sandbox().fault({ status: 500, body: { name: 'GeneralError', message: 'boom', code: 500 } });
-		const failed = await run(sandbox(), parameters);
-		expect(failed.error?.message).toMatch(/^Videsk failed with HTTP 500 for /);
-		expect(failed.error?.description).toContain('Videsk said: "boom"');
+			sandbox().fault({ status: 500, body: { name: 'GeneralError', message: 'boom', code: 500 } });
+			const failed = await run(sandbox(), parameters);
+			expect(failed.error?.message).toMatch(/^Videsk failed with HTTP 500 for /);
+			expect(failed.error?.description).toContain('Videsk said: "boom"');
 
-		sandbox().fault({ status: 502, body: '<html><head><style>p{}</style></head><body><h1>502 Bad Gateway</h1></body></html>' });
-		const proxy = await run(sandbox(), parameters);
-		expect(proxy.error?.message).toMatch(/^Videsk failed with HTTP 502 for /);
-		expect(proxy.error?.description).toContain('Videsk answered: "502 Bad Gateway"');
-	});
+			sandbox().fault({
+				status: 502,
+				body: '<html><head><style>p{}</style></head><body><h1>502 Bad Gateway</h1></body></html>',
+			});
+			const proxy = await run(sandbox(), parameters);
+			expect(proxy.error?.message).toMatch(/^Videsk failed with HTTP 502 for /);
+			expect(proxy.error?.description).toContain('Videsk answered: "502 Bad Gateway"');
+		},
+	);
 });

@@ -14,7 +14,11 @@ describe('Return All', () => {
 		sandbox().seed(count);
 		const { items, error } = await run(sandbox(), { operation: 'getAll', returnAll: true });
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json.id)).toEqual(sandbox().rooms().map((r) => r.id));
+		expect(items.map((item) => item.json.id)).toEqual(
+			sandbox()
+				.rooms()
+				.map((r) => r.id),
+		);
 		expect(listRequests()).toHaveLength(Math.max(1, Math.ceil(count / 100)));
 		expect(listRequests().map((query) => query.$skip)).toEqual(
 			Array.from({ length: Math.max(1, Math.ceil(count / 100)) }, (_, page) => String(page * 100)),
@@ -25,22 +29,33 @@ describe('Return All', () => {
 		[237, 30],
 		[100, 7],
 		[101, 50],
-	])('%i rooms, server clamping $limit to %i: advances by what came back, stops on total', async (count, clamp) => {
-		sandbox().seed(count);
-		sandbox().settings.maxPageSize = clamp;
-		const { items } = await run(sandbox(), { operation: 'getAll', returnAll: true });
-		const ids = items.map((item) => item.json.id);
-		expect(ids).toEqual(sandbox().rooms().map((r) => r.id));
-		expect(new Set(ids).size).toBe(count);
-		const pages = Math.ceil(count / clamp);
-		expect(listRequests().map((query) => [query.$limit, query.$skip])).toEqual(
-			Array.from({ length: pages }, (_, page) => ['100', String(page * clamp)]),
-		);
-	});
+	])(
+		'%i rooms, server clamping $limit to %i: advances by what came back, stops on total',
+		async (count, clamp) => {
+			sandbox().seed(count);
+			sandbox().settings.maxPageSize = clamp;
+			const { items } = await run(sandbox(), { operation: 'getAll', returnAll: true });
+			const ids = items.map((item) => item.json.id);
+			expect(ids).toEqual(
+				sandbox()
+					.rooms()
+					.map((r) => r.id),
+			);
+			expect(new Set(ids).size).toBe(count);
+			const pages = Math.ceil(count / clamp);
+			expect(listRequests().map((query) => [query.$limit, query.$skip])).toEqual(
+				Array.from({ length: pages }, (_, page) => ['100', String(page * clamp)]),
+			);
+		},
+	);
 
 	test('pairs every room with the input item that asked for it', async () => {
 		sandbox().seed(3);
-		const { items } = await run(sandbox(), { operation: 'getAll', returnAll: true }, { items: [{}, {}] });
+		const { items } = await run(
+			sandbox(),
+			{ operation: 'getAll', returnAll: true },
+			{ items: [{}, {}] },
+		);
 		expect(items).toHaveLength(6);
 		expect(items.map((item) => item.pairedItem)).toEqual([
 			...Array(3).fill({ item: 0 }),
@@ -53,7 +68,12 @@ describe('Limit', () => {
 	test('250 of 1,000 rooms: exactly 250 rooms in 3 requests, asking only for what is needed', async () => {
 		sandbox().seed(1000);
 		const { items } = await run(sandbox(), { operation: 'getAll', returnAll: false, limit: 250 });
-		expect(items.map((item) => item.json.id)).toEqual(sandbox().rooms().slice(0, 250).map((r) => r.id));
+		expect(items.map((item) => item.json.id)).toEqual(
+			sandbox()
+				.rooms()
+				.slice(0, 250)
+				.map((r) => r.id),
+		);
 		expect(listRequests().map((query) => [query.$limit, query.$skip])).toEqual([
 			['100', '0'],
 			['100', '100'],
@@ -75,7 +95,12 @@ describe('Limit', () => {
 		sandbox().seed(300);
 		sandbox().settings.maxPageSize = 40;
 		const { items } = await run(sandbox(), { operation: 'getAll', limit: 130 });
-		expect(items.map((item) => item.json.id)).toEqual(sandbox().rooms().slice(0, 130).map((r) => r.id));
+		expect(items.map((item) => item.json.id)).toEqual(
+			sandbox()
+				.rooms()
+				.slice(0, 130)
+				.map((r) => r.id),
+		);
 		expect(listRequests().map((query) => query.$limit)).toEqual(['100', '90', '50', '10']);
 	});
 });
@@ -89,19 +114,41 @@ describe('filters and sort as the server receives them', () => {
 			sort: { value: { field: 'createdAt', direction: -1 } },
 		});
 		expect(sandbox().requests[0].rawQuery).toContain('%24sort%5BcreatedAt%5D=-1');
-		expect(items.map((item) => item.json.externalId)).toEqual(['seed-5', 'seed-4', 'seed-3', 'seed-2', 'seed-1']);
-		await run(sandbox(), { operation: 'getAll', returnAll: true, sort: { value: { field: 'name', direction: 1 } } });
+		expect(items.map((item) => item.json.externalId)).toEqual([
+			'seed-5',
+			'seed-4',
+			'seed-3',
+			'seed-2',
+			'seed-1',
+		]);
+		await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			sort: { value: { field: 'name', direction: 1 } },
+		});
 		expect(sandbox().requests[1].query.$sort).toEqual({ name: '1' });
 	});
 
 	test('Ended and External ID filters', async () => {
 		sandbox().seed(4);
 		sandbox().end('seed-3');
-		const ended = await run(sandbox(), { operation: 'getAll', returnAll: true, filters: { ended: true } });
+		const ended = await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			filters: { ended: true },
+		});
 		expect(ended.items.map((item) => item.json.externalId)).toEqual(['seed-3']);
-		const open = await run(sandbox(), { operation: 'getAll', returnAll: true, filters: { ended: false } });
+		const open = await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			filters: { ended: false },
+		});
 		expect(open.items).toHaveLength(3);
-		const one = await run(sandbox(), { operation: 'getAll', returnAll: true, filters: { externalId: 'seed-2' } });
+		const one = await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			filters: { externalId: 'seed-2' },
+		});
 		expect(one.items.map((item) => item.json.externalId)).toEqual(['seed-2']);
 		expect(sandbox().requests.map((r) => r.query)).toEqual([
 			{ ended: 'true', $limit: '100', $skip: '0' },
@@ -112,7 +159,11 @@ describe('filters and sort as the server receives them', () => {
 
 	test('Simplify applies to every room of every page', async () => {
 		sandbox().seed(150);
-		const { items } = await run(sandbox(), { operation: 'getAll', returnAll: true, simplify: true });
+		const { items } = await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			simplify: true,
+		});
 		expect(items).toHaveLength(150);
 		for (const item of items) expect(item.json.authorizations).toBeUndefined();
 	});

@@ -28,7 +28,11 @@ describe('authentication', () => {
 		for (const token of ['', 'wrong']) {
 			const { status, json } = await call('GET', '/vpaas/rooms', undefined, token);
 			expect(status).toBe(401);
-			expect(json).toMatchObject({ name: 'NotAuthenticated', code: 401, className: 'not-authenticated' });
+			expect(json).toMatchObject({
+				name: 'NotAuthenticated',
+				code: 401,
+				className: 'not-authenticated',
+			});
 			expect(typeof json.message).toBe('string');
 		}
 	});
@@ -105,7 +109,10 @@ describe('create', () => {
 			expect(status, JSON.stringify(body)).toBe(400);
 			expect(json).toMatchObject({ name: 'BadRequest', code: 400 });
 		}
-		expect((await call('POST', '/vpaas/rooms', { name: 'x'.repeat(500), externalId: 'y'.repeat(100) })).status).toBe(201);
+		expect(
+			(await call('POST', '/vpaas/rooms', { name: 'x'.repeat(500), externalId: 'y'.repeat(100) }))
+				.status,
+		).toBe(201);
 		expect((await call('POST', '/vpaas/rooms', { externalId: 'dup' })).status).toBe(201);
 		const duplicate = await call('POST', '/vpaas/rooms', { externalId: 'dup' });
 		expect(duplicate.status).toBe(409);
@@ -133,7 +140,10 @@ describe('one room', () => {
 		const again = await call('PATCH', '/vpaas/rooms/r1', { ended: true });
 		expect(again.status).toBe(404);
 		expect(again.json.message).toMatch(/not found or already ended/);
-		expect((await call('GET', '/vpaas/rooms/nope')).json).toMatchObject({ name: 'NotFound', code: 404 });
+		expect((await call('GET', '/vpaas/rooms/nope')).json).toMatchObject({
+			name: 'NotFound',
+			code: 404,
+		});
 	});
 
 	test('DELETE is always 403 with the documented body', async () => {
@@ -141,7 +151,12 @@ describe('one room', () => {
 		for (const id of ['r1', 'unknown']) {
 			const { status, json } = await call('DELETE', `/vpaas/rooms/${id}`);
 			expect(status).toBe(403);
-			expect(json).toEqual({ name: 'Forbidden', message: 'Not allowed', code: 403, className: 'forbidden' });
+			expect(json).toEqual({
+				name: 'Forbidden',
+				message: 'Not allowed',
+				code: 403,
+				className: 'forbidden',
+			});
 		}
 	});
 });

@@ -15,7 +15,8 @@ export const N8N_VERSION = '2.41.1';
 export const NODE_VERSION = '24.21.0';
 
 const cacheDir =
-	process.env.VIDESK_N8N_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'n8n-nodes-videsk');
+	process.env.VIDESK_N8N_CACHE ??
+	path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'n8n-nodes-videsk');
 const nodeDir = path.join(cacheDir, `node-${NODE_VERSION}`);
 const n8nDir = path.join(cacheDir, `n8n-${N8N_VERSION}`);
 const nodePackage = `node-${process.platform}-${process.arch}`;
@@ -32,7 +33,12 @@ function run(command, args, cwd, log) {
 function install(dir, packages, extraArgs, log) {
 	mkdirSync(dir, { recursive: true });
 	writeFileSync(path.join(dir, 'package.json'), '{"private": true}\n');
-	run('npm', ['install', '--no-audit', '--no-fund', '--no-save', ...extraArgs, ...packages], dir, log);
+	run(
+		'npm',
+		['install', '--no-audit', '--no-fund', '--no-save', ...extraArgs, ...packages],
+		dir,
+		log,
+	);
 }
 
 /** Makes sure Node 24 and n8n are in the cache; prints progress while it installs. */
@@ -43,14 +49,18 @@ export function ensureN8n(log = (line) => process.stderr.write(`${line}\n`)) {
 		writeFileSync(path.join(nodeDir, '.ready'), '');
 	}
 	if (!existsSync(path.join(n8nDir, '.ready'))) {
-		log(`Installing n8n ${N8N_VERSION} into ${n8nDir} (about 2.8 GB; 4 to 6 minutes, once per machine)...`);
+		log(
+			`Installing n8n ${N8N_VERSION} into ${n8nDir} (about 2.8 GB; 4 to 6 minutes, once per machine)...`,
+		);
 		install(n8nDir, [`n8n@${N8N_VERSION}`], ['--omit=dev', '--ignore-scripts'], log);
 		log('Compiling sqlite3 for n8n (about 90 seconds)...');
 		const sqlite = path.join(n8nDir, 'node_modules', 'sqlite3');
 		const nodeGyp = path.join(n8nDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
 		// Headers of the running Node, so that node-gyp downloads nothing.
 		const nodeRoot = path.resolve(path.dirname(process.execPath), '..');
-		const headers = existsSync(path.join(nodeRoot, 'include', 'node', 'node_api.h')) ? [`--nodedir=${nodeRoot}`] : [];
+		const headers = existsSync(path.join(nodeRoot, 'include', 'node', 'node_api.h'))
+			? [`--nodedir=${nodeRoot}`]
+			: [];
 		run(process.execPath, [nodeGyp, 'rebuild', ...headers], sqlite, log);
 		writeFileSync(path.join(n8nDir, '.ready'), '');
 		log('n8n is ready.');
@@ -79,14 +89,23 @@ export async function createN8nHome(packageDir) {
 	mkdirSync(installed, { recursive: true });
 	cpSync(path.join(packageDir, 'dist'), path.join(installed, 'dist'), { recursive: true });
 	cpSync(path.join(packageDir, 'package.json'), path.join(installed, 'package.json'));
-	symlinkSync(path.join(n8nDir, 'node_modules', 'n8n-workflow'), path.join(nodesDir, 'node_modules', 'n8n-workflow'));
+	symlinkSync(
+		path.join(n8nDir, 'node_modules', 'n8n-workflow'),
+		path.join(nodesDir, 'node_modules', 'n8n-workflow'),
+	);
 	writeFileSync(
 		path.join(nodesDir, 'package.json'),
-		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-videsk': '*' } }),
+		JSON.stringify({
+			name: 'installed-nodes',
+			private: true,
+			dependencies: { 'n8n-nodes-videsk': '*' },
+		}),
 	);
 	// Not the test runner's environment: n8n prints nothing under NODE_ENV=test.
 	const inherited = Object.fromEntries(
-		Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && !name.startsWith('VITEST')),
+		Object.entries(process.env).filter(
+			([name]) => name !== 'NODE_ENV' && !name.startsWith('VITEST'),
+		),
 	);
 	return {
 		userFolder,
@@ -131,4 +150,22 @@ export function startN8n(home, port, stdio = 'inherit') {
 		env: { ...home.env, N8N_PORT: String(port), N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}` },
 		stdio,
 	});
+}
+
+/**
+ * `n8n execute --id`: resolves with the run n8n recorded (its JSON is printed after a "===="
+ * line, and followed by a stack when the run failed) and a helper for one node's output.
+ */
+export async function executeWorkflow(home, workflowId) {
+	const { code, stdout, stderr } = await n8n(home, ['execute', `--id=${workflowId}`]);
+	const start = stdout.indexOf('\n{', stdout.indexOf('===='));
+	let run;
+	try {
+		run = JSON.parse(stdout.slice(start, stdout.indexOf('\n}', start) + 2));
+	} catch {
+		throw new Error(`n8n execute printed no run (exit ${code}):\n${stdout}\n${stderr}`);
+	}
+	const output = (node) =>
+		(run.data.resultData.runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
+	return { code, run, output };
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { PACKAGE_DIR } from '../harness';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
-import { createN8nHome, ensureN8n, n8n } from './n8n-runtime.mjs';
+import { createN8nHome, ensureN8n, executeWorkflow, n8n } from './n8n-runtime.mjs';
 
 const PAGE_MAXIMUM = 40;
 let sandbox: Sandbox;
@@ -31,6 +31,7 @@ beforeAll(async () => {
 	for (const args of [
 		['import:credentials', `--input=${credentials}`],
 		['import:workflow', '--separate', `--input=${path.join(__dirname, 'workflows')}`],
+		['import:workflow', '--separate', `--input=${path.join(PACKAGE_DIR, 'examples')}`],
 	]) {
 		const { code, stdout, stderr } = await n8n(home, args);
 		expect(code, stdout + stderr).toBe(0);
@@ -40,21 +41,12 @@ beforeAll(async () => {
 beforeEach(() => sandbox.reset());
 afterAll(async () => sandbox?.close());
 
-/** `n8n execute --id`: the run as n8n recorded it. */
-async function execute(workflowId: string) {
-	const { code, stdout, stderr } = await n8n(home, ['execute', `--id=${workflowId}`]);
-	// The run is printed as indented JSON after a "====" line; a failed run is followed by a stack.
-	const start = stdout.indexOf('\n{', stdout.indexOf('===='));
-	const json = stdout.slice(start, stdout.indexOf('\n}', start) + 2);
-	let run: IRun;
-	try {
-		run = JSON.parse(json) as IRun;
-	} catch {
-		throw new Error(`n8n execute printed no run (exit ${code}):\n${stdout}\n${stderr}`);
-	}
-	const output = (node: string) =>
-		(run.data.resultData.runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json as IDataObject);
-	return { code, run, output, stdout };
+function execute(workflowId: string) {
+	return executeWorkflow(home, workflowId) as Promise<{
+		code: number;
+		run: IRun;
+		output: (node: string) => IDataObject[];
+	}>;
 }
 
 describe('in a real n8n', () => {
@@ -62,15 +54,30 @@ describe('in a real n8n', () => {
 		const { output, run } = await execute('e2eEveryOperation');
 		expect(run.data.resultData.error).toBeUndefined();
 		const [created] = output('Create');
-		expect(created).toMatchObject({ externalId: 'e2e-room', name: 'E2E room', settings: { maxParticipants: 3 } });
+		expect(created).toMatchObject({
+			externalId: 'e2e-room',
+			name: 'E2E room',
+			settings: { maxParticipants: 3 },
+		});
 		expect(created.accessToken).toBeTruthy();
-		expect(output('Create or Get')).toEqual([expect.objectContaining({ id: created.id, created: false })]);
-		expect(Object.keys(output('Get')[0]).sort()).toEqual(['ended', 'exp', 'externalId', 'id', 'name', 'nbf']);
+		expect(output('Create or Get')).toEqual([
+			expect.objectContaining({ id: created.id, created: false }),
+		]);
+		expect(Object.keys(output('Get')[0]).sort()).toEqual([
+			'ended',
+			'exp',
+			'externalId',
+			'id',
+			'name',
+			'nbf',
+		]);
 		expect(output('Update')[0]).toMatchObject({ name: 'Renamed in n8n' });
 		expect(Object.keys(output('Get Join Token')[0])).toEqual(['accessToken']);
 		expect(output('End')[0]).toMatchObject({ id: created.id, ended: true });
 		expect(output('Get Many').map((room) => room.id)).toEqual([created.id]);
-		expect(output('Delete')[0].error).toBe('Videsk does not allow deleting rooms through its API (room "e2e-room")');
+		expect(output('Delete')[0].error).toBe(
+			'Videsk does not allow deleting rooms through its API (room "e2e-room")',
+		);
 		expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
 			'POST /vpaas/rooms',
 			'POST /vpaas/rooms',
@@ -90,7 +97,9 @@ describe('in a real n8n', () => {
 	test(`Return All with a server page maximum (${PAGE_MAXIMUM}) below the requested 100`, async () => {
 		sandbox.seed(95);
 		const { output } = await execute('e2eReturnAll');
-		expect(output('Get Many').map((room) => room.id)).toEqual(sandbox.rooms().map((room) => room.id));
+		expect(output('Get Many').map((room) => room.id)).toEqual(
+			sandbox.rooms().map((room) => room.id),
+		);
 		expect(sandbox.requests.map((r) => [r.query.$limit, r.query.$skip])).toEqual([
 			['100', '0'],
 			['100', '40'],
@@ -101,7 +110,10 @@ describe('in a real n8n', () => {
 	test('Create or Get run twice with the same External ID: one room, created then found', async () => {
 		const first = await execute('e2eCreateOrGet');
 		const second = await execute('e2eCreateOrGet');
-		expect(first.output('Create or Get')[0]).toMatchObject({ externalId: 'calendar-event-42', created: true });
+		expect(first.output('Create or Get')[0]).toMatchObject({
+			externalId: 'calendar-event-42',
+			created: true,
+		});
 		expect(second.output('Create or Get')[0]).toMatchObject({
 			id: first.output('Create or Get')[0].id,
 			created: false,
@@ -122,9 +134,43 @@ describe('in a real n8n', () => {
 
 	test('without Continue On Fail, an error stops the workflow with the node’s message', async () => {
 		const { run } = await execute('e2eErrorStops');
-		const error = run.data.resultData.error as { message?: string; description?: string } | undefined;
+		const error = run.data.resultData.error as
+			| { message?: string; description?: string }
+			| undefined;
 		expect(error?.message).toBe('Videsk has no room "no-such-room"');
 		expect(error?.description).toContain('Check the "Room" field');
 		expect(JSON.stringify(run)).not.toContain(sandbox.token);
+	});
+
+	test('example: calendar event → Create or Get → one join token per participant', async () => {
+		const { output, run } = await execute('videskExampleCalendar');
+		expect(run.data.resultData.error).toBeUndefined();
+		const [room] = output('Create or Get room');
+		expect(room).toMatchObject({
+			externalId: 'cal-evt-2026-standup',
+			name: 'Team standup',
+			created: true,
+		});
+		const tokens = output('Get Join Token');
+		expect(tokens).toHaveLength(3);
+		expect(sandbox.rooms()[0].authorizations).toHaveLength(4);
+	});
+
+	test('example: the schedule ends the open rooms past their expiry, and only those', async () => {
+		sandbox.seed(2);
+		sandbox.seed(2, (index) => ({
+			externalId: `expired-${index}`,
+			createdAt: Date.now() - 5 * 3_600_000,
+			nbf: new Date(Date.now() - 5 * 3_600_000).toISOString(),
+			exp: new Date(Date.now() - 3_600_000).toISOString(),
+		}));
+		const { output } = await execute('videskExampleEndExpired');
+		expect(output('End room').map((room) => room.externalId)).toEqual(['expired-0', 'expired-1']);
+		expect(
+			sandbox
+				.rooms()
+				.filter((room) => room.ended)
+				.map((room) => room.externalId),
+		).toEqual(['expired-0', 'expired-1']);
 	});
 });

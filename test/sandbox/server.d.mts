@@ -41,7 +41,10 @@ export interface Sandbox {
 	settings: Required<Pick<SandboxOptions, 'maxPageSize'>> & SandboxOptions;
 	requests: LoggedRequest[];
 	rooms(): Array<Record<string, any>>;
-	seed(count: number, make?: (index: number) => Record<string, unknown>): void;
+	seed(
+		count: number,
+		make?: (index: number) => Record<string, unknown> & { createdAt?: number },
+	): void;
 	end(roomId: string): void;
 	fault(fault: Fault): void;
 	reset(): void;

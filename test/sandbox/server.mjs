@@ -347,14 +347,18 @@ export async function startSandbox(options = {}) {
 		requests,
 		/** Rooms as stored, oldest first. */
 		rooms: () => [...rooms.values()].map(publicRoom),
-		/** Creates `count` rooms directly in the store (no request is logged). */
+		/**
+		 * Creates `count` rooms directly in the store (no request is logged), one a second up to
+		 * now. `make(index)` gives each room's fields, and may set `createdAt` (ms) to backdate it.
+		 */
 		seed(
 			count,
 			make = (index) => ({ name: `Seeded room ${index + 1}`, externalId: `seed-${index + 1}` }),
 		) {
 			const start = Date.now() - count * 1000;
 			for (let index = 0; index < count; index += 1) {
-				createRoom(make(index), '127.0.0.1', start + index * 1000);
+				const { createdAt = start + index * 1000, ...fields } = make(index);
+				createRoom(fields, '127.0.0.1', createdAt);
 			}
 		},
 		/** Marks a room ended directly in the store. */

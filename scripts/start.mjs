@@ -1,0 +1,124 @@
+// `npm start`: the node working in a real n8n, on this machine only.
+// Starts the Videsk sandbox with sample rooms, prepares a fresh n8n (the package installed, a
+// credential for the sandbox, the example workflows), runs the calendar example once so its
+// result shows here, then opens the n8n editor on 127.0.0.1. Ctrl-C stops everything.
+import { createRequire } from 'node:module';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSandbox } from '../test/sandbox/server.mjs';
+import {
+	createN8nHome,
+	ensureN8n,
+	executeWorkflow,
+	freePort,
+	n8n,
+	n8nBin,
+	startN8n,
+} from '../test/e2e/n8n-runtime.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OWNER = { email: 'demo@example.com', password: 'Videsk-demo-1' };
+const HOUR = 3_600_000;
+
+ensureN8n();
+
+const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 0) });
+const teams = ['Sales', 'Support', 'Onboarding', 'Design review', 'Standup'];
+// 20 open rooms, and 3 created 5 hours ago that are past their expiry (for the clean-up example).
+sandbox.seed(20, (index) => ({
+	name: `${teams[index % teams.length]} call ${index + 1}`,
+	externalId: `demo-${index + 1}`,
+}));
+sandbox.seed(3, (index) => ({
+	name: `Expired call ${index + 1}`,
+	externalId: `demo-expired-${index + 1}`,
+	createdAt: Date.now() - 5 * HOUR,
+	nbf: new Date(Date.now() - 5 * HOUR).toISOString(),
+	exp: new Date(Date.now() - 2 * HOUR).toISOString(),
+}));
+
+const home = await createN8nHome(root);
+// bcrypt comes with n8n; the owner account is set from the environment, so no sign-up form.
+const bcrypt = createRequire(n8nBin)('bcryptjs');
+Object.assign(home.env, {
+	N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+	N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
+	N8N_INSTANCE_OWNER_FIRST_NAME: 'Demo',
+	N8N_INSTANCE_OWNER_LAST_NAME: 'User',
+	N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(OWNER.password, 10),
+});
+
+const credentials = path.join(home.userFolder, 'credentials.json');
+writeFileSync(
+	credentials,
+	JSON.stringify([
+		{
+			id: 'videskSandbox01',
+			name: 'Videsk sandbox',
+			type: 'videskApi',
+			data: { apiToken: sandbox.token, baseUrl: sandbox.url },
+		},
+	]),
+);
+console.log('Preparing n8n: credential and example workflows...');
+for (const args of [
+	['import:credentials', `--input=${credentials}`],
+	['import:workflow', '--separate', `--input=${path.join(root, 'examples')}`],
+]) {
+	const result = await n8n(home, args);
+	if (result.code !== 0)
+		throw new Error(`n8n ${args[0]} failed:\n${result.stdout}${result.stderr}`);
+}
+
+console.log('Running the example "calendar event → room → join tokens" once...');
+const demo = await executeWorkflow(home, 'videskExampleCalendar');
+const [room] = demo.output('Create or Get room');
+console.log(
+	demo.code === 0
+		? `  ✓ room "${room.name}" (${room.id}) created in the sandbox; ${demo.output('Get Join Token').length} participant join tokens issued`
+		: `  ✗ it failed: ${demo.run.data.resultData.error?.message}`,
+);
+
+const port = Number(process.env.N8N_PORT ?? (await freePort()));
+const editor = startN8n({ ...home, env: { ...home.env, N8N_LOG_LEVEL: 'warn' } }, port, [
+	'ignore',
+	'ignore',
+	'inherit',
+]);
+const url = `http://127.0.0.1:${port}`;
+for (let attempt = 0; ; attempt += 1) {
+	try {
+		if ((await fetch(`${url}/healthz`)).ok) break;
+	} catch {
+		// not listening yet
+	}
+	if (attempt > 120 || editor.exitCode !== null) throw new Error('n8n did not start');
+	await new Promise((resolve) => setTimeout(resolve, 500));
+}
+
+const examples = readdirSync(path.join(root, 'examples')).map(
+	(file) => `    - ${file.replace(/\.json$/, '')}`,
+);
+console.log(`
+n8n is running with the Videsk Rooms node: ${url}
+  Sign in as ${OWNER.email} / ${OWNER.password}
+  Workflows (Overview): the examples, ready to run against the sandbox:
+${examples.join('\n')}
+  Open "Videsk example: calendar event → room → one join token per participant" and click
+  "Execute workflow"; add a "Videsk Rooms" node anywhere to try the other operations.
+Videsk sandbox: ${sandbox.url} (token ${sandbox.token}, ${sandbox.rooms().length} rooms)
+Press Ctrl-C to stop n8n and the sandbox.`);
+
+async function stop() {
+	editor.kill('SIGTERM');
+	await sandbox.close();
+	rmSync(home.userFolder, { recursive: true, force: true });
+	process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+editor.on('exit', (code) => {
+	console.error(`n8n exited (${code}).`);
+	void sandbox.close().then(() => process.exit(code ?? 1));
+});
