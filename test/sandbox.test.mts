@@ -1,6 +1,6 @@
 // The sandbox follows ../shared/videsk-docs/rooms-api.md, so the node's tests can trust it.
 import { describe, expect, test } from 'vitest';
-import { inHours, useSandbox } from './helpers';
+import { inHours, useSandbox } from './helpers.mjs';
 
 const sandbox = useSandbox();
 

@@ -4,7 +4,7 @@ import type { IDataObject, IRun } from 'n8n-workflow';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { PACKAGE_DIR } from '../harness';
+import { PACKAGE_DIR } from '../harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import { createN8nHome, ensureN8n, executeWorkflow, n8n } from './n8n-runtime.mjs';
 
@@ -30,7 +30,11 @@ beforeAll(async () => {
 	);
 	for (const args of [
 		['import:credentials', `--input=${credentials}`],
-		['import:workflow', '--separate', `--input=${path.join(__dirname, 'workflows')}`],
+		[
+			'import:workflow',
+			'--separate',
+			`--input=${path.join(PACKAGE_DIR, 'test', 'e2e', 'workflows')}`,
+		],
 		['import:workflow', '--separate', `--input=${path.join(PACKAGE_DIR, 'examples')}`],
 	]) {
 		const { code, stdout, stderr } = await n8n(home, args);

@@ -5,11 +5,11 @@ import type { ICredentialType, INodeType } from 'n8n-workflow';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { PACKAGE_DIR, runNode } from './harness';
-import { useSandbox } from './helpers';
+import { PACKAGE_DIR, runNode } from './harness.mjs';
+import { useSandbox } from './helpers.mjs';
 
 const sandbox = useSandbox();
-const { VideskApi } = createRequire(__filename)(
+const { VideskApi } = createRequire(import.meta.url)(
 	path.join(PACKAGE_DIR, 'dist/credentials/VideskApi.credentials.js'),
 ) as { VideskApi: new () => ICredentialType };
 const credential = new VideskApi();

@@ -13,20 +13,20 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRun,
-	IRunExecutionData,
 	IWorkflowExecuteAdditionalData,
 	Workflow as WorkflowType,
 } from 'n8n-workflow';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // n8n-core and the built nodes load n8n-workflow's CommonJS build; take the same copy here, so
 // that classes (Workflow, NodeApiError) are the ones they check against.
-const { ICredentialsHelper, Workflow } = createRequire(__filename)(
+const { createRunExecutionData, ICredentialsHelper, Workflow } = createRequire(import.meta.url)(
 	'n8n-workflow',
 ) as typeof import('n8n-workflow');
 
-export const PACKAGE_DIR = path.resolve(__dirname, '..');
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const NODE_TYPE = 'n8n-nodes-videsk.videskRooms';
 
 let loaderPromise: Promise<PackageDirectoryLoader> | undefined;
@@ -197,18 +197,14 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
 		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
 		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formBaseUrl: 'http://127.0.0.1/form',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1/form-test',
 		variables: {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const runExecutionData: IRunExecutionData = {
-		version: 1,
-		startData: {},
-		resultData: { runData: {} },
+	const runExecutionData = createRunExecutionData({
 		executionData: {
-			contextData: {},
-			metadata: {},
-			waitingExecution: {},
-			waitingExecutionSource: null,
 			nodeExecutionStack: [
 				{
 					node,
@@ -217,7 +213,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 				},
 			],
 		},
-	} as IRunExecutionData;
+	});
 
 	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(
 		workflow,

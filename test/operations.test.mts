@@ -1,7 +1,8 @@
 // Every operation through n8n's routing engine against the sandbox: success and the errors
 // Videsk documents for it.
+import type { INodeParameters } from 'n8n-workflow';
 import { describe, expect, test } from 'vitest';
-import { inHours, room, run, useSandbox } from './helpers';
+import { inHours, room, run, useSandbox } from './helpers.mjs';
 
 const sandbox = useSandbox();
 
@@ -281,7 +282,7 @@ describe('Get Join Token', () => {
 });
 
 describe('errors every operation can meet', () => {
-	const operations = [
+	const operations: INodeParameters[] = [
 		{ operation: 'getAll', returnAll: true },
 		{ operation: 'get', room: room('externalId', 'seed-1') },
 		{ operation: 'create' },

@@ -1,7 +1,8 @@
 // Bad input is rejected before any request, naming the field; dates and room IDs reach Videsk
 // exactly as meant; one failing item never loses the others.
+import type { INodeParameters } from 'n8n-workflow';
 import { describe, expect, test } from 'vitest';
-import { inHours, room, run, useSandbox } from './helpers';
+import { inHours, room, run, useSandbox } from './helpers.mjs';
 
 const sandbox = useSandbox();
 const nextYear = new Date().getUTCFullYear() + 1;
@@ -39,7 +40,7 @@ describe('dates are sent as UTC ISO 8601, whatever the timezone', () => {
 });
 
 describe('rejected before any request, naming the field', () => {
-	test.each([
+	test.each<[string, INodeParameters, RegExp]>([
 		[
 			'Name',
 			{ operation: 'create', name: 'n'.repeat(501) },

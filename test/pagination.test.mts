@@ -1,7 +1,7 @@
 // Get Many: Return All returns all, Limit returns exactly that many, whatever page size the
 // server really uses.
 import { describe, expect, test } from 'vitest';
-import { run, useSandbox } from './helpers';
+import { run, useSandbox } from './helpers.mjs';
 
 const sandbox = useSandbox();
 

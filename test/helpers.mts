@@ -1,6 +1,6 @@
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { INodeParameterResourceLocator, INodeParameters } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { runNode, type RunOptions } from './harness';
+import { runNode, type RunOptions } from './harness.mjs';
 import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox/server.mjs';
 
 /** A sandbox for the test file, emptied before each test. */
@@ -32,8 +32,11 @@ export function run(
 }
 
 /** A resource-locator value, as the editor saves it. */
-export function room(mode: 'list' | 'id' | 'externalId', value: unknown) {
-	return { __rl: true, mode, value } as unknown as IDataObject;
+export function room(
+	mode: 'list' | 'id' | 'externalId',
+	value: string,
+): INodeParameterResourceLocator {
+	return { __rl: true, mode, value };
 }
 
 export const inOneHour = () => new Date(Date.now() + 3_600_000).toISOString();

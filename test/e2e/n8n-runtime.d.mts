@@ -1,0 +1,24 @@
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+
+export const N8N_VERSION: string;
+export const NODE_VERSION: string;
+export const nodeBinDir: string;
+export const n8nBin: string;
+
+export interface N8nHome {
+	userFolder: string;
+	env: Record<string, string | undefined>;
+}
+
+export function ensureN8n(log?: (line: string) => void): void;
+export function freePort(): Promise<number>;
+export function createN8nHome(packageDir: string): Promise<N8nHome>;
+export function n8n(
+	home: N8nHome,
+	args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }>;
+export function startN8n(home: N8nHome, port: number, stdio?: StdioOptions): ChildProcess;
+export function executeWorkflow(
+	home: N8nHome,
+	workflowId: string,
+): Promise<{ code: number | null; run: any; output: (node: string) => Record<string, any>[] }>;
