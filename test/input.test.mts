@@ -181,7 +181,7 @@ describe('Continue On Fail', () => {
 		expect(items.map((item) => item.json.externalId ?? item.json.error)).toEqual([
 			'seed-1',
 			'Room: no room was given. Choose one from the list, or enter its ID or External ID',
-			'Videsk has no room "missing"',
+			'Get: Videsk has no room "missing"',
 			'seed-2',
 		]);
 		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
@@ -194,7 +194,7 @@ describe('Continue On Fail', () => {
 			{ operation: 'get', room: room('externalId', '={{ $json.room }}') },
 			{ items: [{ room: 'seed-1' }, { room: 'missing' }] },
 		);
-		expect(error?.message).toBe('Videsk has no room "missing"');
+		expect(error?.message).toBe('Get: Videsk has no room "missing"');
 		expect((error as any).context.itemIndex).toBe(1);
 	});
 });

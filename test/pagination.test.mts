@@ -170,12 +170,57 @@ describe('filters and sort as the server receives them', () => {
 });
 
 describe('a page that fails', () => {
-	test('fails the item with the page error instead of returning a partial list', async () => {
+	test('page 3 answering 429 or 503 once: retried, every room exactly once', async () => {
+		for (const fault of [
+			{
+				status: 429,
+				body: { name: 'TooManyRequests', message: 'Slow down', code: 429 },
+				headers: { 'Retry-After': '1' },
+			},
+			{ status: 503, body: '<html>Service Unavailable</html>' },
+		]) {
+			sandbox().reset();
+			sandbox().seed(1000);
+			sandbox().fault({ nth: 3, ...fault });
+			const started = Date.now();
+			const { items, error } = await run(sandbox(), { operation: 'getAll', returnAll: true });
+			expect(error).toBeUndefined();
+			expect(items.map((item) => item.json.id)).toEqual(
+				sandbox()
+					.rooms()
+					.map((r) => r.id),
+			);
+			expect(sandbox().requests.map((r) => r.query.$skip)).toEqual([
+				'0',
+				'100',
+				'200',
+				'200',
+				'300',
+				'400',
+				'500',
+				'600',
+				'700',
+				'800',
+				'900',
+			]);
+			if (fault.status === 429) expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		}
+	});
+
+	test('page 3 failing every retry: the item fails, saying how many rooms were read', async () => {
 		sandbox().seed(1000);
-		sandbox().fault({ nth: 3, status: 503, body: '<html>Service Unavailable</html>' });
+		sandbox().fault({
+			match: (r) => r.query.$skip === '200',
+			times: 10,
+			status: 503,
+			body: '<html>Service Unavailable</html>',
+		});
 		const { items, error } = await run(sandbox(), { operation: 'getAll', returnAll: true });
 		expect(items).toHaveLength(0);
-		expect(error?.message).toBe('Videsk failed with HTTP 503 for the room list');
-		expect(error?.description).toContain('Stopped after reading 200 of 1000 rooms');
+		expect(error?.message).toBe('Get Many: Videsk failed with HTTP 503 for the room list');
+		expect(error?.description).toContain(
+			'Stopped after reading 200 of 1000 rooms; no partial list was returned.',
+		);
+		expect(sandbox().requests.filter((r) => r.query.$skip === '200')).toHaveLength(4);
 	});
 });

@@ -2,6 +2,8 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import { searchRooms } from './listSearch/searchRooms';
 import { roomDescription } from './resources/room';
 import { throwOnApiError } from './shared/errors';
+import { sendWithRetry } from './shared/sequences';
+import { applyDefaultTimeout } from './shared/validation';
 
 export class VideskRooms implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,8 +36,14 @@ export class VideskRooms implements INodeType {
 					{
 						name: 'Room',
 						value: 'room',
-						// Runs first for every room operation, before any other postReceive.
-						routing: { output: { postReceive: [throwOnApiError] } },
+						// For every room operation: requests go through sendWithRetry (routing's
+						// pagination hook; operations that take several requests replace it), and
+						// throwOnApiError runs before any other postReceive.
+						routing: {
+							send: { paginate: true, preSend: [applyDefaultTimeout] },
+							operations: { pagination: sendWithRetry },
+							output: { postReceive: [throwOnApiError] },
+						},
 					},
 				],
 				default: 'room',

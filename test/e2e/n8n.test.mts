@@ -80,7 +80,7 @@ describe('in a real n8n', () => {
 		expect(output('End')[0]).toMatchObject({ id: created.id, ended: true });
 		expect(output('Get Many').map((room) => room.id)).toEqual([created.id]);
 		expect(output('Delete')[0].error).toBe(
-			'Videsk does not allow deleting rooms through its API (room "e2e-room")',
+			'Delete: Videsk does not allow deleting rooms through its API (room "e2e-room")',
 		);
 		expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
 			'POST /vpaas/rooms',
@@ -131,7 +131,7 @@ describe('in a real n8n', () => {
 		expect(run.data.resultData.error).toBeUndefined();
 		expect(output('Get').map((item) => item.externalId ?? item.error)).toEqual([
 			'seed-1',
-			'Videsk has no room "no-such-room"',
+			'Get: Videsk has no room "no-such-room"',
 			'seed-2',
 		]);
 	});
@@ -141,7 +141,7 @@ describe('in a real n8n', () => {
 		const error = run.data.resultData.error as
 			| { message?: string; description?: string }
 			| undefined;
-		expect(error?.message).toBe('Videsk has no room "no-such-room"');
+		expect(error?.message).toBe('Get: Videsk has no room "no-such-room"');
 		expect(error?.description).toContain('Check the "Room" field');
 		expect(JSON.stringify(run)).not.toContain(sandbox.token);
 	});

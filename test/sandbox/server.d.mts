@@ -13,6 +13,7 @@ export interface Fault {
 	nth?: number;
 	method?: string;
 	path?: string;
+	match?: (request: LoggedRequest) => boolean;
 	times?: number;
 	status?: number;
 	body?: unknown;

@@ -367,17 +367,19 @@ export async function startSandbox(options = {}) {
 		},
 		/**
 		 * Answers matching requests differently, `times` times (default 1):
-		 * `{ nth, method, path, status, body, headers, contentType, kind: 'hang'|'reset', latencyMs }`.
-		 * `nth` counts every request the sandbox received, from 1; `path` matches the decoded path.
+		 * `{ nth, method, path, match, status, body, headers, contentType, kind: 'hang'|'reset', latencyMs }`.
+		 * `nth` counts every request the sandbox received, from 1; `path` matches the decoded path;
+		 * `match(request)` is any test on the logged request.
 		 */
-		fault({ nth, method, path, times = 1, ...effect }) {
+		fault({ nth, method, path, match, times = 1, ...effect }) {
 			faults.push({
 				...effect,
 				remaining: times,
 				matches: (entry) =>
 					(nth === undefined || entry.number === nth) &&
 					(method === undefined || entry.method === method) &&
-					(path === undefined || entry.path === path),
+					(path === undefined || entry.path === path) &&
+					(match === undefined || match(entry)),
 			});
 		},
 		/** Empties the store, the log and the faults, and restores the options it started with. */

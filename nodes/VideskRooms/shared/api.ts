@@ -6,8 +6,21 @@ export const ROOMS_PATH = '/vpaas/rooms';
 /** Placeholder in operation URLs, replaced by the encoded room ID before the request. */
 export const ROOM_ID = '{roomId}';
 export const MAX_PAGE_SIZE = 100;
+/** Operation names as the user sees them; errors start with the name of the failed operation. */
+export const OPERATION_NAMES: Record<string, string> = {
+	create: 'Create',
+	createOrGet: 'Create or Get',
+	delete: 'Delete',
+	end: 'End',
+	get: 'Get',
+	getAll: 'Get Many',
+	getJoinToken: 'Get Join Token',
+	update: 'Update',
+};
 export const NAME_MAX_LENGTH = 500;
 export const EXTERNAL_ID_MAX_LENGTH = 100;
+/** Used unless the user sets "Request Options" → "Timeout" (n8n's own default is 300 s). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 /** From Videsk's wider docs, not the Rooms page: a room lasts at most 72 hours. */
 export const MAX_LIFETIME_HOURS = 72;
 

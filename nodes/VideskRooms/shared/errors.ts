@@ -6,6 +6,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
+import { OPERATION_NAMES } from './api';
 
 // Every Videsk answer goes through here: the node's requests are sent with
 // `ignoreHttpStatusErrors`, so that one table below turns each status into a message that says
@@ -35,6 +36,10 @@ function textExcerpt(body: unknown): string {
 		.replace(/\s+/g, ' ')
 		.trim();
 	return text.length > 160 ? `${text.slice(0, 160)}…` : text;
+}
+
+export function operationName(context: IExecuteSingleFunctions): string {
+	return OPERATION_NAMES[context.getNode().parameters.operation as string] ?? 'Videsk';
 }
 
 /** The room the failing request was about, as the user entered it. */
@@ -67,7 +72,10 @@ function describe(
 			};
 		}
 		case 401:
-			return { message: 'Videsk did not accept the API token', description: TOKEN_CHECKLIST };
+			return {
+				message: `Videsk did not accept the API token (${target})`,
+				description: TOKEN_CHECKLIST,
+			};
 		case 403:
 			return operation === 'delete'
 				? {
@@ -80,7 +88,14 @@ function describe(
 						description: `The token may lack permission for this, or this machine’s IP may not be on its allow-list. ${TOKEN_CHECKLIST}`,
 					};
 		case 404:
-			return operation === 'get' || operation === 'getStats'
+			if (operation === 'getAll') {
+				return {
+					message: 'Videsk did not find the room list',
+					description:
+						'Check the Base URL of the Videsk credential: it should be the API’s root, such as https://api.videsk.io.',
+				};
+			}
+			return operation === 'get'
 				? {
 						message: `Videsk has no ${target}`,
 						description:
@@ -99,7 +114,7 @@ function describe(
 			};
 		case 429:
 			return {
-				message: 'Videsk’s rate limit was reached',
+				message: `Videsk’s rate limit was reached (${target})`,
 				description: `Videsk allows about 20 requests per second per token.${retryAfter ? ` It asked to retry after ${String(retryAfter)} s.` : ''} Under "Request Options" → "Batching", send fewer items per batch or add an interval, or turn on "Retry On Fail" in the node’s settings.`,
 			};
 		default:
@@ -139,12 +154,54 @@ export function videskApiError(
 	const errorResponse: JsonObject = videsk
 		? (response.body as JsonObject)
 		: { httpCode: response.statusCode, body: textExcerpt(response.body) };
-	return new NodeApiError(context.getNode(), errorResponse, {
-		message,
+	const error = new NodeApiError(context.getNode(), errorResponse, {
+		message: `${operationName(context)}: ${message}`,
 		description: description + said,
 		httpCode: String(response.statusCode),
 		itemIndex: context.getItemIndex(),
 	});
+	const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+	if (retryAfterMs !== undefined) error.context.retryAfterMs = retryAfterMs;
+	return error;
+}
+
+/** `Retry-After` is either seconds or an HTTP date. */
+function parseRetryAfter(header: unknown): number | undefined {
+	if (typeof header !== 'string' || header.trim() === '') return undefined;
+	const seconds = Number(header);
+	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+	return Number.isNaN(ms) ? undefined : Math.max(ms, 0);
+}
+
+const NETWORK_ADVICE: Record<string, string> = {
+	ECONNREFUSED:
+		'Nothing answered at the Base URL of the Videsk credential. Check that URL, and that this n8n machine can reach it (firewall, proxy).',
+	ECONNABORTED:
+		'Videsk did not answer in time. Try again later, or allow more time under "Request Options" → "Timeout" (30 s unless set).',
+	ETIMEDOUT:
+		'Videsk did not answer in time. Try again later, or allow more time under "Request Options" → "Timeout" (30 s unless set).',
+};
+
+/**
+ * n8n reports a request that got no HTTP answer (refused, reset, timed out) with a generic
+ * message; this names the room and what to do. Errors with an HTTP status pass unchanged.
+ */
+export function withNetworkContext(context: IExecuteSingleFunctions, error: unknown): NodeApiError {
+	const original = new NodeApiError(context.getNode(), error as JsonObject);
+	const code = original.httpCode ?? '';
+	if (/^\d{3}$/.test(code)) return original;
+	// Neither `code` nor `httpCode` here: NodeApiError would swap the message for its generic one.
+	return new NodeApiError(
+		context.getNode(),
+		{ networkError: code },
+		{
+			message: `${operationName(context)}: could not reach Videsk for ${targetOf(context)}: ${original.message}`,
+			description:
+				NETWORK_ADVICE[code] ??
+				'The connection to Videsk broke before its answer was complete. Try again; "Retry On Fail" in the node’s settings can do that for you.',
+			itemIndex: context.getItemIndex(),
+		},
+	);
 }
 
 /**

@@ -5,7 +5,8 @@ import type {
 	INodeExecutionData,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { operationName, withNetworkContext } from './errors';
 import { isRoomPage, MAX_PAGE_SIZE, ROOMS_PATH } from './api';
 
 // Operations that need more than one request. n8n's routing runs a custom "pagination"
@@ -20,6 +21,45 @@ function withOptions(request: Request, options: Request['options']): Request {
 
 function isHttpError(error: unknown, status: number): error is NodeApiError {
 	return error instanceof NodeApiError && error.httpCode === String(status);
+}
+
+const MAX_RETRIES = 3;
+const MAX_RETRY_WAIT_MS = 30_000;
+/** Failures after which a read can safely be sent again: nothing was changed. */
+const RETRYABLE_READ_FAILURES = ['502', '503', '504', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT'];
+
+/**
+ * How long to wait before sending a failed request again, or undefined to give up. A 429 is
+ * always retried (Videsk refused before doing anything), honouring its Retry-After; a gateway
+ * error or a broken connection only for reads, since a write may already have happened.
+ */
+function retryDelayMs(error: unknown, method: string | undefined, attempt: number) {
+	if (!(error instanceof NodeApiError) || attempt >= MAX_RETRIES) return undefined;
+	const code = error.httpCode ?? '';
+	if (code !== '429' && !(method === 'GET' && RETRYABLE_READ_FAILURES.includes(code))) {
+		return undefined;
+	}
+	const retryAfterMs = error.context.retryAfterMs as number | undefined;
+	return Math.min(retryAfterMs ?? 250 * 2 ** attempt, MAX_RETRY_WAIT_MS);
+}
+
+/**
+ * Every operation's requests go through here (as routing's pagination hook, the one place
+ * that can send a request again): bounded retries, then errors that name the room.
+ */
+export async function sendWithRetry(
+	this: IExecutePaginationFunctions,
+	request: Request,
+): Promise<INodeExecutionData[]> {
+	for (let attempt = 0; ; attempt += 1) {
+		try {
+			return await this.makeRoutingRequest(request);
+		} catch (error) {
+			const delayMs = retryDelayMs(error, request.options.method, attempt);
+			if (delayMs === undefined) throw withNetworkContext(this, error);
+			await sleep(delayMs);
+		}
+	}
 }
 
 /**
@@ -43,7 +83,7 @@ export async function paginateRooms(
 		};
 		let page: INodeExecutionData['json'] | undefined;
 		try {
-			[{ json: page }] = await this.makeRoutingRequest(withOptions(request, { qs }));
+			[{ json: page }] = await sendWithRetry.call(this, withOptions(request, { qs }));
 		} catch (error) {
 			if (rooms.length > 0) {
 				(error as NodeApiError).description +=
@@ -56,7 +96,7 @@ export async function paginateRooms(
 				this.getNode(),
 				{},
 				{
-					message: 'Videsk sent a room list in an unexpected shape',
+					message: `${operationName(this)}: Videsk sent a room list in an unexpected shape`,
 					description: `Expected {total, limit, skip, data} after ${rooms.length} rooms were read.`,
 					itemIndex: this.getItemIndex(),
 				},
@@ -90,12 +130,13 @@ export async function createOrGetRoom(
 		);
 	}
 	try {
-		const items = await this.makeRoutingRequest(request);
+		const items = await sendWithRetry.call(this, request);
 		return items.map((item) => ({ ...item, json: { ...item.json, created: true } }));
 	} catch (error) {
 		if (!isHttpError(error, 409)) throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
-	const existing = await this.makeRoutingRequest(
+	const existing = await sendWithRetry.call(
+		this,
 		withOptions(request, {
 			method: 'GET',
 			url: `${ROOMS_PATH}/${encodeURIComponent(externalId)}`,
@@ -115,12 +156,13 @@ export async function endRoom(
 	request: Request,
 ): Promise<INodeExecutionData[]> {
 	try {
-		return await this.makeRoutingRequest(request);
+		return await sendWithRetry.call(this, request);
 	} catch (error) {
 		if (!isHttpError(error, 404)) throw new NodeApiError(this.getNode(), error as JsonObject);
 		let room: INodeExecutionData[];
 		try {
-			room = await this.makeRoutingRequest(
+			room = await sendWithRetry.call(
+				this,
 				withOptions(request, { method: 'GET', body: undefined }),
 			);
 		} catch {
@@ -134,7 +176,7 @@ export async function endRoom(
 			this.getNode(),
 			{},
 			{
-				message: `Room "${String(room[0].json.externalId ?? room[0].json.id)}" has already ended`,
+				message: `${operationName(this)}: room "${String(room[0].json.externalId ?? room[0].json.id)}" has already ended`,
 				description:
 					'Nothing was changed. To let the workflow go on when the room is already closed, turn on "Options" → "Treat Already Ended as Success".',
 				httpCode: '404',

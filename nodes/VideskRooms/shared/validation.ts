@@ -1,6 +1,12 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { EXTERNAL_ID_MAX_LENGTH, MAX_LIFETIME_HOURS, NAME_MAX_LENGTH, ROOM_ID } from './api';
+import {
+	DEFAULT_TIMEOUT_MS,
+	EXTERNAL_ID_MAX_LENGTH,
+	MAX_LIFETIME_HOURS,
+	NAME_MAX_LENGTH,
+	ROOM_ID,
+} from './api';
 import { toUtcIso } from './dates';
 
 // preSend hooks: routing cannot validate, so these check what can be known before any request
@@ -171,5 +177,15 @@ export async function requireUpdateField(
 			},
 		);
 	}
+	return requestOptions;
+}
+
+/** A Videsk call answers in well under a second; n8n would otherwise wait 300 s for a hung one. */
+export async function applyDefaultTimeout(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	if (!this.getNodeParameter('requestOptions.timeout', 0))
+		requestOptions.timeout = DEFAULT_TIMEOUT_MS;
 	return requestOptions;
 }

@@ -1,5 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { ROOMS_PATH } from '../../shared/api';
+import { OPERATION_NAMES, ROOMS_PATH } from '../../shared/api';
 import {
 	externalIdField,
 	nameField,
@@ -11,7 +11,7 @@ import { validateRoomBody } from '../../shared/validation';
 const show = { resource: ['room'], operation: ['create'] };
 
 export const createOperation: INodePropertyOptions = {
-	name: 'Create',
+	name: OPERATION_NAMES.create,
 	value: 'create',
 	action: 'Create a room',
 	description: 'Create a video room and get its first access token',

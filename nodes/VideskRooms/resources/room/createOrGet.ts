@@ -1,5 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { ROOMS_PATH } from '../../shared/api';
+import { OPERATION_NAMES, ROOMS_PATH } from '../../shared/api';
 import {
 	externalIdField,
 	nameField,
@@ -12,14 +12,14 @@ import { validateRoomBody } from '../../shared/validation';
 const show = { resource: ['room'], operation: ['createOrGet'] };
 
 export const createOrGetOperation: INodePropertyOptions = {
-	name: 'Create or Get',
+	name: OPERATION_NAMES.createOrGet,
 	value: 'createOrGet',
 	action: 'Create a room or get the existing one',
 	description:
 		'Create a room, or return the room that already has this External ID: safe to run twice for the same event',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
-		send: { preSend: [validateRoomBody], paginate: true },
+		send: { preSend: [validateRoomBody] },
 		operations: { pagination: createOrGetRoom },
 	},
 };

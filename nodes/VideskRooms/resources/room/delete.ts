@@ -1,11 +1,11 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
 import { roomLocator } from '../../shared/descriptions';
 
 const show = { resource: ['room'], operation: ['delete'] };
 
 export const deleteOperation: INodePropertyOptions = {
-	name: 'Delete',
+	name: OPERATION_NAMES.delete,
 	value: 'delete',
 	action: 'Delete a room',
 	description: 'Videsk refuses to delete rooms through its API; use End instead',

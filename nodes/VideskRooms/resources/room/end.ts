@@ -1,18 +1,17 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
 import { roomLocator, simplifyField } from '../../shared/descriptions';
 import { endRoom } from '../../shared/sequences';
 
 const show = { resource: ['room'], operation: ['end'] };
 
 export const endOperation: INodePropertyOptions = {
-	name: 'End',
+	name: OPERATION_NAMES.end,
 	value: 'end',
 	action: 'End a room',
 	description: 'Close a room for everyone by marking it as ended',
 	routing: {
 		request: { method: 'PATCH', url: `${ROOMS_PATH}/${ROOM_ID}`, body: { ended: true } },
-		send: { paginate: true },
 		operations: { pagination: endRoom },
 	},
 };

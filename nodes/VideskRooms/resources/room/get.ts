@@ -1,11 +1,11 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
 import { roomLocator, simplifyField } from '../../shared/descriptions';
 
 const show = { resource: ['room'], operation: ['get'] };
 
 export const getOperation: INodePropertyOptions = {
-	name: 'Get',
+	name: OPERATION_NAMES.get,
 	value: 'get',
 	action: 'Get a room',
 	description: 'Get a room by its ID or External ID',

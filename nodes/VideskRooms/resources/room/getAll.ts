@@ -1,19 +1,17 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { MAX_PAGE_SIZE, ROOMS_PATH } from '../../shared/api';
+import { MAX_PAGE_SIZE, OPERATION_NAMES, ROOMS_PATH } from '../../shared/api';
 import { simplifyField } from '../../shared/descriptions';
 import { paginateRooms } from '../../shared/sequences';
 
 const show = { resource: ['room'], operation: ['getAll'] };
 
 export const getAllOperation: INodePropertyOptions = {
-	name: 'Get Many',
+	name: OPERATION_NAMES.getAll,
 	value: 'getAll',
 	action: 'Get many rooms',
 	description: 'List the rooms of the account, with filters and sorting',
 	routing: {
 		request: { method: 'GET', url: ROOMS_PATH },
-		// Always paginated: even a Limit above one page needs several requests.
-		send: { paginate: true },
 		operations: { pagination: paginateRooms },
 	},
 };

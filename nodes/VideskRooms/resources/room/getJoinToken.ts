@@ -1,11 +1,11 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
 import { roomLocator } from '../../shared/descriptions';
 
 const show = { resource: ['room'], operation: ['getJoinToken'] };
 
 export const getJoinTokenOperation: INodePropertyOptions = {
-	name: 'Get Join Token',
+	name: OPERATION_NAMES.getJoinToken,
 	value: 'getJoinToken',
 	action: 'Get a join token for a room',
 	description:

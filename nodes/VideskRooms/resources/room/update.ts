@@ -1,5 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
 import {
 	expiresAtField,
 	nameField,
@@ -12,7 +12,7 @@ import { requireUpdateField, validateRoomBody } from '../../shared/validation';
 const show = { resource: ['room'], operation: ['update'] };
 
 export const updateOperation: INodePropertyOptions = {
-	name: 'Update',
+	name: OPERATION_NAMES.update,
 	value: 'update',
 	action: 'Update a room',
 	description:
