@@ -43,11 +43,12 @@ export async function setRoomPath(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
+	// One read of the locator (an expression in it is evaluated once); no mode extracts a part.
 	const locator = this.getNodeParameter('room', undefined, { extractValue: false }) as {
 		mode?: string;
 		value?: unknown;
 	};
-	const roomId = optionalText(this.getNodeParameter('room', undefined, { extractValue: true }));
+	const roomId = optionalText(locator.value);
 	if (roomId === undefined) {
 		throw invalid(
 			this,

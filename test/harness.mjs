@@ -1,38 +1,24 @@
 // Runs the built package's nodes in-process with n8n-core's WorkflowExecute, as n8n's own node
 // tests do (packages/core/nodes-testing in the n8n repo): the package is loaded by n8n-core's
-// PackageDirectoryLoader from dist/, so `npm test` builds first.
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentials,
-	IDataObject,
-	IHttpRequestOptions,
-	INode,
-	INodeExecutionData,
-	INodeParameters,
-	INodeType,
-	INodeTypes,
-	IRun,
-	IWorkflowExecuteAdditionalData,
-	Workflow as WorkflowType,
-} from 'n8n-workflow';
+// PackageDirectoryLoader from dist/, so `npm test` builds first. Plain JavaScript (typed by
+// harness.d.mts), so that the benchmarks can use it too.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// n8n-core and the built nodes load n8n-workflow's CommonJS build; take the same copy here, so
+// n8n-core and the built nodes load n8n-workflow's CommonJS build; take the same copies here, so
 // that classes (Workflow, NodeApiError) are the ones they check against.
-const { createRunExecutionData, ICredentialsHelper, Workflow } = createRequire(import.meta.url)(
-	'n8n-workflow',
-) as typeof import('n8n-workflow');
+const require = createRequire(import.meta.url);
+const { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } = require('n8n-core');
+const { createRunExecutionData, ICredentialsHelper, Workflow } = require('n8n-workflow');
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const NODE_TYPE = 'n8n-nodes-videsk.videskRooms';
 
-let loaderPromise: Promise<PackageDirectoryLoader> | undefined;
+let loaderPromise;
 
 /** The package as n8n loads it, including the options n8n adds to declarative nodes. */
-export function loadPackage(): Promise<PackageDirectoryLoader> {
+export function loadPackage() {
 	loaderPromise ??= (async () => {
 		const loader = new PackageDirectoryLoader(PACKAGE_DIR);
 		await loader.loadAll();
@@ -41,17 +27,12 @@ export function loadPackage(): Promise<PackageDirectoryLoader> {
 	return loaderPromise;
 }
 
-function nodeTypesOf(loader: PackageDirectoryLoader, extraNodeType?: INodeType): INodeTypes {
-	const byName = (type: string) => {
+function nodeTypesOf(loader, extraNodeType) {
+	const byName = (type) => {
 		if (extraNodeType && type === extraNodeType.description.name) return extraNodeType;
-		const shortName = type.replace(/^n8n-nodes-videsk\./, '');
-		return loader.getNode(shortName).type as INodeType;
+		return loader.getNode(type.replace(/^n8n-nodes-videsk\./, '')).type;
 	};
-	return {
-		getByName: byName,
-		getByNameAndVersion: byName,
-		getKnownTypes: () => ({}),
-	};
+	return { getByName: byName, getByNameAndVersion: byName, getKnownTypes: () => ({}) };
 }
 
 /**
@@ -59,38 +40,32 @@ function nodeTypesOf(loader: PackageDirectoryLoader, extraNodeType?: INodeType):
  * credential resolved the way n8n resolves it: an expression over `$credentials`.
  */
 class TestCredentialsHelper extends ICredentialsHelper {
-	constructor(
-		private readonly loader: PackageDirectoryLoader,
-		private readonly data: ICredentialDataDecryptedObject,
-	) {
+	constructor(loader, data) {
 		super();
+		this.loader = loader;
+		this.data = data;
 	}
 
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		requestOptions: IHttpRequestOptions,
-		workflow: WorkflowType,
-		node: INode,
-	): Promise<IHttpRequestOptions> {
+	async authenticate(credentials, typeName, requestOptions, workflow, node) {
 		const { authenticate } = this.loader.getCredential(typeName).type;
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (authenticate?.type !== 'generic') return requestOptions;
-		const options = requestOptions as unknown as Record<string, IDataObject>;
 		for (const [target, values] of Object.entries(authenticate.properties)) {
-			for (const [key, value] of Object.entries(values as IDataObject)) {
-				options[target] = {
-					...(options[target] ?? {}),
+			for (const [key, value] of Object.entries(values)) {
+				requestOptions[target] = {
+					...(requestOptions[target] ?? {}),
 					[key]: workflow.expression.getParameterValue(
-						value as string,
+						value,
 						null,
 						0,
 						0,
 						node.name,
 						[],
 						'internal',
-						{ $credentials: credentials },
-					) as string,
+						{
+							$credentials: credentials,
+						},
+					),
 				};
 			}
 		}
@@ -117,7 +92,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async getCredentials(): Promise<ICredentials> {
+	async getCredentials() {
 		throw new Error('not used by these tests');
 	}
 
@@ -130,31 +105,10 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-export interface RunOptions {
-	/** The node's parameters, as the editor would save them. */
-	parameters: INodeParameters;
-	/** Input items; one empty item by default. */
-	items?: IDataObject[];
-	credentials: { apiToken: string; baseUrl: string };
-	continueOnFail?: boolean;
-	/** The workflow's timezone setting (n8n's "Timezone" workflow setting). */
-	timezone?: string;
-	/** Another node type to run instead of Videsk Rooms (e.g. a credential test node). */
-	nodeType?: INodeType;
-}
-
-export interface RunResult {
-	run: IRun;
-	/** The node's output items (json, error, pairedItem), empty if it failed. */
-	items: INodeExecutionData[];
-	/** The error that stopped the workflow, if any. */
-	error?: Error & { description?: string; httpCode?: string | null };
-}
-
 /** Runs one Videsk Rooms node, fed with `items`, the way n8n executes a workflow. */
-export async function runNode(options: RunOptions): Promise<RunResult> {
+export async function runNode(options) {
 	const loader = await loadPackage();
-	const node: INode = {
+	const node = {
 		id: 'videsk-node',
 		name: 'Videsk Rooms',
 		type: options.nodeType?.description.name ?? NODE_TYPE,
@@ -162,7 +116,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		position: [0, 0],
 		parameters: options.parameters,
 		credentials: { videskApi: { id: '1', name: 'Videsk sandbox' } },
-		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 	};
 	const workflow = new Workflow({
 		id: 'test',
@@ -184,7 +138,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	});
-	const finished = new Promise<IRun>((resolve) => {
+	const finished = new Promise((resolve) => {
 		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run));
 	});
 
@@ -201,7 +155,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
 		formTestBaseUrl: 'http://127.0.0.1/form-test',
 		variables: {},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	};
 
 	const runExecutionData = createRunExecutionData({
 		executionData: {
@@ -223,6 +177,6 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	return {
 		run,
 		items: taskData?.data?.main[0] ?? [],
-		error: (run.data.resultData.error ?? undefined) as RunResult['error'],
+		error: run.data.resultData.error ?? undefined,
 	};
 }

@@ -1,0 +1,37 @@
+import type { PackageDirectoryLoader } from 'n8n-core';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	IRun,
+} from 'n8n-workflow';
+
+export const PACKAGE_DIR: string;
+export const NODE_TYPE: string;
+
+export function loadPackage(): Promise<PackageDirectoryLoader>;
+
+export interface RunOptions {
+	/** The node's parameters, as the editor would save them. */
+	parameters: INodeParameters;
+	/** Input items; one empty item by default. */
+	items?: IDataObject[];
+	credentials: { apiToken: string; baseUrl: string };
+	continueOnFail?: boolean;
+	/** The workflow's timezone setting (n8n's "Timezone" workflow setting). */
+	timezone?: string;
+	/** Another node type to run instead of Videsk Rooms (e.g. a credential test node). */
+	nodeType?: INodeType;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** The node's output items (json, error, pairedItem), empty if it failed. */
+	items: INodeExecutionData[];
+	/** The error that stopped the workflow, if any. */
+	error?: Error & { description?: string; httpCode?: string | null; context?: IDataObject };
+}
+
+/** Runs one Videsk Rooms node, fed with `items`, the way n8n executes a workflow. */
+export function runNode(options: RunOptions): Promise<RunResult>;
