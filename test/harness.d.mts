@@ -9,6 +9,7 @@ import type {
 
 export const PACKAGE_DIR: string;
 export const NODE_TYPE: string;
+export const TRIGGER_TYPE: string;
 
 export function loadPackage(): Promise<PackageDirectoryLoader>;
 
@@ -35,3 +36,15 @@ export interface RunResult {
 
 /** Runs one Videsk Rooms node, fed with `items`, the way n8n executes a workflow. */
 export function runNode(options: RunOptions): Promise<RunResult>;
+
+export interface Poller {
+	/** One poll; 'manual' is the editor's test run. Resolves with the emitted rooms. */
+	poll(mode?: 'trigger' | 'manual'): Promise<IDataObject[]>;
+	/** The node's static data, as n8n keeps it between polls. */
+	staticData(): IDataObject;
+}
+
+export function createPoller(options: {
+	parameters: INodeParameters;
+	credentials: { apiToken: string; baseUrl: string };
+}): Promise<Poller>;

@@ -9,11 +9,20 @@ import { fileURLToPath } from 'node:url';
 // n8n-core and the built nodes load n8n-workflow's CommonJS build; take the same copies here, so
 // that classes (Workflow, NodeApiError) are the ones they check against.
 const require = createRequire(import.meta.url);
-const { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } = require('n8n-core');
+const {
+	ExecutionLifecycleHooks,
+	PackageDirectoryLoader,
+	PollContext,
+	TriggersAndPollers,
+	WorkflowExecute,
+} = require('n8n-core');
+// n8n-core's own copy of the dependency-injection container.
+const { Container } = createRequire(require.resolve('n8n-core'))('@n8n/di');
 const { createRunExecutionData, ICredentialsHelper, Workflow } = require('n8n-workflow');
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const NODE_TYPE = 'n8n-nodes-videsk.videskRooms';
+export const TRIGGER_TYPE = 'n8n-nodes-videsk.videskRoomsTrigger';
 
 let loaderPromise;
 
@@ -105,6 +114,23 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+function additionalDataFor(loader, credentials, hooks) {
+	return {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(loader, credentials),
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formBaseUrl: 'http://127.0.0.1/form',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1/form-test',
+		variables: {},
+	};
+}
+
 /** Runs one Videsk Rooms node, fed with `items`, the way n8n executes a workflow. */
 export async function runNode(options) {
 	const loader = await loadPackage();
@@ -142,20 +168,7 @@ export async function runNode(options) {
 		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run));
 	});
 
-	const additionalData = {
-		hooks,
-		credentialsHelper: new TestCredentialsHelper(loader, options.credentials),
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		formBaseUrl: 'http://127.0.0.1/form',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		formTestBaseUrl: 'http://127.0.0.1/form-test',
-		variables: {},
-	};
+	const additionalData = additionalDataFor(loader, options.credentials, hooks);
 
 	const runExecutionData = createRunExecutionData({
 		executionData: {
@@ -178,5 +191,49 @@ export async function runNode(options) {
 		run,
 		items: taskData?.data?.main[0] ?? [],
 		error: run.data.resultData.error ?? undefined,
+	};
+}
+
+/**
+ * The trigger as n8n polls it in an active workflow: n8n-core's TriggersAndPollers calls its
+ * poll() with a PollContext; the workflow (and so its static data) lives across polls.
+ * `poll('manual')` is the editor's test run.
+ */
+export async function createPoller({ parameters, credentials }) {
+	const loader = await loadPackage();
+	const node = {
+		id: 'videsk-trigger',
+		name: 'Videsk Rooms Trigger',
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { videskApi: { id: '1', name: 'Videsk sandbox' } },
+	};
+	const workflow = new Workflow({
+		id: 'poll-test',
+		nodes: [node],
+		connections: {},
+		nodeTypes: nodeTypesOf(loader),
+		active: true,
+		staticData: {},
+	});
+	const additionalData = additionalDataFor(loader, credentials);
+	const pollers = Container.get(TriggersAndPollers);
+	let activation = 'init';
+	return {
+		async poll(mode = 'trigger') {
+			const context = new PollContext(
+				workflow,
+				node,
+				additionalData,
+				mode,
+				mode === 'manual' ? 'manual' : activation,
+			);
+			const result = await pollers.runPollFunction(workflow, node, context);
+			if (mode !== 'manual') activation = 'trigger';
+			return (result?.[0] ?? []).map((item) => item.json);
+		},
+		staticData: () => workflow.getStaticData('node', node),
 	};
 }

@@ -177,4 +177,13 @@ describe('in a real n8n', () => {
 				.map((room) => room.externalId),
 		).toEqual(['expired-0', 'expired-1']);
 	});
+
+	test('Get Stats', async () => {
+		sandbox.seed(1);
+		const { output } = await execute('e2eGetStats');
+		expect(output('Get Stats')).toEqual([expect.objectContaining({ view: 'summary', perPeer: expect.any(Array) })]);
+		expect(sandbox.requests.map((r) => `${r.method} ${r.rawPath}?${r.rawQuery}`)).toEqual([
+			'GET /vpaas/rooms/seed-1/stats?view=summary',
+		]);
+	});
 });

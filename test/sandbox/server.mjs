@@ -215,8 +215,12 @@ export async function startSandbox(options = {}) {
 			// ASSUMPTION: the docs list no 404 for join; an unknown or ended room answers 404 here.
 			if (!room || room.ended) throw new FeathersError(404, 'Room not found or already ended');
 			return [200, { accessToken: issueAccessToken(room, ip) }];
+		} else if (action === 'stats' && method === 'GET') {
+			const room = findRoom(roomId);
+			if (!room) throw new FeathersError(404, `Room "${roomId}" not found`);
+			return [200, roomStats(room, query.view ?? 'report')];
 		}
-		const knownPath = action === undefined || action === 'join';
+		const knownPath = action === undefined || action === 'join' || action === 'stats';
 		throw new FeathersError(knownPath ? 405 : 404, `${method} ${request.rawPath} is not supported`);
 	}
 
@@ -397,6 +401,44 @@ export async function startSandbox(options = {}) {
 	};
 	if (options.seed) sandbox.seed(options.seed);
 	return sandbox;
+}
+
+/**
+ * ASSUMPTION: Videsk's telemetry page names the three views and what they hold, but gives no
+ * schema. These bodies are plausible stand-ins so that the node can be tested; the node passes
+ * whatever Videsk returns through unchanged.
+ */
+function roomStats(room, view) {
+	const peers = room.authorizations.map((authorization) => authorization.jti);
+	switch (view) {
+		case 'report':
+			return {
+				roomId: room.id,
+				view,
+				qualityScore: 87,
+				metrics: { averageRttMs: 84, packetLossPercent: 0.4, averageBitrateKbps: 1450 },
+				patterns: ['stable-network'],
+				recommendations: ['No action needed'],
+			};
+		case 'snapshot':
+			return {
+				roomId: room.id,
+				view,
+				live: !room.ended,
+				peers: peers.length,
+				rttMs: 90,
+				packetLossPercent: 0.5,
+			};
+		case 'summary':
+			return {
+				roomId: room.id,
+				view,
+				perPeer: peers.map((peer) => ({ peer, minutes: 12, averageRttMs: 80 })),
+				perMinute: [{ minute: 0, peers: peers.length, averageRttMs: 82 }],
+			};
+		default:
+			throw new FeathersError(400, `Invalid view "${view}": use report, snapshot or summary`);
+	}
 }
 
 function validateRoomFields(body, { creating }) {

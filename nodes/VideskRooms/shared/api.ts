@@ -15,6 +15,7 @@ export const OPERATION_NAMES: Record<string, string> = {
 	get: 'Get',
 	getAll: 'Get Many',
 	getJoinToken: 'Get Join Token',
+	getStats: 'Get Stats',
 	update: 'Update',
 };
 export const NAME_MAX_LENGTH = 500;

@@ -95,7 +95,7 @@ function describe(
 						'Check the Base URL of the Videsk credential: it should be the API’s root, such as https://api.videsk.io.',
 				};
 			}
-			return operation === 'get'
+			return operation === 'get' || operation === 'getStats'
 				? {
 						message: `Videsk has no ${target}`,
 						description:

@@ -6,6 +6,7 @@ import { endFields, endOperation } from './end';
 import { getFields, getOperation } from './get';
 import { getAllFields, getAllOperation } from './getAll';
 import { getJoinTokenFields, getJoinTokenOperation } from './getJoinToken';
+import { getStatsFields, getStatsOperation } from './getStats';
 import { updateFields, updateOperation } from './update';
 
 export const roomDescription: INodeProperties[] = [
@@ -22,6 +23,7 @@ export const roomDescription: INodeProperties[] = [
 			endOperation,
 			getOperation,
 			getJoinTokenOperation,
+			getStatsOperation,
 			getAllOperation,
 			updateOperation,
 		],
@@ -33,6 +35,7 @@ export const roomDescription: INodeProperties[] = [
 	...endFields,
 	...getFields,
 	...getJoinTokenFields,
+	...getStatsFields,
 	...getAllFields,
 	...updateFields,
 ];

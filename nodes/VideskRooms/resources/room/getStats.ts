@@ -1,0 +1,46 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
+import { roomLocator } from '../../shared/descriptions';
+
+const show = { resource: ['room'], operation: ['getStats'] };
+
+export const getStatsOperation: INodePropertyOptions = {
+	name: OPERATION_NAMES.getStats,
+	value: 'getStats',
+	action: 'Get the quality stats of a room',
+	description: 'Get the WebRTC quality analysis of a room’s session (Videsk telemetry)',
+	routing: { request: { method: 'GET', url: `${ROOMS_PATH}/${ROOM_ID}/stats` } },
+};
+
+export const getStatsFields: INodeProperties[] = [
+	{ ...roomLocator, displayOptions: { show } },
+	{
+		displayName: 'View',
+		name: 'view',
+		type: 'options',
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Report',
+				value: 'report',
+				description:
+					'Full analysis of the session: quality score, key metrics, detected patterns and recommendations',
+			},
+			{
+				name: 'Snapshot',
+				value: 'snapshot',
+				description: 'Computed live from raw telemetry; useful while the session is still running',
+			},
+			{
+				name: 'Summary',
+				value: 'summary',
+				description:
+					'Stored rollup per participant and per minute, available once the session has been compiled',
+			},
+		],
+		default: 'report',
+		description:
+			'Which analysis to get. Videsk documents no schema for it: the answer is passed through as is.',
+		routing: { send: { type: 'query', property: 'view' } },
+	},
+];
