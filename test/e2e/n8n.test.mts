@@ -1,12 +1,19 @@
 // End to end: the built package inside a real n8n process (n8n's CLI: import:credentials,
 // import:workflow, execute), against the sandbox. The workflows are the JSON files beside this.
 import type { IDataObject, IRun } from 'n8n-workflow';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { PACKAGE_DIR } from '../harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
-import { createN8nHome, ensureN8n, executeWorkflow, n8n } from './n8n-runtime.mjs';
+import {
+	createN8nHome,
+	ensureN8n,
+	executeWorkflow,
+	freePort,
+	n8n,
+	startN8n,
+} from './n8n-runtime.mjs';
 
 const PAGE_MAXIMUM = 40;
 let sandbox: Sandbox;
@@ -54,6 +61,23 @@ function execute(workflowId: string) {
 }
 
 describe('in a real n8n', () => {
+	test('the package loads: the node, its AI-tool form and the trigger', async () => {
+		const file = path.join(home.userFolder, 'nodes.json');
+		const { code } = await n8n(home, ['export:nodes', `--output=${file}`]);
+		expect(code).toBe(0);
+		const types = JSON.parse(readFileSync(file, 'utf8')) as Array<{
+			name: string;
+			polling?: boolean;
+		}>;
+		const ours = types.filter((type) => type.name.startsWith('n8n-nodes-videsk.'));
+		expect(ours.map((type) => type.name).sort()).toEqual([
+			'n8n-nodes-videsk.videskRooms',
+			'n8n-nodes-videsk.videskRoomsTool',
+			'n8n-nodes-videsk.videskRoomsTrigger',
+		]);
+		expect(ours.find((type) => type.name.endsWith('Trigger'))?.polling).toBe(true);
+	});
+
 	test('every operation, chained by expressions', async () => {
 		const { output, run } = await execute('e2eEveryOperation');
 		expect(run.data.resultData.error).toBeUndefined();
@@ -181,9 +205,37 @@ describe('in a real n8n', () => {
 	test('Get Stats', async () => {
 		sandbox.seed(1);
 		const { output } = await execute('e2eGetStats');
-		expect(output('Get Stats')).toEqual([expect.objectContaining({ view: 'summary', perPeer: expect.any(Array) })]);
+		expect(output('Get Stats')).toEqual([
+			expect.objectContaining({ view: 'summary', perPeer: expect.any(Array) }),
+		]);
 		expect(sandbox.requests.map((r) => `${r.method} ${r.rawPath}?${r.rawQuery}`)).toEqual([
 			'GET /vpaas/rooms/seed-1/stats?view=summary',
 		]);
+	});
+
+	test('activated in a running n8n, the trigger polls at once and emits nothing old', async () => {
+		sandbox.seed(3);
+		sandbox.end('seed-1');
+		const published = await n8n(home, ['publish:workflow', '--id=videskExampleEndedReport']);
+		expect(published.code).toBe(0);
+		const editor = startN8n(home, await freePort(), 'ignore');
+		try {
+			await expect
+				.poll(
+					() => sandbox.requests.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`),
+					{
+						timeout: 60_000,
+						interval: 250,
+					},
+				)
+				.toEqual([
+					'GET /vpaas/rooms {"$sort":{"createdAt":"-1"},"$limit":"1","$skip":"0"}',
+					'GET /vpaas/rooms {"ended":"false","$sort":{"createdAt":"-1"},"$limit":"100","$skip":"0"}',
+				]);
+		} finally {
+			editor.kill();
+			await new Promise((resolve) => editor.once('exit', resolve));
+		}
+		expect(sandbox.requests.some((r) => r.path.endsWith('/stats'))).toBe(false);
 	});
 });
