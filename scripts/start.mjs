@@ -3,7 +3,7 @@
 // credential for the sandbox, the example workflows), runs the calendar example once so its
 // result shows here, then opens the n8n editor on 127.0.0.1. Ctrl-C stops everything.
 import { createRequire } from 'node:module';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../test/sandbox/server.mjs';
@@ -12,7 +12,7 @@ import {
 	ensureN8n,
 	executeWorkflow,
 	freePort,
-	n8n,
+	importIntoN8n,
 	n8nBin,
 	startN8n,
 } from '../test/e2e/n8n-runtime.mjs';
@@ -49,27 +49,8 @@ Object.assign(home.env, {
 	N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(OWNER.password, 10),
 });
 
-const credentials = path.join(home.userFolder, 'credentials.json');
-writeFileSync(
-	credentials,
-	JSON.stringify([
-		{
-			id: 'videskSandbox01',
-			name: 'Videsk sandbox',
-			type: 'videskApi',
-			data: { apiToken: sandbox.token, baseUrl: sandbox.url },
-		},
-	]),
-);
 console.log('Preparing n8n: credential and example workflows...');
-for (const args of [
-	['import:credentials', `--input=${credentials}`],
-	['import:workflow', '--separate', `--input=${path.join(root, 'examples')}`],
-]) {
-	const result = await n8n(home, args);
-	if (result.code !== 0)
-		throw new Error(`n8n ${args[0]} failed:\n${result.stdout}${result.stderr}`);
-}
+await importIntoN8n(home, sandbox, [path.join(root, 'examples')]);
 
 console.log('Running the example "calendar event → room → join tokens" once...');
 const demo = await executeWorkflow(home, 'videskExampleCalendar');

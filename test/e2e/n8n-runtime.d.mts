@@ -22,3 +22,8 @@ export function executeWorkflow(
 	home: N8nHome,
 	workflowId: string,
 ): Promise<{ code: number | null; run: any; output: (node: string) => Record<string, any>[] }>;
+export function importIntoN8n(
+	home: N8nHome,
+	sandbox: { url: string; token: string },
+	workflowDirs: string[],
+): Promise<void>;

@@ -172,3 +172,30 @@ export async function executeWorkflow(home, workflowId) {
 		(run.data.resultData.runData[node]?.[0]?.data?.main[0] ?? []).map((item) => item.json);
 	return { code, run, output };
 }
+
+/**
+ * Imports the "Videsk sandbox" credential (the ID the example workflows use), pointing at
+ * `sandbox`, and every workflow in `workflowDirs`.
+ */
+export async function importIntoN8n(home, sandbox, workflowDirs) {
+	const credentials = path.join(home.userFolder, 'credentials.json');
+	writeFileSync(
+		credentials,
+		JSON.stringify([
+			{
+				id: 'videskSandbox01',
+				name: 'Videsk sandbox',
+				type: 'videskApi',
+				data: { apiToken: sandbox.token, baseUrl: sandbox.url },
+			},
+		]),
+	);
+	const commands = [
+		['import:credentials', `--input=${credentials}`],
+		...workflowDirs.map((dir) => ['import:workflow', '--separate', `--input=${dir}`]),
+	];
+	for (const args of commands) {
+		const { code, stdout, stderr } = await n8n(home, args);
+		if (code !== 0) throw new Error(`n8n ${args[0]} failed:\n${stdout}${stderr}`);
+	}
+}

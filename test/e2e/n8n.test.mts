@@ -1,7 +1,7 @@
 // End to end: the built package inside a real n8n process (n8n's CLI: import:credentials,
 // import:workflow, execute), against the sandbox. The workflows are the JSON files beside this.
 import type { IDataObject, IRun } from 'n8n-workflow';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { PACKAGE_DIR } from '../harness.mjs';
@@ -10,6 +10,7 @@ import {
 	createN8nHome,
 	ensureN8n,
 	executeWorkflow,
+	importIntoN8n,
 	freePort,
 	n8n,
 	startN8n,
@@ -23,30 +24,10 @@ beforeAll(async () => {
 	ensureN8n();
 	sandbox = await startSandbox({ maxPageSize: PAGE_MAXIMUM });
 	home = await createN8nHome(PACKAGE_DIR);
-	const credentials = path.join(home.userFolder, 'credentials.json');
-	writeFileSync(
-		credentials,
-		JSON.stringify([
-			{
-				id: 'videskSandbox01',
-				name: 'Videsk sandbox',
-				type: 'videskApi',
-				data: { apiToken: sandbox.token, baseUrl: sandbox.url },
-			},
-		]),
-	);
-	for (const args of [
-		['import:credentials', `--input=${credentials}`],
-		[
-			'import:workflow',
-			'--separate',
-			`--input=${path.join(PACKAGE_DIR, 'test', 'e2e', 'workflows')}`,
-		],
-		['import:workflow', '--separate', `--input=${path.join(PACKAGE_DIR, 'examples')}`],
-	]) {
-		const { code, stdout, stderr } = await n8n(home, args);
-		expect(code, stdout + stderr).toBe(0);
-	}
+	await importIntoN8n(home, sandbox, [
+		path.join(PACKAGE_DIR, 'test', 'e2e', 'workflows'),
+		path.join(PACKAGE_DIR, 'examples'),
+	]);
 }, 30 * 60_000);
 
 beforeEach(() => sandbox.reset());

@@ -98,40 +98,47 @@ export const expiresAtField: INodeProperties = {
 	routing: { send: { type: 'body', property: 'exp' } },
 };
 
-/** The "Additional Fields" of Create and Create or Get. */
-export const roomCreationOptions: INodeProperties[] = [
-	{
-		...startField,
-		description: `${startField.description} Default: now.`,
-	},
-	{
-		...expiresAtField,
-		description: `${expiresAtField.description} Default: 3 hours from now.`,
-	},
-	{
-		displayName: 'Max Participants',
-		name: 'maxParticipants',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 10,
-		description: 'Room setting maxParticipants: how many people can be in the room at once',
-		routing: { send: { type: 'body', property: 'settings.maxParticipants' } },
-	},
-	{
-		displayName: 'Recording Enabled',
-		name: 'recordingEnabled',
-		type: 'boolean',
-		default: false,
-		description: 'Whether the room records the session (room setting recordingEnabled)',
-		routing: { send: { type: 'body', property: 'settings.recordingEnabled' } },
-	},
-	{
-		displayName: 'Other Settings (JSON)',
-		name: 'otherSettings',
-		type: 'json',
-		default: '{}',
-		description:
-			'Any other room settings, as a JSON object. Videsk’s docs list only maxParticipants and recordingEnabled; the fields above win over the same keys here.',
-		routing: { send: { preSend: [mergeOtherSettings] } },
-	},
-];
+/** The "Additional Fields" of Create and Create or Get ("otherSettings" is read by name). */
+export const roomCreationFields: INodeProperties = {
+	displayName: 'Additional Fields',
+	name: 'additionalFields',
+	type: 'collection',
+	placeholder: 'Add Field',
+	default: {},
+	options: [
+		{
+			...startField,
+			description: `${startField.description} Default: now.`,
+		},
+		{
+			...expiresAtField,
+			description: `${expiresAtField.description} Default: 3 hours from now.`,
+		},
+		{
+			displayName: 'Max Participants',
+			name: 'maxParticipants',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 10,
+			description: 'Room setting maxParticipants: how many people can be in the room at once',
+			routing: { send: { type: 'body', property: 'settings.maxParticipants' } },
+		},
+		{
+			displayName: 'Recording Enabled',
+			name: 'recordingEnabled',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the room records the session (room setting recordingEnabled)',
+			routing: { send: { type: 'body', property: 'settings.recordingEnabled' } },
+		},
+		{
+			displayName: 'Other Settings (JSON)',
+			name: 'otherSettings',
+			type: 'json',
+			default: '{}',
+			description:
+				'Any other room settings, as a JSON object. Videsk’s docs list only maxParticipants and recordingEnabled; the fields above win over the same keys here.',
+			routing: { send: { preSend: [mergeOtherSettings] } },
+		},
+	],
+};

@@ -3,7 +3,7 @@ import { OPERATION_NAMES, ROOMS_PATH } from '../../shared/api';
 import {
 	externalIdField,
 	nameField,
-	roomCreationOptions,
+	roomCreationFields,
 	simplifyField,
 } from '../../shared/descriptions';
 import { validateRoomBody } from '../../shared/validation';
@@ -25,13 +25,8 @@ export const createFields: INodeProperties[] = [
 	{ ...externalIdField(false), displayOptions: { show } },
 	{ ...nameField, displayOptions: { show } },
 	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
+		...roomCreationFields,
 		displayOptions: { show },
-		options: roomCreationOptions,
 	},
 	{ ...simplifyField, displayOptions: { show } },
 ];

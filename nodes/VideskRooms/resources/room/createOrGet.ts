@@ -3,7 +3,7 @@ import { OPERATION_NAMES, ROOMS_PATH } from '../../shared/api';
 import {
 	externalIdField,
 	nameField,
-	roomCreationOptions,
+	roomCreationFields,
 	simplifyField,
 } from '../../shared/descriptions';
 import { createOrGetRoom } from '../../shared/sequences';
@@ -32,14 +32,9 @@ export const createOrGetFields: INodeProperties[] = [
 	},
 	{ ...nameField, displayOptions: { show } },
 	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
+		...roomCreationFields,
 		displayOptions: { show },
 		description: 'Used only when the room is created; an existing room is returned unchanged',
-		options: roomCreationOptions,
 	},
 	{ ...simplifyField, displayOptions: { show } },
 ];
