@@ -39,5 +39,4 @@ export function room(
 	return { __rl: true, mode, value };
 }
 
-export const inOneHour = () => new Date(Date.now() + 3_600_000).toISOString();
 export const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();

@@ -12,7 +12,7 @@ import {
 	CREDENTIAL_TYPE,
 	listRoomsRequest,
 	MAX_PAGE_SIZE,
-	ROOMS_PATH,
+	roomPath,
 	type ListQuery,
 	type Room,
 	type RoomPage,
@@ -187,7 +187,7 @@ export class VideskRoomsTrigger implements INodeType {
 					const room = (await request({
 						method: 'GET',
 						baseURL: baseUrl,
-						url: `${ROOMS_PATH}/${encodeURIComponent(id)}`,
+						url: roomPath(id),
 						json: true,
 					})) as Room;
 					if (room.ended === true) events.push(room);

@@ -6,6 +6,12 @@ export const ROOMS_PATH = '/vpaas/rooms';
 /** Placeholder in operation URLs, replaced by the encoded room ID before the request. */
 export const ROOM_ID = '{roomId}';
 export const MAX_PAGE_SIZE = 100;
+
+/** A room's path: its ID or External ID URL-encoded, so that it stays one path segment. */
+export function roomPath(roomId: string): string {
+	return `${ROOMS_PATH}/${encodeURIComponent(roomId)}`;
+}
+
 /** Operation names as the user sees them; errors start with the name of the failed operation. */
 export const OPERATION_NAMES: Record<string, string> = {
 	create: 'Create',

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { operationName, withNetworkContext } from './errors';
-import { isRoomPage, MAX_PAGE_SIZE, ROOMS_PATH } from './api';
+import { isRoomPage, MAX_PAGE_SIZE, roomPath } from './api';
 
 // Operations that need more than one request. n8n's routing runs a custom "pagination"
 // function for these: it gets `makeRoutingRequest`, which sends a request exactly as routing
@@ -139,7 +139,7 @@ export async function createOrGetRoom(
 		this,
 		withOptions(request, {
 			method: 'GET',
-			url: `${ROOMS_PATH}/${encodeURIComponent(externalId)}`,
+			url: roomPath(externalId),
 			body: undefined,
 		}),
 	);

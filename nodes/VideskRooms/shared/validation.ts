@@ -6,6 +6,8 @@ import {
 	MAX_LIFETIME_HOURS,
 	NAME_MAX_LENGTH,
 	ROOM_ID,
+	roomPath,
+	ROOMS_PATH,
 } from './api';
 import { toUtcIso } from './dates';
 
@@ -66,7 +68,7 @@ export async function setRoomPath(
 	if (locator.mode === 'externalId' && roomId.length > EXTERNAL_ID_MAX_LENGTH) {
 		throw invalid(this, 'room', `an External ID has at most ${EXTERNAL_ID_MAX_LENGTH} characters`);
 	}
-	requestOptions.url = requestOptions.url!.replace(ROOM_ID, encodeURIComponent(roomId));
+	requestOptions.url = requestOptions.url!.replace(`${ROOMS_PATH}/${ROOM_ID}`, roomPath(roomId));
 	return requestOptions;
 }
 
