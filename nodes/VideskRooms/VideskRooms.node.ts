@@ -2,7 +2,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import { searchRooms } from './listSearch/searchRooms';
 import { roomDescription } from './resources/room';
 import { throwOnApiError } from './shared/errors';
-import { sendWithRetry } from './shared/sequences';
+import { sendToRoom } from './shared/sequences';
 import { applyDefaultTimeout } from './shared/validation';
 
 export class VideskRooms implements INodeType {
@@ -36,12 +36,13 @@ export class VideskRooms implements INodeType {
 					{
 						name: 'Room',
 						value: 'room',
-						// For every room operation: requests go through sendWithRetry (routing's
-						// pagination hook; operations that take several requests replace it), and
+						// For every room operation: requests go through sendToRoom (routing's
+						// pagination hook: finds a room given by a 24-hex External ID, then
+						// sendWithRetry; operations that take several requests replace it), and
 						// throwOnApiError runs before any other postReceive.
 						routing: {
 							send: { paginate: true, preSend: [applyDefaultTimeout] },
-							operations: { pagination: sendWithRetry },
+							operations: { pagination: sendToRoom },
 							output: { postReceive: [throwOnApiError] },
 						},
 					},
