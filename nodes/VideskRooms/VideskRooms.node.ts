@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { searchRooms } from './listSearch/searchRooms';
 import { roomDescription } from './resources/room';
+import { testVideskApiCredential } from './shared/credentialTest';
 import { throwOnApiError } from './shared/errors';
 import { sendToRoom } from './shared/sequences';
 import { applyDefaultTimeout } from './shared/validation';
@@ -18,7 +19,7 @@ export class VideskRooms implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'videskApi', required: true }],
+		credentials: [{ name: 'videskApi', required: true, testedBy: 'videskApiTest' }],
 		requestDefaults: {
 			baseURL: '={{$credentials.baseUrl}}',
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
@@ -53,5 +54,8 @@ export class VideskRooms implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchRooms } };
+	methods = {
+		listSearch: { searchRooms },
+		credentialTest: { videskApiTest: testVideskApiCredential },
+	};
 }
