@@ -6,6 +6,7 @@ import type {
 	ICredentialTestFunction,
 	ICredentialType,
 	INodeCredentialDescription,
+	INodeType,
 } from 'n8n-workflow';
 import { createRequire } from 'node:module';
 import { expect, test } from 'vitest';
@@ -23,7 +24,7 @@ async function credentialType(): Promise<ICredentialType> {
 
 /** The function n8n's CredentialsTester would pick for the credential, and its result. */
 async function testCredential(data: { apiToken: string; baseUrl: string }) {
-	const node = (await loadPackage()).getNode('videskRooms').type;
+	const node = (await loadPackage()).getNode('videskRooms').type as INodeType;
 	const { testedBy } = node.description.credentials!.find(
 		(credential: INodeCredentialDescription) => credential.name === 'videskApi',
 	)!;
