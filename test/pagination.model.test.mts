@@ -2,11 +2,10 @@
 // history of rooms created and ended between the page requests), and Limit from any source.
 import { describe, expect } from 'vitest';
 import { run, useSandbox } from './helpers.mjs';
-import { batch, fc, limitValue, numRuns, test } from './properties.mjs';
+import { batch, fc, limitValue, numRuns, test, PROPERTY_TIMEOUT_MS } from './properties.mjs';
 import type { Sandbox } from './sandbox/server.mjs';
 
 const sandbox = useSandbox();
-const PROPERTY_TIMEOUT_MS = 180_000;
 
 /** Runs `change` whenever a request arrives, before the sandbox answers it. */
 function beforeEachRequest(target: Sandbox, change: () => void) {

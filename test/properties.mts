@@ -26,6 +26,12 @@ export function numRuns(runs: number): number {
 export { fc, test };
 
 /**
+ * A property's time limit: each run is one or more n8n executions, and a failing property
+ * shrinks its counterexample with many more, so the 30 s default of a test is too short.
+ */
+export const PROPERTY_TIMEOUT_MS = 300_000;
+
+/**
  * `size` values, run as the input items of ONE n8n execution: one execution per value would
  * cost far more. A batch shrinks value by value (its length is fixed, so that a property's
  * number of generated cases is exactly runs × size).

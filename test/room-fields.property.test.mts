@@ -6,7 +6,15 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 import { describe, expect } from 'vitest';
 import { room, run, useSandbox } from './helpers.mjs';
-import { batch, expressionValue, fc, numRuns, test, timeZone } from './properties.mjs';
+import {
+	batch,
+	expressionValue,
+	fc,
+	numRuns,
+	test,
+	timeZone,
+	PROPERTY_TIMEOUT_MS,
+} from './properties.mjs';
 
 const sandbox = useSandbox();
 const MINUTE = 60_000;
@@ -129,6 +137,7 @@ describe('dates reach the wire as the same instant, in UTC', () => {
 				expect(json).toMatchObject({ nbf: expected.nbf, exp: expected.exp });
 			});
 		},
+		PROPERTY_TIMEOUT_MS,
 	);
 });
 
@@ -199,6 +208,7 @@ describe('the node refuses a lifetime only when Videsk would (the sandbox is the
 				if (!posted.has(`node-${index}`)) expect(error).toMatch(/^(Start|Expires At): /);
 			});
 		},
+		PROPERTY_TIMEOUT_MS,
 	);
 
 	test.prop([batch(fc.record({ room: change, update: change }), 25)], { numRuns: numRuns(20) })(
@@ -254,6 +264,7 @@ describe('the node refuses a lifetime only when Videsk would (the sandbox is the
 				}
 			});
 		},
+		PROPERTY_TIMEOUT_MS,
 	);
 });
 
@@ -326,6 +337,7 @@ describe('Create and Create or Get send an External ID only if the room can be f
 			);
 			expect(byItem(found.items).map(({ json }) => json.id)).toEqual(reachable.map(({ id }) => id));
 		},
+		PROPERTY_TIMEOUT_MS,
 	);
 
 	test.prop([distinctCases(30)], { numRuns: numRuns(17) })(
@@ -379,5 +391,6 @@ describe('Create and Create or Get send an External ID only if the room can be f
 					.sort(),
 			).toEqual(expectedLookups.sort());
 		},
+		PROPERTY_TIMEOUT_MS,
 	);
 });

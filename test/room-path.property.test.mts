@@ -7,12 +7,19 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { describe, expect } from 'vitest';
 import { room, run, useSandbox } from './helpers.mjs';
-import { batch, expressionValue, fc, hex24, numRuns, roomText, test } from './properties.mjs';
+import {
+	batch,
+	expressionValue,
+	fc,
+	hex24,
+	numRuns,
+	roomText,
+	test,
+	PROPERTY_TIMEOUT_MS,
+} from './properties.mjs';
 import type { LoggedRequest } from './sandbox/server.mjs';
 
 const sandbox = useSandbox();
-/** Each run is several n8n executions; on a busy machine a property takes a while. */
-const PROPERTY_TIMEOUT_MS = 180_000;
 const MODES = ['list', 'id', 'externalId'] as const;
 type Mode = (typeof MODES)[number];
 
