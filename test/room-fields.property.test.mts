@@ -273,18 +273,18 @@ describe('Create and Create or Get send an External ID only if the room can be f
 	function expectedExternalId(value: unknown): { refused: RegExp } | { sent?: string } {
 		if (value === null || value === undefined) return {};
 		if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
-			return { refused: /^External ID: .* is not text$/ };
+			return { refused: /^External ID: .* is not text$/s };
 		}
 		const text = String(value).trim();
 		if (text === '') return {};
 		if (text.length > 100)
-			return { refused: /^External ID: \d+ characters, Videsk allows at most 100$/ };
+			return { refused: /^External ID: \d+ characters, Videsk allows at most 100$/s };
 		if (text === '.' || text === '..')
-			return { refused: /^External ID: "\.\.?" cannot identify a room/ };
+			return { refused: /^External ID: "\.\.?" cannot identify a room/s };
 		try {
 			encodeURIComponent(text);
 		} catch {
-			return { refused: /^External ID: .* incomplete Unicode character/ };
+			return { refused: /^External ID: .* incomplete Unicode character/s };
 		}
 		return { sent: text };
 	}

@@ -43,22 +43,22 @@ export function expectedRoom(
 	mode: Mode,
 	value: unknown,
 ): { refused: RegExp } | { segment: string } | { lookup: string } {
-	if (value === null || value === undefined) return { refused: /^Room: no room was given/ };
+	if (value === null || value === undefined) return { refused: /^Room: no room was given/s };
 	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
-		return { refused: /^Room: .* is not text$/ };
+		return { refused: /^Room: .* is not text$/s };
 	}
 	const text = String(value).trim();
-	if (text === '') return { refused: /^Room: no room was given/ };
+	if (text === '') return { refused: /^Room: no room was given/s };
 	const isId = /^[0-9a-f]{24}$/i.test(text);
 	if (mode !== 'externalId') {
-		return isId ? { segment: text } : { refused: /^Room: .* is not a room ID \(24 hexadecimal/ };
+		return isId ? { segment: text } : { refused: /^Room: .* is not a room ID \(24 hexadecimal/s };
 	}
-	if (text.length > 100) return { refused: /^Room: an External ID has at most 100 characters$/ };
-	if (text === '.' || text === '..') return { refused: /^Room: "\.\.?" cannot identify a room/ };
+	if (text.length > 100) return { refused: /^Room: an External ID has at most 100 characters$/s };
+	if (text === '.' || text === '..') return { refused: /^Room: "\.\.?" cannot identify a room/s };
 	try {
 		encodeURIComponent(text);
 	} catch {
-		return { refused: /^Room: .* incomplete Unicode character/ };
+		return { refused: /^Room: .* incomplete Unicode character/s };
 	}
 	return isId ? { lookup: text } : { segment: text };
 }
