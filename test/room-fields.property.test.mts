@@ -175,7 +175,7 @@ describe('the node refuses a lifetime only when Videsk would (the sandbox is the
 		return response.status < 300;
 	}
 
-	test.prop([batch(change, 25)], { numRuns: numRuns(20) })(
+	test.prop([batch(change, 25)], { numRuns: numRuns(12) })(
 		'Create: generated Start and Expires At',
 		async (changes) => {
 			const now = Date.now();
@@ -211,7 +211,7 @@ describe('the node refuses a lifetime only when Videsk would (the sandbox is the
 		PROPERTY_TIMEOUT_MS,
 	);
 
-	test.prop([batch(fc.record({ room: change, update: change }), 25)], { numRuns: numRuns(20) })(
+	test.prop([batch(fc.record({ room: change, update: change }), 25)], { numRuns: numRuns(12) })(
 		'Update: a room with a generated start and expiry, then generated changes',
 		async (pairs) => {
 			const now = Date.now();
