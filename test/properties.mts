@@ -6,6 +6,7 @@
 // Generators are exported for other operations' properties to reuse.
 import { fc, test } from '@fast-check/vitest';
 import type { IDataObject } from 'n8n-workflow';
+import type { LoggedRequest } from './sandbox/server.mjs';
 
 /** A value an input item can hold, e.g. what an expression returns. */
 export type ItemValue = IDataObject[string];
@@ -148,3 +149,70 @@ export const timeZone = fc.constantFrom(
 	),
 	'UTC',
 );
+
+// The rules the node applies to what reaches the wire, restated for the properties to check.
+
+/**
+ * What the node must do with a Room value (the rules, restated): refuse it, naming Room; send
+ * it as the path's room segment; or, for an External ID of 24 hexadecimal characters, look it up
+ * in the list first.
+ */
+export function expectedRoom(
+	mode: 'list' | 'id' | 'externalId',
+	value: unknown,
+): { refused: RegExp } | { segment: string } | { lookup: string } {
+	if (value === null || value === undefined) return { refused: /^Room: no room was given/s };
+	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+		return { refused: /^Room: .* is not text$/s };
+	}
+	const text = String(value).trim();
+	if (text === '') return { refused: /^Room: no room was given/s };
+	const isId = /^[0-9a-f]{24}$/i.test(text);
+	if (mode !== 'externalId') {
+		return isId ? { segment: text } : { refused: /^Room: .* is not a room ID \(24 hexadecimal/s };
+	}
+	if (text.length > 100) return { refused: /^Room: an External ID has at most 100 characters$/s };
+	if (text === '.' || text === '..') return { refused: /^Room: "\.\.?" cannot identify a room/s };
+	try {
+		encodeURIComponent(text);
+	} catch {
+		return { refused: /^Room: .* incomplete Unicode character/s };
+	}
+	return isId ? { lookup: text } : { segment: text };
+}
+
+/**
+ * A logged request as "METHOD <room>/suffix" (the room segment decoded), or "LIST <externalId>"
+ * for the list filtered on an External ID; throws if it is neither, or if its path is anything
+ * but /vpaas/rooms/{one segment}.
+ */
+export function requestSignature(request: LoggedRequest): string {
+	if (request.rawPath === '/vpaas/rooms' && request.method === 'GET') {
+		return `LIST ${String(request.query.externalId)}`;
+	}
+	const match = /^\/vpaas\/rooms\/([^/]+)(\/join|\/stats)?$/.exec(request.rawPath);
+	if (!match || /^(\.|%2e){1,2}$/i.test(match[1])) {
+		throw new Error(`${request.method} ${request.rawPath} is not a path to one room`);
+	}
+	return `${request.method} ${decodeURIComponent(match[1])}${match[2] ?? ''}`;
+}
+
+/** What Create and Create or Get must do with a generated External ID: refuse it, or send it. */
+export function expectedExternalId(value: unknown): { refused: RegExp } | { sent?: string } {
+	if (value === null || value === undefined) return {};
+	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+		return { refused: /^External ID: .* is not text$/s };
+	}
+	const text = String(value).trim();
+	if (text === '') return {};
+	if (text.length > 100)
+		return { refused: /^External ID: \d+ characters, Videsk allows at most 100$/s };
+	if (text === '.' || text === '..')
+		return { refused: /^External ID: "\.\.?" cannot identify a room/s };
+	try {
+		encodeURIComponent(text);
+	} catch {
+		return { refused: /^External ID: .* incomplete Unicode character/s };
+	}
+	return { sent: text };
+}

@@ -8,6 +8,7 @@ import { describe, expect } from 'vitest';
 import { room, run, useSandbox } from './helpers.mjs';
 import {
 	batch,
+	expectedExternalId,
 	expressionValue,
 	fc,
 	numRuns,
@@ -276,25 +277,6 @@ describe('the node refuses a lifetime only when Videsk would (the sandbox is the
 });
 
 describe('Create and Create or Get send an External ID only if the room can be found by it again', () => {
-	/** What the node must do with a generated External ID (the rules, restated). */
-	function expectedExternalId(value: unknown): { refused: RegExp } | { sent?: string } {
-		if (value === null || value === undefined) return {};
-		if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
-			return { refused: /^External ID: .* is not text$/s };
-		}
-		const text = String(value).trim();
-		if (text === '') return {};
-		if (text.length > 100)
-			return { refused: /^External ID: \d+ characters, Videsk allows at most 100$/s };
-		if (text === '.' || text === '..')
-			return { refused: /^External ID: "\.\.?" cannot identify a room/s };
-		try {
-			encodeURIComponent(text);
-		} catch {
-			return { refused: /^External ID: .* incomplete Unicode character/s };
-		}
-		return { sent: text };
-	}
 	/** Cases whose External IDs differ, so that none is refused only for being a duplicate. */
 	const distinctCases = (size: number) =>
 		fc.uniqueArray(expressionValue, {

@@ -9,6 +9,8 @@ import { describe, expect } from 'vitest';
 import { room, run, useSandbox } from './helpers.mjs';
 import {
 	batch,
+	expectedRoom,
+	requestSignature,
 	expressionValue,
 	fc,
 	hex24,
@@ -17,11 +19,9 @@ import {
 	test,
 	PROPERTY_TIMEOUT_MS,
 } from './properties.mjs';
-import type { LoggedRequest } from './sandbox/server.mjs';
 
 const sandbox = useSandbox();
 const MODES = ['list', 'id', 'externalId'] as const;
-type Mode = (typeof MODES)[number];
 
 /** Each operation that takes a Room: its parameters, and the requests it makes for a room that does not exist. */
 const OPERATIONS: Record<string, { parameters: INodeParameters; requests: string[] }> = {
@@ -33,51 +33,6 @@ const OPERATIONS: Record<string, { parameters: INodeParameters; requests: string
 	delete: { parameters: {}, requests: ['DELETE'] },
 	getJoinToken: { parameters: {}, requests: ['POST /join'] },
 };
-
-/**
- * What the node must do with a Room value (the rules, restated): refuse it, naming Room; send
- * it as the path's room segment; or, for an External ID of 24 hexadecimal characters, look it up
- * in the list first.
- */
-export function expectedRoom(
-	mode: Mode,
-	value: unknown,
-): { refused: RegExp } | { segment: string } | { lookup: string } {
-	if (value === null || value === undefined) return { refused: /^Room: no room was given/s };
-	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
-		return { refused: /^Room: .* is not text$/s };
-	}
-	const text = String(value).trim();
-	if (text === '') return { refused: /^Room: no room was given/s };
-	const isId = /^[0-9a-f]{24}$/i.test(text);
-	if (mode !== 'externalId') {
-		return isId ? { segment: text } : { refused: /^Room: .* is not a room ID \(24 hexadecimal/s };
-	}
-	if (text.length > 100) return { refused: /^Room: an External ID has at most 100 characters$/s };
-	if (text === '.' || text === '..') return { refused: /^Room: "\.\.?" cannot identify a room/s };
-	try {
-		encodeURIComponent(text);
-	} catch {
-		return { refused: /^Room: .* incomplete Unicode character/s };
-	}
-	return isId ? { lookup: text } : { segment: text };
-}
-
-/**
- * A logged request as "METHOD <room>/suffix" (the room segment decoded), or "LIST <externalId>"
- * for the list filtered on an External ID; throws if it is neither, or if its path is anything
- * but /vpaas/rooms/{one segment}.
- */
-function signature(request: LoggedRequest): string {
-	if (request.rawPath === '/vpaas/rooms' && request.method === 'GET') {
-		return `LIST ${String(request.query.externalId)}`;
-	}
-	const match = /^\/vpaas\/rooms\/([^/]+)(\/join|\/stats)?$/.exec(request.rawPath);
-	if (!match || /^(\.|%2e){1,2}$/i.test(match[1])) {
-		throw new Error(`${request.method} ${request.rawPath} is not a path to one room`);
-	}
-	return `${request.method} ${decodeURIComponent(match[1])}${match[2] ?? ''}`;
-}
 
 function outcomes(items: INodeExecutionData[]) {
 	return items.map((item, index) => {
@@ -117,7 +72,7 @@ describe.each(Object.entries(OPERATIONS))('%s', (operation, { parameters, reques
 						}
 					}
 				});
-				expect(sandbox().requests.map(signature).sort()).toEqual(expectedRequests.sort());
+				expect(sandbox().requests.map(requestSignature).sort()).toEqual(expectedRequests.sort());
 			}
 		},
 		PROPERTY_TIMEOUT_MS,
