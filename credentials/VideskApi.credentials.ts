@@ -1,13 +1,4 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
-
-const TOKEN_CHECKLIST =
-	'check that the credential holds an api-token (the only token type Videsk VPaaS accepts), that it has not expired or been revoked, and that this n8n machine’s IP address is on the token’s IP allow-list';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 export class VideskApi implements ICredentialType {
 	name = 'videskApi';
@@ -48,25 +39,6 @@ export class VideskApi implements ICredentialType {
 		},
 	};
 
-	// The cheapest real request: list at most one room.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '/vpaas/rooms',
-			qs: { $limit: 1 },
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: { value: 401, message: `Videsk rejected the token: ${TOKEN_CHECKLIST}.` },
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: `Videsk refused this token: ${TOKEN_CHECKLIST}.`,
-				},
-			},
-		],
-	};
+	// Tested by the Videsk Rooms node (testedBy: testVideskApiCredential in
+	// nodes/VideskRooms/shared/credentialTest.ts), so that an unreachable Base URL is named.
 }

@@ -1,8 +1,9 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { searchRooms } from './listSearch/searchRooms';
 import { roomDescription } from './resources/room';
+import { testVideskApiCredential } from './shared/credentialTest';
 import { throwOnApiError } from './shared/errors';
-import { sendWithRetry } from './shared/sequences';
+import { sendToRoom } from './shared/sequences';
 import { applyDefaultTimeout } from './shared/validation';
 
 export class VideskRooms implements INodeType {
@@ -18,7 +19,7 @@ export class VideskRooms implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'videskApi', required: true }],
+		credentials: [{ name: 'videskApi', required: true, testedBy: 'videskApiTest' }],
 		requestDefaults: {
 			baseURL: '={{$credentials.baseUrl}}',
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
@@ -36,12 +37,13 @@ export class VideskRooms implements INodeType {
 					{
 						name: 'Room',
 						value: 'room',
-						// For every room operation: requests go through sendWithRetry (routing's
-						// pagination hook; operations that take several requests replace it), and
+						// For every room operation: requests go through sendToRoom (routing's
+						// pagination hook: finds a room given by a 24-hex External ID, then
+						// sendWithRetry; operations that take several requests replace it), and
 						// throwOnApiError runs before any other postReceive.
 						routing: {
 							send: { paginate: true, preSend: [applyDefaultTimeout] },
-							operations: { pagination: sendWithRetry },
+							operations: { pagination: sendToRoom },
 							output: { postReceive: [throwOnApiError] },
 						},
 					},
@@ -52,5 +54,8 @@ export class VideskRooms implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchRooms } };
+	methods = {
+		listSearch: { searchRooms },
+		credentialTest: { videskApiTest: testVideskApiCredential },
+	};
 }

@@ -27,3 +27,14 @@ export function importIntoN8n(
 	sandbox: { url: string; token: string },
 	workflowDirs: string[],
 ): Promise<void>;
+
+export const TEST_OWNER: { email: string; password: string };
+export function startN8nSignedIn(
+	home: N8nHome,
+	owner?: { email: string; password: string },
+): Promise<{
+	editor: ChildProcess;
+	url: string;
+	rest: (method: string, path: string, body?: unknown) => Promise<any>;
+	stop: () => Promise<void>;
+}>;

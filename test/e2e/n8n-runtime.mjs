@@ -6,6 +6,7 @@
 // Installed once per machine into a cache folder, and reused.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -153,6 +154,78 @@ export function startN8n(home, port, stdio = 'inherit') {
 		env: { ...home.env, N8N_PORT: String(port), N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}` },
 		stdio,
 	});
+}
+
+/** The owner of an n8n started by startN8nSignedIn. */
+export const TEST_OWNER = { email: 'owner@example.com', password: 'Videsk-test-1' };
+
+/**
+ * Starts the n8n editor with an owner account set from the environment (as `npm start` does),
+ * waits until it answers and signs in through its REST API. Resolves with the editor process,
+ * its URL, `rest(method, path, body)` for n8n's REST API as that owner (resolves with the
+ * answer's `data`, throws on an error status), and `stop()`.
+ */
+export async function startN8nSignedIn(home, owner = TEST_OWNER) {
+	const bcrypt = createRequire(n8nBin)('bcryptjs');
+	const port = await freePort();
+	const editor = startN8n(
+		{
+			...home,
+			env: {
+				...home.env,
+				N8N_LOG_LEVEL: 'warn',
+				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+				N8N_INSTANCE_OWNER_EMAIL: owner.email,
+				N8N_INSTANCE_OWNER_FIRST_NAME: 'Test',
+				N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
+				N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
+			},
+		},
+		port,
+		'ignore',
+	);
+	const stop = async () => {
+		if (editor.exitCode !== null) return;
+		editor.kill();
+		await new Promise((resolve) => editor.once('exit', resolve));
+	};
+	const url = `http://127.0.0.1:${port}`;
+	try {
+		for (let attempt = 0; ; attempt += 1) {
+			if (editor.exitCode !== null) throw new Error(`n8n exited (${editor.exitCode})`);
+			const ready = await fetch(`${url}/healthz/readiness`).then(
+				(response) => response.ok,
+				() => false,
+			);
+			if (ready) break;
+			if (attempt > 240) throw new Error('n8n did not start within 2 minutes');
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		const login = await fetch(`${url}/rest/login`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+		});
+		if (!login.ok) throw new Error(`n8n sign-in failed: ${login.status} ${await login.text()}`);
+		const cookie = login.headers
+			.getSetCookie()
+			.map((header) => header.split(';')[0])
+			.join('; ');
+		const rest = async (method, path, body) => {
+			const response = await fetch(`${url}/rest${path}`, {
+				method,
+				headers: { 'Content-Type': 'application/json', cookie },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			const text = await response.text();
+			if (!response.ok) throw new Error(`${method} /rest${path}: ${response.status} ${text}`);
+			return JSON.parse(text).data;
+		};
+		return { editor, url, rest, stop };
+	} catch (error) {
+		await stop();
+		throw error;
+	}
 }
 
 /**

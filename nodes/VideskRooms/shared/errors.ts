@@ -12,7 +12,7 @@ import { OPERATION_NAMES } from './api';
 // `ignoreHttpStatusErrors`, so that one table below turns each status into a message that says
 // what to do, keeping Videsk's own (Feathers) message.
 
-const TOKEN_CHECKLIST =
+export const TOKEN_CHECKLIST =
 	'Check that the Videsk credential holds an api-token (the only token type VPaaS accepts), that the token has not expired or been revoked, and that this n8n machine’s IP address is on the token’s IP allow-list.';
 
 interface FeathersError {

@@ -7,7 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { operationName, withNetworkContext } from './errors';
-import { isRoomPage, MAX_PAGE_SIZE, roomPath } from './api';
+import { isRoomPage, MAX_PAGE_SIZE, ROOM_ID, roomPath, ROOMS_PATH } from './api';
+import { chosenRoom, isRoomId, requestedLimit } from './validation';
 
 // Operations that need more than one request. n8n's routing runs a custom "pagination"
 // function for these: it gets `makeRoutingRequest`, which sends a request exactly as routing
@@ -62,28 +63,76 @@ export async function sendWithRetry(
 	}
 }
 
+/** A page of the room list, or an error saying it came in another shape. */
+function roomPageOf(
+	context: IExecutePaginationFunctions,
+	items: INodeExecutionData[],
+	read: number,
+) {
+	const page = items[0]?.json;
+	if (isRoomPage(page)) return page;
+	throw new NodeApiError(
+		context.getNode(),
+		{},
+		{
+			message: `${operationName(context)}: Videsk sent a room list in an unexpected shape`,
+			description: `Expected {total, limit, skip, data} after ${read} rooms were read.`,
+			itemIndex: context.getItemIndex(),
+		},
+	);
+}
+
+/** How many requests in a row may bring no new room (the list changing under the reader). */
+const MAX_UNPRODUCTIVE_READS = 10;
+
 /**
  * Get Many. n8n's built-in offset pagination advances by the page size it asked for and stops
  * on a short page, which loses rooms when Videsk silently clamps `$limit`. This advances by what
  * the server returned, stops on `total`, and asks only for as many rooms as Limit still needs.
+ *
+ * The list may change while it is read. Each room is returned once (by ID), and each page after
+ * the first starts with the last room already read, its anchor: if a page starts with a room not
+ * read yet, rooms before it left the list (e.g. ended, with the Ended filter off) and the others
+ * moved up, so the node steps back and reads again rather than skip the rooms that moved past it.
+ * A list that changes faster than it can be read is an error, never a partial list.
  */
 export async function paginateRooms(
 	this: IExecutePaginationFunctions,
 	request: Request,
 ): Promise<INodeExecutionData[]> {
-	const wanted = request.maxResults ? Number(request.maxResults) : Number.POSITIVE_INFINITY;
+	try {
+		return await readRoomList.call(this, request);
+	} catch (error) {
+		// n8n pairs a failed item with its input only when every input item gives one output item;
+		// Get Many gives one per room, so with Continue On Fail the error item is paired here.
+		const failure = error as NodeApiError | NodeOperationError;
+		if (!this.continueOnFail()) throw failure;
+		return [{ json: {}, error: failure, pairedItem: { item: this.getItemIndex() } }];
+	}
+}
+
+async function readRoomList(
+	this: IExecutePaginationFunctions,
+	request: Request,
+): Promise<INodeExecutionData[]> {
+	const wanted = requestedLimit(this) ?? Number.POSITIVE_INFINITY;
 	const pairedItem = { item: this.getItemIndex() };
 	const rooms: INodeExecutionData[] = [];
+	const seen = new Set<string>();
+	let skip = 0;
+	let anchored = false; // whether this page should start with a room already read
+	let lastPageLength = 0;
+	let unproductiveReads = 0;
 	let total = 0;
-	do {
+	for (;;) {
 		const qs = {
 			...request.options.qs,
-			$limit: Math.min(MAX_PAGE_SIZE, wanted - rooms.length),
-			$skip: rooms.length,
+			$limit: Math.min(MAX_PAGE_SIZE, wanted - rooms.length + (anchored ? 1 : 0)),
+			$skip: skip,
 		};
-		let page: INodeExecutionData['json'] | undefined;
+		let items: INodeExecutionData[];
 		try {
-			[{ json: page }] = await sendWithRetry.call(this, withOptions(request, { qs }));
+			items = await sendWithRetry.call(this, withOptions(request, { qs }));
 		} catch (error) {
 			if (rooms.length > 0) {
 				(error as NodeApiError).description +=
@@ -91,27 +140,117 @@ export async function paginateRooms(
 			}
 			throw new NodeApiError(this.getNode(), error as JsonObject);
 		}
-		if (!isRoomPage(page)) {
-			throw new NodeApiError(
-				this.getNode(),
-				{},
-				{
-					message: `${operationName(this)}: Videsk sent a room list in an unexpected shape`,
-					description: `Expected {total, limit, skip, data} after ${rooms.length} rooms were read.`,
-					itemIndex: this.getItemIndex(),
-				},
-			);
-		}
+		const page = roomPageOf(this, items, rooms.length);
+		const data = page.data;
 		total = page.total;
-		rooms.push(...page.data.map((room) => ({ json: room, pairedItem })));
-		if (page.data.length === 0) break;
-	} while (rooms.length < Math.min(total, wanted));
+		const read = rooms.length;
+		if (anchored && !seen.has(data[0]?.id)) {
+			if (total === 0) break; // every room left the list
+			skip = Math.max(0, skip - Math.max(1, lastPageLength - 1));
+			anchored = skip > 0;
+		} else {
+			for (const room of data) {
+				if (rooms.length === wanted) break;
+				if (seen.has(room.id)) continue;
+				seen.add(room.id);
+				rooms.push({ json: room, pairedItem });
+			}
+			if (rooms.length === wanted || data.length === 0 || skip + data.length >= total) break;
+			// The last room of this page is the next one's anchor, unless the server sends one at a time.
+			anchored = data.length > 1;
+			skip += anchored ? data.length - 1 : data.length;
+			lastPageLength = data.length;
+		}
+		unproductiveReads = rooms.length > read ? 0 : unproductiveReads + 1;
+		if (unproductiveReads > MAX_UNPRODUCTIVE_READS) throw listKeptChanging(this, rooms.length);
+	}
 	return rooms;
+}
+
+function listKeptChanging(context: IExecutePaginationFunctions, read: number) {
+	return new NodeApiError(
+		context.getNode(),
+		{},
+		{
+			message: `${operationName(context)}: the room list kept changing while it was read`,
+			description: `Rooms were created or ended faster than the list could be read: ${MAX_UNPRODUCTIVE_READS} requests in a row brought no room not read before. Stopped after reading ${read} rooms; no partial list was returned. Run it again, or narrow the list with a filter.`,
+			itemIndex: context.getItemIndex(),
+		},
+	);
+}
+
+/**
+ * The room whose External ID is `externalId`, or undefined. Videsk's path `/vpaas/rooms/{room}`
+ * takes an ID or an External ID, so an External ID of 24 hexadecimal characters could reach the
+ * room that has it as its ID: such a room is found through the list's `externalId` filter.
+ */
+async function findByExternalId(
+	this: IExecutePaginationFunctions,
+	request: Request,
+	externalId: string,
+): Promise<INodeExecutionData | undefined> {
+	const read = { method: 'GET' as const, body: undefined, qs: {} };
+	if (!isRoomId(externalId)) {
+		try {
+			const [room] = await sendWithRetry.call(
+				this,
+				withOptions(request, { ...read, url: roomPath(externalId) }),
+			);
+			return room;
+		} catch (error) {
+			if (isHttpError(error, 404)) return undefined;
+			throw error as NodeApiError;
+		}
+	}
+	const qs = { externalId, $limit: MAX_PAGE_SIZE };
+	const page = roomPageOf(
+		this,
+		await sendWithRetry.call(this, withOptions(request, { ...read, url: ROOMS_PATH, qs })),
+		0,
+	);
+	const room = page.data.find((candidate) => candidate.externalId === externalId);
+	return room && { json: room };
+}
+
+/**
+ * For a room chosen by an External ID of 24 hexadecimal characters (setRoomPath left {roomId} in
+ * the URL): the request, addressed to that room's ID.
+ */
+async function resolveRoom(this: IExecutePaginationFunctions, request: Request): Promise<Request> {
+	const url = request.options.url ?? '';
+	if (!url.includes(ROOM_ID)) return request;
+	const { value } = chosenRoom(this);
+	const room = await findByExternalId.call(this, request, value);
+	if (room === undefined) {
+		throw new NodeApiError(
+			this.getNode(),
+			{},
+			{
+				message: `${operationName(this)}: Videsk has no room with External ID "${value}"`,
+				description:
+					'No room in the list of this Videsk account has that External ID. (An External ID of 24 hexadecimal characters is looked up in the list, so that it is never taken for another room’s ID.) Check the "Room" field and that the credential belongs to the account that created the room.',
+				httpCode: '404',
+				itemIndex: this.getItemIndex(),
+			},
+		);
+	}
+	return withOptions(request, {
+		url: url.replace(`${ROOMS_PATH}/${ROOM_ID}`, roomPath(String(room.json.id))),
+	});
+}
+
+/** The default for every operation: find the room first if needed, then send with retries. */
+export async function sendToRoom(
+	this: IExecutePaginationFunctions,
+	request: Request,
+): Promise<INodeExecutionData[]> {
+	return await sendWithRetry.call(this, await resolveRoom.call(this, request));
 }
 
 /**
  * Create or Get: create the room; if Videsk answers 409 (the External ID exists), get that room.
- * This is what makes a workflow safe to rerun. `created` tells which path was taken.
+ * This is what makes a workflow safe to rerun. `created` tells which path was taken, and an
+ * existing room that has ended is marked `alreadyEnded: true`: nobody can join it any more.
  */
 export async function createOrGetRoom(
 	this: IExecutePaginationFunctions,
@@ -135,15 +274,22 @@ export async function createOrGetRoom(
 	} catch (error) {
 		if (!isHttpError(error, 409)) throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
-	const existing = await sendWithRetry.call(
-		this,
-		withOptions(request, {
-			method: 'GET',
-			url: roomPath(externalId),
-			body: undefined,
-		}),
-	);
-	return existing.map((item) => ({ ...item, json: { ...item.json, created: false } }));
+	const existing = await findByExternalId.call(this, request, externalId);
+	if (existing === undefined) {
+		throw new NodeApiError(
+			this.getNode(),
+			{},
+			{
+				message: `${operationName(this)}: Videsk said a room with External ID "${externalId}" already exists, then found no such room`,
+				description:
+					'Videsk refused to create the room (409 Conflict: the External ID is taken), but looking the room up by that External ID found nothing; nothing was created. Run the item again. If it keeps failing, Videsk matches this External ID differently when creating and when looking up: use another External ID.',
+				httpCode: '409',
+				itemIndex: this.getItemIndex(),
+			},
+		);
+	}
+	const ended = existing.json.ended === true ? { alreadyEnded: true } : {};
+	return [{ ...existing, json: { ...existing.json, created: false, ...ended } }];
 }
 
 /**
@@ -153,8 +299,9 @@ export async function createOrGetRoom(
  */
 export async function endRoom(
 	this: IExecutePaginationFunctions,
-	request: Request,
+	unresolved: Request,
 ): Promise<INodeExecutionData[]> {
+	const request = await resolveRoom.call(this, unresolved);
 	try {
 		return await sendWithRetry.call(this, request);
 	} catch (error) {

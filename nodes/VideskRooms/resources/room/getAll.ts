@@ -33,8 +33,8 @@ export const getAllFields: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 50,
 		description: 'Max number of results to return',
+		// Read and checked by paginateRooms: a whole number of 1 or more, never "all".
 		hint: `Videsk sends at most ${MAX_PAGE_SIZE} rooms per request; larger limits take several requests`,
-		routing: { output: { maxResults: '={{$value}}' } },
 	},
 	{
 		displayName: 'Filters',
