@@ -16,6 +16,7 @@ export function roomPath(roomId: string): string {
 export const OPERATION_NAMES: Record<string, string> = {
 	create: 'Create',
 	createOrGet: 'Create or Get',
+	createOrUpdate: 'Create or Update',
 	delete: 'Delete',
 	end: 'End',
 	get: 'Get',

@@ -7,7 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { operationName, withNetworkContext } from './errors';
-import { isRoomPage, MAX_PAGE_SIZE, roomPath } from './api';
+import { isRoomPage, MAX_PAGE_SIZE, type Room, roomPath, ROOMS_PATH } from './api';
+import { checkLifetime, checkRescheduledTimes } from './validation';
 
 // Operations that need more than one request. n8n's routing runs a custom "pagination"
 // function for these: it gets `makeRoutingRequest`, which sends a request exactly as routing
@@ -109,6 +110,18 @@ export async function paginateRooms(
 	return rooms;
 }
 
+function externalIdRequired(context: IExecutePaginationFunctions) {
+	return new NodeOperationError(
+		context.getNode(),
+		'External ID: required to find the room on a rerun',
+		{
+			itemIndex: context.getItemIndex(),
+			description:
+				'Fill in "External ID" (e.g. the calendar event or deal ID); nothing was sent to Videsk.',
+		},
+	);
+}
+
 /**
  * Create or Get: create the room; if Videsk answers 409 (the External ID exists), get that room.
  * This is what makes a workflow safe to rerun. `created` tells which path was taken.
@@ -118,17 +131,7 @@ export async function createOrGetRoom(
 	request: Request,
 ): Promise<INodeExecutionData[]> {
 	const externalId = (request.options.body as IDataObject).externalId as string | undefined;
-	if (externalId === undefined) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'External ID: required to find the room on a rerun',
-			{
-				itemIndex: this.getItemIndex(),
-				description:
-					'Fill in "External ID" (e.g. the calendar event or deal ID); nothing was sent to Videsk.',
-			},
-		);
-	}
+	if (externalId === undefined) throw externalIdRequired(this);
 	try {
 		const items = await sendWithRetry.call(this, request);
 		return items.map((item) => ({ ...item, json: { ...item.json, created: true } }));
@@ -183,5 +186,96 @@ export async function endRoom(
 				itemIndex: this.getItemIndex(),
 			},
 		);
+	}
+}
+
+/** The room with this External ID, or undefined: the list filter matches External IDs only. */
+async function findByExternalId(
+	context: IExecutePaginationFunctions,
+	request: Request,
+	externalId: string,
+): Promise<Room | undefined> {
+	const [{ json: page }] = await sendWithRetry.call(
+		context,
+		withOptions(request, {
+			method: 'GET',
+			url: ROOMS_PATH,
+			qs: { externalId, $limit: 1 },
+			body: undefined,
+		}),
+	);
+	if (!isRoomPage(page)) {
+		throw new NodeApiError(
+			context.getNode(),
+			{},
+			{
+				message: `${operationName(context)}: Videsk sent a room list in an unexpected shape`,
+				description: 'Expected {total, limit, skip, data} when looking up the External ID.',
+				itemIndex: context.getItemIndex(),
+			},
+		);
+	}
+	return page.data[0];
+}
+
+/**
+ * Create or Update (upsert by External ID), for rescheduled events: find the room by External
+ * ID; create it if there is none, else PATCH only the name, Start and Expires At that differ.
+ * An ended room is reported, not changed: Videsk does not reopen it (its PATCH answers 404).
+ * Output `created` and `updated` say which happened.
+ */
+export async function createOrUpdateRoom(
+	this: IExecutePaginationFunctions,
+	request: Request,
+): Promise<INodeExecutionData[]> {
+	const body = request.options.body as IDataObject;
+	const externalId = body.externalId as string | undefined;
+	if (externalId === undefined) throw externalIdRequired(this);
+	const outcome = (items: INodeExecutionData[], created: boolean, updated: boolean) =>
+		items.map((item) => ({ ...item, json: { ...item.json, created, updated } }));
+
+	let room = await findByExternalId(this, request, externalId);
+	if (room === undefined) {
+		// A new room without Start starts now (validateRoomBody left this check to here).
+		if (body.nbf === undefined && body.exp !== undefined) {
+			checkLifetime(this, 'exp', Date.now(), Date.parse(body.exp as string));
+		}
+		try {
+			return outcome(await sendWithRetry.call(this, request), true, false);
+		} catch (error) {
+			if (!isHttpError(error, 409)) throw new NodeApiError(this.getNode(), error as JsonObject);
+		}
+		// Created by someone else since the lookup (e.g. the same event, run twice at once).
+		room = (await findByExternalId(this, request, externalId))!;
+	}
+
+	const roomEnded = () =>
+		new NodeOperationError(
+			this.getNode(),
+			`${operationName(this)}: room "${externalId}" has ended, so it cannot be updated`,
+			{
+				itemIndex: this.getItemIndex(),
+				description:
+					'Nothing was changed. Videsk does not reopen ended rooms, and the External ID stays taken: for a new meeting, use a new External ID (e.g. with the new date in it).',
+			},
+		);
+	if (room.ended === true) throw roomEnded();
+	const changes: IDataObject = {};
+	if (body.name !== undefined && body.name !== room.name) changes.name = body.name;
+	for (const field of ['nbf', 'exp'] as const) {
+		const wanted = body[field] as string | undefined;
+		if (wanted !== undefined && Date.parse(wanted) !== Date.parse(room[field] ?? '')) {
+			changes[field] = wanted;
+		}
+	}
+	if (Object.keys(changes).length === 0) return outcome([{ json: room }], false, false);
+	checkRescheduledTimes(this, room, changes);
+	try {
+		const patch = withOptions(request, { method: 'PATCH', url: roomPath(room.id), body: changes });
+		return outcome(await sendWithRetry.call(this, patch), false, true);
+	} catch (error) {
+		// Videsk's 404 on PATCH means "not found or already ended"; the room was just found.
+		if (isHttpError(error, 404)) throw roomEnded();
+		throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
 }

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { createFields, createOperation } from './create';
 import { createOrGetFields, createOrGetOperation } from './createOrGet';
+import { createOrUpdateFields, createOrUpdateOperation } from './createOrUpdate';
 import { deleteFields, deleteOperation } from './delete';
 import { endFields, endOperation } from './end';
 import { getFields, getOperation } from './get';
@@ -19,6 +20,7 @@ export const roomDescription: INodeProperties[] = [
 		options: [
 			createOperation,
 			createOrGetOperation,
+			createOrUpdateOperation,
 			deleteOperation,
 			endOperation,
 			getOperation,
@@ -31,6 +33,7 @@ export const roomDescription: INodeProperties[] = [
 	},
 	...createFields,
 	...createOrGetFields,
+	...createOrUpdateFields,
 	...deleteFields,
 	...endFields,
 	...getFields,
