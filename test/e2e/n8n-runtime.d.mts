@@ -27,3 +27,10 @@ export function importIntoN8n(
 	sandbox: { url: string; token: string },
 	workflowDirs: string[],
 ): Promise<void>;
+export const DEMO_OWNER: { email: string; password: string };
+export function prepareEditorN8n(
+	packageDir: string,
+	sandbox: { url: string; token: string },
+	owner?: { email: string; password: string },
+): Promise<N8nHome>;
+export function waitForN8n(url: string, child: ChildProcess): Promise<void>;

@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -197,5 +198,44 @@ export async function importIntoN8n(home, sandbox, workflowDirs) {
 	for (const args of commands) {
 		const { code, stdout, stderr } = await n8n(home, args);
 		if (code !== 0) throw new Error(`n8n ${args[0]} failed:\n${stdout}${stderr}`);
+	}
+}
+
+/** The editor's owner account in `npm start` and the editor test. */
+export const DEMO_OWNER = { email: 'demo@example.com', password: 'Videsk-demo-1' };
+
+/**
+ * The n8n of `npm start` and of the editor test: a fresh user folder with the package, the owner
+ * account set from the environment (so no sign-up form), the sandbox credential and the example
+ * workflows imported.
+ */
+export async function prepareEditorN8n(packageDir, sandbox, owner = DEMO_OWNER) {
+	const home = await createN8nHome(packageDir);
+	// bcrypt comes with n8n.
+	const bcrypt = createRequire(n8nBin)('bcryptjs');
+	Object.assign(home.env, {
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: owner.email,
+		N8N_INSTANCE_OWNER_FIRST_NAME: 'Demo',
+		N8N_INSTANCE_OWNER_LAST_NAME: 'User',
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
+	});
+	await importIntoN8n(home, sandbox, [path.join(packageDir, 'examples')]);
+	return home;
+}
+
+/**
+ * Waits until the n8n started with startN8n serves its editor on `url` (at most two minutes):
+ * /healthz answers before the editor's pages are mounted, so this asks for the sign-in page.
+ */
+export async function waitForN8n(url, child) {
+	for (let attempt = 0; ; attempt += 1) {
+		try {
+			if ((await fetch(`${url}/signin`)).ok) return;
+		} catch {
+			// not listening yet
+		}
+		if (attempt > 240 || child.exitCode !== null) throw new Error('n8n did not start');
+		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }

@@ -17,7 +17,7 @@ export const createOrGetOperation: INodePropertyOptions = {
 	value: 'createOrGet',
 	action: 'Create or get room',
 	description:
-		'Create a new room, or get the one that already has this External ID unchanged: safe to run twice for the same event',
+		'Create a new room, or get the existing one with this External ID as it is: safe to run twice for the same event',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
 		send: { preSend: [validateRoomBody] },

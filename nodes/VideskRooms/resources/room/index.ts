@@ -25,8 +25,8 @@ export const roomDescription: INodeProperties[] = [
 			endOperation,
 			getOperation,
 			getJoinTokenOperation,
-			getStatsOperation,
 			getAllOperation,
+			getStatsOperation,
 			updateOperation,
 		],
 		default: 'createOrGet',
@@ -38,7 +38,7 @@ export const roomDescription: INodeProperties[] = [
 	...endFields,
 	...getFields,
 	...getJoinTokenFields,
-	...getStatsFields,
 	...getAllFields,
+	...getStatsFields,
 	...updateFields,
 ];
