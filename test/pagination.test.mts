@@ -216,7 +216,9 @@ describe('a page that fails', () => {
 		});
 		const { items, error } = await run(sandbox(), { operation: 'getAll', returnAll: true });
 		expect(items).toHaveLength(0);
-		expect(error?.message).toBe('Get Many: Videsk failed with HTTP 503 for the room list');
+		expect(error?.message).toBe(
+			'Get Many: Videsk could not process the request for the room list (HTTP 503)',
+		);
 		expect(error?.description).toContain(
 			'Stopped after reading 200 of 1000 rooms; no partial list was returned.',
 		);

@@ -116,7 +116,7 @@ describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
 		const step = screenshots('2-nodes-panel');
 		await page.goto(`${url}/workflow/new`);
 		await byTestId('canvas-plus-button').click({ timeout: 60_000 });
-		await page.keyboard.type('Videsk');
+		await page.getByPlaceholder('Search nodes...').fill('Videsk');
 		const panel = byTestId('node-creator');
 		const entry = panel.locator('[data-test-id="item-iterator-item"]', { hasText: 'Videsk Rooms' });
 		await expect.poll(() => entry.count()).toBe(1);
