@@ -234,5 +234,5 @@ describe('in a real n8n', () => {
 			await new Promise((resolve) => editor.once('exit', resolve));
 		}
 		expect(sandbox.requests.some((r) => r.path.endsWith('/stats'))).toBe(false);
-	});
+	}, 90_000); // n8n's start plus its 60-second poll above
 });
