@@ -3,7 +3,7 @@
 import type { IDataObject, IRun } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { PACKAGE_DIR } from '../harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import {
@@ -216,6 +216,10 @@ describe('in a real n8n', () => {
 		const published = await n8n(home, ['publish:workflow', '--id=videskExampleEndedReport']);
 		expect(published.code).toBe(0);
 		const editor = startN8n(home, await freePort(), 'ignore');
+		// Also when the test times out (its finally may never run): no n8n left behind.
+		onTestFinished(() => {
+			editor.kill();
+		});
 		try {
 			await expect
 				.poll(
