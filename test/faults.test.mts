@@ -129,17 +129,17 @@ const faults: Record<
 	},
 	'500 General Error': {
 		fault: { ...feathers(500, 'GeneralError', 'boom'), times: 10 },
-		message: (_, target) => `Videsk failed with HTTP 500 for ${target}`,
+		message: (_, target) => `Videsk could not process the request for ${target} (HTTP 500)`,
 		description: 'Videsk said: "boom".',
 	},
 	'502 with an HTML page': {
 		fault: { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', times: 10 },
-		message: (_, target) => `Videsk failed with HTTP 502 for ${target}`,
+		message: (_, target) => `Videsk could not process the request for ${target} (HTTP 502)`,
 		description: 'Videsk answered: "502 Bad Gateway".',
 	},
 	'503 with an HTML page': {
 		fault: { status: 503, body: '<html><body>Service Unavailable</body></html>', times: 10 },
-		message: (_, target) => `Videsk failed with HTTP 503 for ${target}`,
+		message: (_, target) => `Videsk could not process the request for ${target} (HTTP 503)`,
 		description: 'Videsk answered: "Service Unavailable".',
 	},
 	'200 with an empty body': {
@@ -243,7 +243,7 @@ describe('retries and timeouts', () => {
 	test('a write is not repeated after a 5xx, as it may already have happened', async () => {
 		sandbox().fault({ status: 503, body: 'busy', times: 10 });
 		const { error } = await run(sandbox(), { operation: 'create', externalId: 'once' });
-		expect(error?.message).toMatch(/failed with HTTP 503/);
+		expect(error?.message).toMatch(/could not process the request .*\(HTTP 503\)/);
 		expect(sandbox().requests).toHaveLength(1);
 	});
 

@@ -70,7 +70,7 @@ describe('Return All and Limit while rooms are created and ended', () => {
 				operation: 'getAll',
 				returnAll: limit === null,
 				...(limit === null ? {} : { limit }),
-				filters: openOnly ? { ended: false } : {},
+				filters: openOnly ? { status: 'notEnded' } : {},
 				sort:
 					sort === 'none'
 						? {}
@@ -112,13 +112,40 @@ describe('Return All and Limit while rooms are created and ended', () => {
 		const { items } = await run(sandbox(), {
 			operation: 'getAll',
 			returnAll: true,
-			filters: { ended: false },
+			filters: { status: 'notEnded' },
 		});
 		expect(items.map((item) => item.json.externalId)).toEqual([
 			'seed-1',
 			'seed-2',
 			'seed-3',
 			'seed-4',
+		]);
+	});
+
+	test('found by the model (shrunk, after a step back): a Limit one room away is still reached', async () => {
+		// 22 open rooms, 21 per page, Limit 22. Before page 2 the first room ends: page 2 starts past
+		// its anchor, the node steps back to 0 and must reread a whole page, not one room at a time
+		// (which looked like a list that kept changing after 10 reads).
+		sandbox().seed(22);
+		sandbox().settings.maxPageSize = 21;
+		const [first] = sandbox().rooms();
+		let requests = 0;
+		beforeEachRequest(sandbox(), () => {
+			if (requests++ === 1) sandbox().end(first.id);
+		});
+		const { items, error } = await run(sandbox(), {
+			operation: 'getAll',
+			limit: 22,
+			filters: { status: 'notEnded' },
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.externalId)).toEqual(
+			Array.from({ length: 22 }, (_, index) => `seed-${index + 1}`),
+		);
+		expect(sandbox().requests.map((r) => [r.query.$limit, r.query.$skip])).toEqual([
+			['22', '0'],
+			['2', '20'],
+			['100', '0'],
 		]);
 	});
 
@@ -159,7 +186,7 @@ describe('Return All and Limit while rooms are created and ended', () => {
 		const { items } = await run(sandbox(), {
 			operation: 'getAll',
 			returnAll: true,
-			filters: { ended: false },
+			filters: { status: 'notEnded' },
 		});
 		expect(items.map((item) => item.json.externalId)).toEqual([
 			'seed-1',

@@ -140,19 +140,19 @@ describe('filters and sort as the server receives them', () => {
 		expect(sandbox().requests[1].query.$sort).toEqual({ name: '1' });
 	});
 
-	test('Ended and External ID filters', async () => {
+	test('Status (ended / not ended) and External ID filters', async () => {
 		sandbox().seed(4);
 		sandbox().end('seed-3');
 		const ended = await run(sandbox(), {
 			operation: 'getAll',
 			returnAll: true,
-			filters: { ended: true },
+			filters: { status: 'ended' },
 		});
 		expect(ended.items.map((item) => item.json.externalId)).toEqual(['seed-3']);
 		const open = await run(sandbox(), {
 			operation: 'getAll',
 			returnAll: true,
-			filters: { ended: false },
+			filters: { status: 'notEnded' },
 		});
 		expect(open.items).toHaveLength(3);
 		const one = await run(sandbox(), {
@@ -168,15 +168,15 @@ describe('filters and sort as the server receives them', () => {
 		]);
 	});
 
-	test('Simplify applies to every room of every page', async () => {
+	test('Output applies to every room of every page: Simplified drops, Raw keeps', async () => {
 		sandbox().seed(150);
-		const { items } = await run(sandbox(), {
-			operation: 'getAll',
-			returnAll: true,
-			simplify: true,
-		});
-		expect(items).toHaveLength(150);
-		for (const item of items) expect(item.json.authorizations).toBeUndefined();
+		const simple = await run(sandbox(), { operation: 'getAll', returnAll: true, output: 'simple' });
+		expect(simple.items).toHaveLength(150);
+		for (const item of simple.items) expect(item.json.authorizations).toBeUndefined();
+		const raw = await run(sandbox(), { operation: 'getAll', returnAll: true, output: 'raw' });
+		expect(raw.items).toHaveLength(150);
+		// Each seeded room has the authorization of the token its creation issued.
+		for (const item of raw.items) expect(item.json.authorizations).toHaveLength(1);
 	});
 });
 
@@ -237,7 +237,9 @@ describe('a page that fails', () => {
 		});
 		const { items, error } = await run(sandbox(), { operation: 'getAll', returnAll: true });
 		expect(items).toHaveLength(0);
-		expect(error?.message).toBe('Get Many: Videsk failed with HTTP 503 for the room list');
+		expect(error?.message).toBe(
+			'Get Many: Videsk could not process the request for the room list (HTTP 503)',
+		);
 		expect(error?.description).toContain(
 			'Stopped after reading 199 of 1000 rooms; no partial list was returned.',
 		);

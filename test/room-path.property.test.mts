@@ -93,7 +93,7 @@ describe('By External ID reaches only the room with that External ID', () => {
 				strangers: fc.array(hex24, { maxLength: 3 }),
 			}),
 		],
-		{ numRuns: numRuns(3) },
+		{ numRuns: numRuns(6) },
 	)(
 		'Get, Update, End, Get Join Token and Get Stats',
 		async ({ pointing, hexes, texts, strangers }) => {

@@ -13,8 +13,13 @@ export class VideskRooms implements INodeType {
 		icon: { light: 'file:../../icons/videsk.svg', dark: 'file:../../icons/videsk.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The operation's display name ("Create or Get"), not its value ("createOrGet"). A string
+		// literal, as n8n's lint wants; test/ux.test.mts checks it against every operation's name.
+		subtitle:
+			'={{ ({ create: "Create", createOrGet: "Create or Get", createOrUpdate: "Create or Update", delete: "Delete", end: "End", get: "Get", getAll: "Get Many", getJoinToken: "Get Join Token", getStats: "Get Stats", update: "Update" })[$parameter["operation"]] }}',
 		description: 'Create, list, update and end Videsk video rooms, and issue join tokens',
+		// Used as is; n8n appends tracking parameters to the codex URL, after its "#anchor".
+		documentationUrl: 'https://github.com/videsk/n8n-nodes-videsk#operations',
 		defaults: { name: 'Videsk Rooms' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -51,7 +51,12 @@ export class VideskRoomsTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"] === "roomEnded" ? "Room Ended" : "Room Created"}}',
-		description: 'Starts the workflow when a Videsk room is created or ended (by polling)',
+		// n8n's nodes panel shows one "Videsk Rooms" entry for this trigger and the action node,
+		// described by the trigger's description: so it describes both.
+		description:
+			'Create and manage Videsk video rooms and join tokens, or start a workflow when a room is created or ended',
+		// Used as is; n8n appends tracking parameters to the codex URL, after its "#anchor".
+		documentationUrl: 'https://github.com/videsk/n8n-nodes-videsk#videsk-rooms-trigger',
 		defaults: { name: 'Videsk Rooms Trigger' },
 		polling: true,
 		inputs: [],

@@ -28,7 +28,6 @@ export function importIntoN8n(
 	workflowDirs: string[],
 ): Promise<void>;
 
-export const TEST_OWNER: { email: string; password: string };
 export function startN8nSignedIn(
 	home: N8nHome,
 	owner?: { email: string; password: string },
@@ -38,3 +37,11 @@ export function startN8nSignedIn(
 	rest: (method: string, path: string, body?: unknown) => Promise<any>;
 	stop: () => Promise<void>;
 }>;
+export const DEMO_OWNER: { email: string; password: string };
+export function setOwner(home: N8nHome, owner?: { email: string; password: string }): void;
+export function prepareEditorN8n(
+	packageDir: string,
+	sandbox: { url: string; token: string },
+	owner?: { email: string; password: string },
+): Promise<N8nHome>;
+export function waitForN8n(url: string, child: ChildProcess): Promise<void>;

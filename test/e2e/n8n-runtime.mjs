@@ -156,34 +156,16 @@ export function startN8n(home, port, stdio = 'inherit') {
 	});
 }
 
-/** The owner of an n8n started by startN8nSignedIn. */
-export const TEST_OWNER = { email: 'owner@example.com', password: 'Videsk-test-1' };
-
 /**
- * Starts the n8n editor with an owner account set from the environment (as `npm start` does),
- * waits until it answers and signs in through its REST API. Resolves with the editor process,
- * its URL, `rest(method, path, body)` for n8n's REST API as that owner (resolves with the
- * answer's `data`, throws on an error status), and `stop()`.
+ * Starts the n8n editor with the owner account set from the environment (setOwner), waits until
+ * it answers and signs in through its REST API. Resolves with the editor process, its URL,
+ * `rest(method, path, body)` for n8n's REST API as that owner (resolves with the answer's `data`,
+ * throws on an error status), and `stop()`.
  */
-export async function startN8nSignedIn(home, owner = TEST_OWNER) {
-	const bcrypt = createRequire(n8nBin)('bcryptjs');
+export async function startN8nSignedIn(home, owner = DEMO_OWNER) {
+	setOwner(home, owner);
 	const port = await freePort();
-	const editor = startN8n(
-		{
-			...home,
-			env: {
-				...home.env,
-				N8N_LOG_LEVEL: 'warn',
-				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-				N8N_INSTANCE_OWNER_EMAIL: owner.email,
-				N8N_INSTANCE_OWNER_FIRST_NAME: 'Test',
-				N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
-				N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
-			},
-		},
-		port,
-		'ignore',
-	);
+	const editor = startN8n({ ...home, env: { ...home.env, N8N_LOG_LEVEL: 'warn' } }, port, 'ignore');
 	const stop = async () => {
 		if (editor.exitCode !== null) return;
 		editor.kill();
@@ -191,16 +173,7 @@ export async function startN8nSignedIn(home, owner = TEST_OWNER) {
 	};
 	const url = `http://127.0.0.1:${port}`;
 	try {
-		for (let attempt = 0; ; attempt += 1) {
-			if (editor.exitCode !== null) throw new Error(`n8n exited (${editor.exitCode})`);
-			const ready = await fetch(`${url}/healthz/readiness`).then(
-				(response) => response.ok,
-				() => false,
-			);
-			if (ready) break;
-			if (attempt > 240) throw new Error('n8n did not start within 2 minutes');
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
+		await waitForN8n(url, editor);
 		const login = await fetch(`${url}/rest/login`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
@@ -270,5 +243,48 @@ export async function importIntoN8n(home, sandbox, workflowDirs) {
 	for (const args of commands) {
 		const { code, stdout, stderr } = await n8n(home, args);
 		if (code !== 0) throw new Error(`n8n ${args[0]} failed:\n${stdout}${stderr}`);
+	}
+}
+
+/** The owner account of the editor in `npm start` and in the e2e tests that sign in. */
+export const DEMO_OWNER = { email: 'demo@example.com', password: 'Videsk-demo-1' };
+
+/** Sets the owner account from the environment, so that n8n shows no sign-up form. */
+export function setOwner(home, owner = DEMO_OWNER) {
+	// bcrypt comes with n8n.
+	const bcrypt = createRequire(n8nBin)('bcryptjs');
+	Object.assign(home.env, {
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: owner.email,
+		N8N_INSTANCE_OWNER_FIRST_NAME: 'Demo',
+		N8N_INSTANCE_OWNER_LAST_NAME: 'User',
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(owner.password, 10),
+	});
+}
+
+/**
+ * The n8n of `npm start` and of the editor test: a fresh user folder with the package, the owner
+ * account, the sandbox credential and the example workflows imported.
+ */
+export async function prepareEditorN8n(packageDir, sandbox, owner = DEMO_OWNER) {
+	const home = await createN8nHome(packageDir);
+	setOwner(home, owner);
+	await importIntoN8n(home, sandbox, [path.join(packageDir, 'examples')]);
+	return home;
+}
+
+/**
+ * Waits until the n8n started with startN8n serves its editor on `url` (at most two minutes):
+ * /healthz answers before the editor's pages are mounted, so this asks for the sign-in page.
+ */
+export async function waitForN8n(url, child) {
+	for (let attempt = 0; ; attempt += 1) {
+		try {
+			if ((await fetch(`${url}/signin`)).ok) return;
+		} catch {
+			// not listening yet
+		}
+		if (attempt > 240 || child.exitCode !== null) throw new Error('n8n did not start');
+		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }

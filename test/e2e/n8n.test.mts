@@ -3,7 +3,7 @@
 import type { IDataObject, IRun } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { PACKAGE_DIR } from '../harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import {
@@ -152,19 +152,35 @@ describe('in a real n8n', () => {
 		expect(JSON.stringify(run)).not.toContain(sandbox.token);
 	});
 
-	test('example: calendar event → Create or Get → one join token per participant', async () => {
+	test('example: calendar event → Create or Update → one labelled join token per participant; rerun (rescheduled) updates the room', async () => {
 		const { output, run } = await execute('videskExampleCalendar');
 		expect(run.data.resultData.error).toBeUndefined();
-		const [room] = output('Create or Get room');
+		const [room] = output('Create or update room');
 		expect(room).toMatchObject({
 			externalId: 'cal-evt-2026-standup',
 			name: 'Team standup',
 			created: true,
+			updated: false,
 		});
 		const tokens = output('Get Join Token');
-		expect(tokens).toHaveLength(3);
+		expect(tokens.map((token) => token.participant)).toEqual([
+			'ana@example.com',
+			'bo@example.com',
+			'cy@example.com',
+		]);
+		expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(3);
 		expect(sandbox.rooms()[0].authorizations).toHaveLength(4);
-	});
+
+		// The sample event's times follow $now: a second run is the same event, rescheduled.
+		const rerun = await execute('videskExampleCalendar');
+		const [updated] = rerun.output('Create or update room');
+		expect(updated).toMatchObject({ id: room.id, created: false, updated: true });
+		expect(Date.parse(String(updated.nbf))).toBeGreaterThan(Date.parse(String(room.nbf)));
+		expect(sandbox.rooms()).toHaveLength(1);
+		expect(
+			sandbox.requests.filter((r) => r.method === 'PATCH').map((r) => Object.keys(r.body)),
+		).toEqual([['nbf', 'exp']]);
+	}, 60_000); // two runs of the workflow
 
 	test('example: the schedule ends the open rooms past their expiry, and only those', async () => {
 		sandbox.seed(2);
@@ -201,6 +217,10 @@ describe('in a real n8n', () => {
 		const published = await n8n(home, ['publish:workflow', '--id=videskExampleEndedReport']);
 		expect(published.code).toBe(0);
 		const editor = startN8n(home, await freePort(), 'ignore');
+		// Also when the test times out (its finally may never run): no n8n left behind.
+		onTestFinished(() => {
+			editor.kill();
+		});
 		try {
 			await expect
 				.poll(
@@ -219,5 +239,5 @@ describe('in a real n8n', () => {
 			await new Promise((resolve) => editor.once('exit', resolve));
 		}
 		expect(sandbox.requests.some((r) => r.path.endsWith('/stats'))).toBe(false);
-	});
+	}, 90_000); // n8n's start plus its 60-second poll above
 });

@@ -126,9 +126,9 @@ function describe(
 				};
 			}
 			return {
-				message: `Videsk failed with HTTP ${status} for ${target}`,
+				message: `Videsk could not process the request for ${target} (HTTP ${status})`,
 				description:
-					'This is a problem on Videsk’s side or in a proxy in front of it. Try again later; "Retry On Fail" in the node’s settings can do that for you.',
+					'Videsk, or a proxy in front of it, is not answering normally. Try again later; "Retry On Fail" in the node’s settings can do that for you.',
 			};
 	}
 }

@@ -7,8 +7,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { operationName, withNetworkContext } from './errors';
-import { isRoomPage, MAX_PAGE_SIZE, ROOM_ID, roomPath, ROOMS_PATH } from './api';
-import { chosenRoom, isRoomId, requestedLimit } from './validation';
+import { isRoom, isRoomPage, MAX_PAGE_SIZE, type Room, ROOM_ID, roomPath, ROOMS_PATH } from './api';
+import {
+	checkLifetime,
+	checkRescheduledTimes,
+	chosenRoom,
+	isRoomId,
+	requestedLimit,
+} from './validation';
 
 // Operations that need more than one request. n8n's routing runs a custom "pagination"
 // function for these: it gets `makeRoutingRequest`, which sends a request exactly as routing
@@ -121,13 +127,16 @@ async function readRoomList(
 	const seen = new Set<string>();
 	let skip = 0;
 	let anchored = false; // whether this page should start with a room already read
+	let steppedBack = false; // then the next page rereads rooms: ask for a whole one
 	let lastPageLength = 0;
 	let unproductiveReads = 0;
 	let total = 0;
 	for (;;) {
 		const qs = {
 			...request.options.qs,
-			$limit: Math.min(MAX_PAGE_SIZE, wanted - rooms.length + (anchored ? 1 : 0)),
+			$limit: steppedBack
+				? MAX_PAGE_SIZE
+				: Math.min(MAX_PAGE_SIZE, wanted - rooms.length + (anchored ? 1 : 0)),
 			$skip: skip,
 		};
 		let items: INodeExecutionData[];
@@ -148,7 +157,9 @@ async function readRoomList(
 			if (total === 0) break; // every room left the list
 			skip = Math.max(0, skip - Math.max(1, lastPageLength - 1));
 			anchored = skip > 0;
+			steppedBack = true;
 		} else {
+			steppedBack = false;
 			for (const room of data) {
 				if (rooms.length === wanted) break;
 				if (seen.has(room.id)) continue;
@@ -179,6 +190,18 @@ function listKeptChanging(context: IExecutePaginationFunctions, read: number) {
 	);
 }
 
+function externalIdRequired(context: IExecutePaginationFunctions) {
+	return new NodeOperationError(
+		context.getNode(),
+		'External ID: required to find the room on a rerun',
+		{
+			itemIndex: context.getItemIndex(),
+			description:
+				'Fill in "External ID" (e.g. the calendar event or deal ID); nothing was sent to Videsk.',
+		},
+	);
+}
+
 /**
  * The room whose External ID is `externalId`, or undefined. Videsk's path `/vpaas/rooms/{room}`
  * takes an ID or an External ID, so an External ID of 24 hexadecimal characters could reach the
@@ -196,7 +219,16 @@ async function findByExternalId(
 				this,
 				withOptions(request, { ...read, url: roomPath(externalId) }),
 			);
-			return room;
+			if (isRoom(room?.json)) return room;
+			throw new NodeApiError(
+				this.getNode(),
+				{},
+				{
+					message: `${operationName(this)}: Videsk sent a room in an unexpected shape`,
+					description: `Expected a room with an "id" when looking up External ID "${externalId}". A proxy or a server change may be in the way; try again later.`,
+					itemIndex: this.getItemIndex(),
+				},
+			);
 		} catch (error) {
 			if (isHttpError(error, 404)) return undefined;
 			throw error as NodeApiError;
@@ -257,17 +289,7 @@ export async function createOrGetRoom(
 	request: Request,
 ): Promise<INodeExecutionData[]> {
 	const externalId = (request.options.body as IDataObject).externalId as string | undefined;
-	if (externalId === undefined) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'External ID: required to find the room on a rerun',
-			{
-				itemIndex: this.getItemIndex(),
-				description:
-					'Fill in "External ID" (e.g. the calendar event or deal ID); nothing was sent to Videsk.',
-			},
-		);
-	}
+	if (externalId === undefined) throw externalIdRequired(this);
 	try {
 		const items = await sendWithRetry.call(this, request);
 		return items.map((item) => ({ ...item, json: { ...item.json, created: true } }));
@@ -330,5 +352,67 @@ export async function endRoom(
 				itemIndex: this.getItemIndex(),
 			},
 		);
+	}
+}
+
+/**
+ * Create or Update (upsert by External ID), for rescheduled events: find the room by External
+ * ID; create it if there is none, else PATCH only the name, Start and Expires At that differ.
+ * An ended room is reported, not changed: Videsk does not reopen it (its PATCH answers 404).
+ * Output `created` and `updated` say which happened.
+ */
+export async function createOrUpdateRoom(
+	this: IExecutePaginationFunctions,
+	request: Request,
+): Promise<INodeExecutionData[]> {
+	const body = request.options.body as IDataObject;
+	const externalId = body.externalId as string | undefined;
+	if (externalId === undefined) throw externalIdRequired(this);
+	const outcome = (items: INodeExecutionData[], created: boolean, updated: boolean) =>
+		items.map((item) => ({ ...item, json: { ...item.json, created, updated } }));
+
+	let room = (await findByExternalId.call(this, request, externalId))?.json as Room | undefined;
+	if (room === undefined) {
+		// A new room without Start starts now (validateRoomBody left this check to here).
+		if (body.nbf === undefined && body.exp !== undefined) {
+			checkLifetime(this, 'exp', Date.now(), Date.parse(body.exp as string), true);
+		}
+		try {
+			return outcome(await sendWithRetry.call(this, request), true, false);
+		} catch (error) {
+			if (!isHttpError(error, 409)) throw new NodeApiError(this.getNode(), error as JsonObject);
+		}
+		// Created by someone else since the lookup (e.g. the same event, run twice at once).
+		room = (await findByExternalId.call(this, request, externalId))!.json as Room;
+	}
+
+	const roomEnded = () =>
+		new NodeOperationError(
+			this.getNode(),
+			`${operationName(this)}: room "${externalId}" has ended, so it cannot be updated`,
+			{
+				itemIndex: this.getItemIndex(),
+				description:
+					'Nothing was changed. Videsk does not reopen ended rooms, and the External ID stays taken: for a new meeting, use a new External ID (e.g. with the new date in it).',
+			},
+		);
+	if (room.ended === true) throw roomEnded();
+	const changes: IDataObject = {};
+	if (body.name !== undefined && body.name !== room.name) changes.name = body.name;
+	for (const field of ['nbf', 'exp'] as const) {
+		const wanted = body[field] as string | undefined;
+		if (wanted !== undefined && Date.parse(wanted) !== Date.parse(room[field] ?? '')) {
+			changes[field] = wanted;
+		}
+	}
+	if (Object.keys(changes).length === 0) return outcome([{ json: room }], false, false);
+	checkRescheduledTimes(this, room, changes);
+	try {
+		const patch = withOptions(request, { method: 'PATCH', url: roomPath(room.id), body: changes });
+		return outcome(await sendWithRetry.call(this, patch), false, true);
+	} catch (error) {
+		// Videsk's 404 on PATCH means "not found or already ended"; the room was just found.
+		if (isHttpError(error, 404)) throw roomEnded();
+		throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
 }

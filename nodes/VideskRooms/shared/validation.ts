@@ -9,6 +9,7 @@ import {
 	roomPath,
 	ROOMS_PATH,
 } from './api';
+import type { Room } from './api';
 import { parseDateTime } from './dates';
 
 // preSend hooks: routing cannot validate, so these check what can be known before any request
@@ -212,15 +213,56 @@ export async function validateRoomBody(
 			`${body.nbf as string} must be before Expires At (${body.exp as string})`,
 		);
 	}
-	const lifetimeHours = (exp - start) / 3_600_000;
+	checkLifetime(this, 'exp', start, exp, nbf === undefined);
+	return requestOptions;
+}
+
+/** Videsk's maximum lifetime, from Start (or now, when a new room gets no Start) to Expires At. */
+export function checkLifetime(
+	context: IExecuteSingleFunctions,
+	field: 'nbf' | 'exp',
+	startMs: number,
+	expMs: number,
+	fromNow = false,
+): void {
+	const lifetimeHours = (expMs - startMs) / 3_600_000;
 	if (lifetimeHours > MAX_LIFETIME_HOURS) {
 		throw invalid(
-			this,
-			'exp',
-			`the room would last ${Math.round(lifetimeHours)} hours${nbf === undefined ? ' from now' : ''}, Videsk allows at most ${MAX_LIFETIME_HOURS}`,
+			context,
+			field,
+			`the room would last ${Math.round(lifetimeHours)} hours${fromNow ? ' from now' : ''}, Videsk allows at most ${MAX_LIFETIME_HOURS}`,
 		);
 	}
-	return requestOptions;
+}
+
+/**
+ * Create or Update of an existing room: Videsk checks the new Start or Expires At together with
+ * the room's own value of the other one, so this does too, before the PATCH.
+ */
+export function checkRescheduledTimes(
+	context: IExecuteSingleFunctions,
+	room: Room,
+	changes: IDataObject,
+): void {
+	if (changes.nbf === undefined && changes.exp === undefined) return;
+	const nbf = String(changes.nbf ?? room.nbf);
+	const exp = String(changes.exp ?? room.exp);
+	const [nbfMs, expMs] = [Date.parse(nbf), Date.parse(exp)];
+	// The field the user gave; with both given, validateRoomBody has already checked the pair.
+	const field = changes.exp === undefined ? 'nbf' : 'exp';
+	if (expMs <= Date.now()) {
+		throw invalid(context, 'exp', `the room expired at ${exp}; give a new Expires At`);
+	}
+	if (nbfMs >= expMs) {
+		throw invalid(
+			context,
+			field,
+			field === 'nbf'
+				? `${nbf} must be before the room’s Expires At (${exp}); give the new Expires At too`
+				: `${exp} must be after the room’s Start (${nbf})`,
+		);
+	}
+	checkLifetime(context, field, nbfMs, expMs);
 }
 
 /**

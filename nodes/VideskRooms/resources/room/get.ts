@@ -1,18 +1,23 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import { roomLocator, simplifyField } from '../../shared/descriptions';
+import { outputFields, roomLocator } from '../../shared/descriptions';
+import { withOutput } from '../../shared/output';
+import { sendToRoom } from '../../shared/sequences';
 
 const show = { resource: ['room'], operation: ['get'] };
 
 export const getOperation: INodePropertyOptions = {
 	name: OPERATION_NAMES.get,
 	value: 'get',
-	action: 'Get a room',
-	description: 'Get a room by its ID or External ID',
-	routing: { request: { method: 'GET', url: `${ROOMS_PATH}/${ROOM_ID}` } },
+	action: 'Get room',
+	description: 'Retrieve a room by its Videsk ID or your External ID',
+	routing: {
+		request: { method: 'GET', url: `${ROOMS_PATH}/${ROOM_ID}` },
+		operations: { pagination: withOutput(sendToRoom) },
+	},
 };
 
 export const getFields: INodeProperties[] = [
 	{ ...roomLocator, displayOptions: { show } },
-	{ ...simplifyField, displayOptions: { show } },
+	...outputFields(show),
 ];

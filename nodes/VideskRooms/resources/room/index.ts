@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { createFields, createOperation } from './create';
 import { createOrGetFields, createOrGetOperation } from './createOrGet';
+import { createOrUpdateFields, createOrUpdateOperation } from './createOrUpdate';
 import { deleteFields, deleteOperation } from './delete';
 import { endFields, endOperation } from './end';
 import { getFields, getOperation } from './get';
@@ -19,23 +20,25 @@ export const roomDescription: INodeProperties[] = [
 		options: [
 			createOperation,
 			createOrGetOperation,
+			createOrUpdateOperation,
 			deleteOperation,
 			endOperation,
 			getOperation,
 			getJoinTokenOperation,
-			getStatsOperation,
 			getAllOperation,
+			getStatsOperation,
 			updateOperation,
 		],
 		default: 'createOrGet',
 	},
 	...createFields,
 	...createOrGetFields,
+	...createOrUpdateFields,
 	...deleteFields,
 	...endFields,
 	...getFields,
 	...getJoinTokenFields,
-	...getStatsFields,
 	...getAllFields,
+	...getStatsFields,
 	...updateFields,
 ];

@@ -3,10 +3,12 @@ import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
 import {
 	expiresAtField,
 	nameField,
+	outputFields,
 	roomLocator,
-	simplifyField,
 	startField,
 } from '../../shared/descriptions';
+import { withOutput } from '../../shared/output';
+import { sendToRoom } from '../../shared/sequences';
 import { requireUpdateField, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['update'] };
@@ -14,12 +16,13 @@ const show = { resource: ['room'], operation: ['update'] };
 export const updateOperation: INodePropertyOptions = {
 	name: OPERATION_NAMES.update,
 	value: 'update',
-	action: 'Update a room',
+	action: 'Update room',
 	description:
 		'Change the name, start, expiry or ended state of a room, or issue a new access token',
 	routing: {
 		request: { method: 'PATCH', url: `${ROOMS_PATH}/${ROOM_ID}` },
 		send: { preSend: [validateRoomBody, requireUpdateField] },
+		operations: { pagination: withOutput(sendToRoom) },
 	},
 };
 
@@ -55,5 +58,5 @@ export const updateFields: INodeProperties[] = [
 			startField,
 		],
 	},
-	{ ...simplifyField, displayOptions: { show } },
+	...outputFields(show),
 ];
