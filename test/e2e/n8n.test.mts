@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { PACKAGE_DIR } from '../harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import {
+	activateWorkflow,
 	createN8nHome,
 	ensureN8n,
 	executeWorkflow,
@@ -197,8 +198,7 @@ describe('in a real n8n', () => {
 	test('activated in a running n8n, the trigger polls at once and emits nothing old', async () => {
 		sandbox.seed(3);
 		sandbox.end('seed-1');
-		const published = await n8n(home, ['publish:workflow', '--id=videskExampleEndedReport']);
-		expect(published.code).toBe(0);
+		await activateWorkflow(home, 'videskExampleEndedReport');
 		const editor = startN8n(home, await freePort(), 'ignore');
 		try {
 			await expect
