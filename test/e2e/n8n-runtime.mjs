@@ -192,9 +192,9 @@ export function packPackage(packageDir, destination) {
 
 /**
  * A fresh n8n user folder with a packed package (`npm pack`'s .tgz) installed the way n8n's
- * Community Nodes installer does it (n8n 2.41.1, CommunityPackagesService.downloadPackage):
- * the tarball in ~/.n8n/nodes, unpacked with `tar --strip-components=1` into
- * nodes/node_modules/<name>, its dev, peer and optional dependencies dropped from its
+ * Community Nodes installer does it (CommunityPackagesService.downloadPackage, the same in n8n
+ * 2.41.1 and 1.123.81): the tarball in ~/.n8n/nodes, unpacked with `tar --strip-components=1`
+ * into nodes/node_modules/<name>, its dev, peer and optional dependencies dropped from its
  * package.json, `npm install` with n8n's flags run inside it (it has no dependencies to fetch),
  * and its version recorded in nodes/package.json. Only the download differs: n8n gets the
  * tarball with `npm pack <name>@<version>` from the registry. n8n-workflow is not installed:
