@@ -42,7 +42,9 @@ function execute(workflowId: string) {
 	}>;
 }
 
-describe('in a real n8n', () => {
+// Each n8n CLI run starts n8n afresh (about 5 s, 15 s on a loaded machine); the trigger test
+// waits up to a minute for its poll.
+describe('in a real n8n', { timeout: 120_000 }, () => {
 	test('the package loads: the node, its AI-tool form and the trigger', async () => {
 		const file = path.join(home.userFolder, 'nodes.json');
 		const { code } = await n8n(home, ['export:nodes', `--output=${file}`]);
