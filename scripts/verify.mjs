@@ -10,7 +10,7 @@
 // Prints every violation and exits 1 if there is any.
 // Usage: node scripts/verify.mjs [packageDir]  (default: this project, after `npm run build`)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -49,8 +49,11 @@ function packAndUnpack(workDir) {
 			encoding: 'utf8',
 		}),
 	);
-	const unpacked = path.join(workDir, 'package');
-	execFileSync('tar', ['-xzf', packed.filename, '-C', workDir], { cwd: workDir });
+	const unpacked = path.join(workDir, 'unpacked');
+	mkdirSync(unpacked);
+	execFileSync('tar', ['-xzf', packed.filename, '-C', unpacked, '--strip-components=1'], {
+		cwd: workDir,
+	});
 	return { packed, unpacked };
 }
 
