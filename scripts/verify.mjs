@@ -145,7 +145,7 @@ try {
 }
 
 if (failures.length > 0) {
-	console.log(`\nverify: ${failures.length} problem(s); the package would not pass n8n's checks.`);
+	console.log('\nverify: failed; the package would not pass n8n’s checks (see ✗ above).');
 	process.exit(1);
 }
 console.log('\nverify: the package passes n8n’s scanner and metadata checks.');
