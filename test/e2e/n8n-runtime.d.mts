@@ -1,18 +1,27 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 
+export const TESTED_N8N_VERSIONS: Record<1 | 2, string>;
 export const N8N_VERSION: string;
+export const N8N_MAJOR: number;
 export const NODE_VERSION: string;
 export const nodeBinDir: string;
 export const n8nBin: string;
 
 export interface N8nHome {
 	userFolder: string;
+	/** ~/.n8n/nodes, where n8n installs community packages. */
+	nodesDir: string;
 	env: Record<string, string | undefined>;
 }
 
 export function ensureN8n(log?: (line: string) => void): void;
 export function freePort(): Promise<number>;
 export function createN8nHome(packageDir: string): Promise<N8nHome>;
+export function packPackage(packageDir: string, destination: string): string;
+export function createN8nHomeFromTarball(
+	tarball: string,
+): Promise<N8nHome & { packageDir: string }>;
+export function activateWorkflow(home: N8nHome, workflowId: string): Promise<void>;
 export function n8n(
 	home: N8nHome,
 	args: string[],
