@@ -29,6 +29,7 @@ const examples: Record<string, Step[]> = {
 		[
 			{
 				do: 'midPoll',
+				event: 'roomEnded',
 				request: 2,
 				change: { do: 'create', rooms: [{ matching: false, lagS: 0 }] },
 			},
@@ -39,7 +40,7 @@ const examples: Record<string, Step[]> = {
 		[
 			{ do: 'poll', event: 'roomEnded' },
 			{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
-			{ do: 'midPoll', request: 2, change: { do: 'end', pick: 0, lagS: 0 } },
+			{ do: 'midPoll', event: 'roomEnded', request: 2, change: { do: 'end', pick: 0, lagS: 0 } },
 			{ do: 'poll', event: 'roomEnded' },
 		],
 	'Room Ended: a purged room (404) does not block the ends of the others': [
@@ -57,16 +58,33 @@ const examples: Record<string, Step[]> = {
 			{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
 		]),
 		{ do: 'poll', event: 'roomEnded' },
-		{ do: 'midPoll', request: 3, change: { do: 'end', pick: 4, lagS: 0 } },
+		{ do: 'midPoll', event: 'roomEnded', request: 3, change: { do: 'end', pick: 0, lagS: 0 } },
+		{ do: 'poll', event: 'roomEnded' },
+		{ do: 'end', pick: 2, lagS: 0 },
+		{ do: 'poll', event: 'roomEnded' },
+	],
+	// Written for the redesign: a lookup that fails is tried again on the next poll.
+	'Room Ended: a room whose lookup fails is looked up again on the next poll': [
+		{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
+		{ do: 'poll', event: 'roomEnded' },
+		{ do: 'advance', seconds: 150 },
+		{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
 		{ do: 'poll', event: 'roomEnded' },
 		{ do: 'end', pick: 1, lagS: 0 },
+		{ do: 'fault', event: 'roomEnded', request: 'lookup', answer: '503 html' },
+		{ do: 'poll', event: 'roomEnded' },
 		{ do: 'poll', event: 'roomEnded' },
 	],
 };
 
 for (const updatedAt of [false, true]) {
 	describe(updatedAt ? 'rooms with updatedAt' : 'rooms as documented', () => {
-		const setup: Setup = { pageSize: 3, updatedAt, prefixes: { roomCreated: '', roomEnded: '' } };
+		const setup: Setup = {
+			pageSize: 3,
+			updatedAt,
+			prefixes: { roomCreated: '', roomEnded: '' },
+			initial: [],
+		};
 		for (const [name, steps] of Object.entries(examples)) {
 			test(name, async () => {
 				await runHistory(sandbox(), setup, steps);

@@ -4,6 +4,10 @@
 // through n8n-core's real polling path (harness.mjs createPoller), and after every poll a check
 // that every event is emitted exactly once.
 import { expect } from 'vitest';
+import {
+	LATE_VISIBILITY_MS,
+	MAX_LOOKUPS_PER_POLL,
+} from '../dist/nodes/VideskRoomsTrigger/polling.js';
 import { createPoller, type Poller } from './harness.mjs';
 import type { Fault, Sandbox } from './sandbox/server.mjs';
 
@@ -11,13 +15,16 @@ export type TriggerEvent = 'roomCreated' | 'roomEnded';
 export const EVENTS: TriggerEvent[] = ['roomCreated', 'roomEnded'];
 
 /**
- * The trigger's stated assumption: a room appears in Videsk's list less than a minute after
- * its `createdAt` (and, with `updatedAt`, an end less than a minute after its `updatedAt`).
- * Histories only make rooms that late.
+ * The trigger's stated assumption: a room appears in Videsk's list less than LATE_VISIBILITY_MS
+ * after its `createdAt` (and, with `updatedAt`, an end after its `updatedAt`). Histories make
+ * rooms up to nearly that late.
  */
-export const MAX_LAG_SECONDS = 50;
+export const MAX_LAG_SECONDS = LATE_VISIBILITY_MS / 1000 - 1;
 
-/** A change to the account. `pick` chooses among the rooms it applies to (modulo their count). */
+/**
+ * A change to the account. `pick` chooses among the rooms it applies to, newest first (modulo
+ * their count), so that small picks move the first pages.
+ */
 export type Change =
 	| { do: 'create'; rooms: Array<{ matching: boolean; lagS: number }> }
 	| { do: 'advance'; seconds: number }
@@ -30,10 +37,10 @@ export type Answer = '429' | '503 html' | '200 html' | '200 empty' | '502 empty'
 export type Step =
 	| Change
 	| { do: 'poll'; event: TriggerEvent }
-	/** The `request`-th request of the next poll gets this answer. */
-	| { do: 'fault'; request: number; answer: Answer }
-	/** The change happens when the `request`-th request of the next poll arrives. */
-	| { do: 'midPoll'; request: number; change: Change };
+	/** The `request`-th request of the event's next poll, or its first lookup, gets this answer. */
+	| { do: 'fault'; event: TriggerEvent; request: number | 'lookup'; answer: Answer }
+	/** The change happens when the `request`-th request of the event's next poll arrives. */
+	| { do: 'midPoll'; event: TriggerEvent; request: number; change: Change };
 
 export interface Setup {
 	/** The sandbox's silent `$limit` maximum: small pages make every poll read several. */
@@ -42,13 +49,16 @@ export interface Setup {
 	updatedAt: boolean;
 	/** Each event's External ID Prefix option: '' (every room) or 'p-'. */
 	prefixes: Record<TriggerEvent, string>;
+	/** Rooms the account has before the history starts, created `ageS` seconds earlier. */
+	initial: Array<{ matching: boolean; ageS: number; ended: boolean }>;
 }
 
 const FAULTS: Record<Answer, Omit<Fault, 'match'>> = {
 	'429': {
 		status: 429,
 		body: { name: 'TooManyRequests', message: 'Too many requests', code: 429 },
-		headers: { 'Retry-After': '1' },
+		// The trigger waits it out; 0 s keeps the test fast.
+		headers: { 'Retry-After': '0' },
 	},
 	'503 html': { status: 503, body: '<html><body><h1>503 Service Unavailable</h1></body></html>' },
 	'200 html': {
@@ -64,8 +74,13 @@ interface ModelRoom {
 	id: string;
 	externalId: string;
 	matching: boolean;
+	createdAt: number;
+	/** Its `updatedAt` once ended. */
+	endedAt?: number;
 	ended: boolean;
 	purged: boolean;
+	/** When it ended or was purged, as a position in the history's sequence. */
+	leftOpenList?: number;
 	/** When each event happened, as a position in the history's sequence. */
 	happened: Partial<Record<TriggerEvent, number>>;
 }
@@ -75,8 +90,9 @@ interface PollRecord {
 	end: number;
 	/** No injected fault hit this poll (changes during it are allowed). */
 	clean: boolean;
-	requests: number;
 	failed: boolean;
+	requests: number;
+	/** JSON characters of the trigger's static data after the poll. */
 	stateSize: number;
 }
 
@@ -87,21 +103,14 @@ interface Watcher {
 	emitted: Map<string, number>;
 }
 
-/** What a poll may cost, given the account as it was when the poll started. */
-export type RequestBound = (input: {
-	event: TriggerEvent;
-	setup: Setup;
-	rooms: number;
-	midPollChanges: number;
-}) => number;
-
 export class World {
 	private clock: number;
 	private seq = 0;
-	private pollCount = 0;
-	private current: { id: number; request: number } | undefined;
-	private midPoll: Array<{ poll: number; request: number; change: Change }> = [];
-	private faulted = new Set<number>();
+	/** The poll under way: `${event} ${number}`, and what it met so far. */
+	private current: { poll: string; request: number; changes: number; faults: number } | undefined;
+	private midPoll: Array<{ poll: string; request: number; change: Change }> = [];
+	private faulted = new Set<string>();
+	private settling = false;
 	private readonly rooms: ModelRoom[] = [];
 	private readonly watchers = {} as Record<TriggerEvent, Watcher>;
 	private nextName = 1;
@@ -119,6 +128,10 @@ export class World {
 		sandbox.settings.updatedAt = setup.updatedAt;
 		const world = new World(sandbox, setup);
 		sandbox.onRequest(() => world.onRequest());
+		for (const { matching, ageS, ended } of [...setup.initial].sort((a, b) => b.ageS - a.ageS)) {
+			const room = world.addRoom(matching, world.clock - ageS * 1000);
+			if (ended) world.endRoom(room, room.createdAt);
+		}
 		for (const event of EVENTS) {
 			world.watchers[event] = {
 				poller: await createPoller({
@@ -141,9 +154,12 @@ export class World {
 	private onRequest() {
 		if (!this.current) return;
 		this.current.request += 1;
-		const { id, request } = this.current;
+		const { poll, request } = this.current;
 		for (const entry of this.midPoll) {
-			if (entry.poll === id && entry.request === request) this.apply(entry.change);
+			if (entry.poll === poll && entry.request === request) {
+				this.apply(entry.change);
+				this.current.changes += 1;
+			}
 		}
 	}
 
@@ -152,28 +168,69 @@ export class World {
 			case 'poll':
 				return await this.poll(step.event);
 			case 'fault': {
-				const poll = this.pollCount + 1;
+				const poll = this.nextPoll(step.event);
 				this.sandbox.fault({
 					...FAULTS[step.answer],
-					match: () => {
-						const hit = this.current?.id === poll && this.current.request === step.request;
-						if (hit) this.faulted.add(poll);
+					match: (request) => {
+						const hit =
+							!this.settling &&
+							this.current?.poll === poll &&
+							(step.request === 'lookup'
+								? request.path !== '/vpaas/rooms'
+								: this.current.request === step.request);
+						if (hit) {
+							this.faulted.add(poll);
+							this.current!.faults += 1;
+						}
 						return hit;
 					},
 				});
 				return;
 			}
 			case 'midPoll':
-				this.midPoll.push({ poll: this.pollCount + 1, request: step.request, change: step.change });
+				this.midPoll.push({
+					poll: this.nextPoll(step.event),
+					request: step.request,
+					change: step.change,
+				});
 				return;
 			default:
 				this.apply(step);
 		}
 	}
 
+	private nextPoll(event: TriggerEvent) {
+		return `${event} ${this.watchers[event].polls.length + 1}`;
+	}
+
 	private pickRoom(pick: number, usable: (room: ModelRoom) => boolean) {
-		const candidates = this.rooms.filter(usable);
+		const candidates = this.rooms.filter(usable).reverse();
+		candidates.sort((a, b) => b.createdAt - a.createdAt);
 		return candidates.length ? candidates[pick % candidates.length] : undefined;
+	}
+
+	private addRoom(matching: boolean, createdAt: number): ModelRoom {
+		const externalId = `${matching ? 'p' : 'q'}-${this.nextName++}`;
+		this.sandbox.seed(1, () => ({ externalId, createdAt }));
+		const room: ModelRoom = {
+			id: this.sandbox.rooms().at(-1)!.id,
+			externalId,
+			matching,
+			createdAt,
+			ended: false,
+			purged: false,
+			happened: { roomCreated: ++this.seq },
+		};
+		this.rooms.push(room);
+		return room;
+	}
+
+	private endRoom(room: ModelRoom, at: number) {
+		this.sandbox.end(room.id, { at });
+		room.endedAt = at;
+		room.ended = true;
+		room.happened.roomEnded = ++this.seq;
+		room.leftOpenList ??= this.seq;
 	}
 
 	apply(change: Change): void {
@@ -183,18 +240,7 @@ export class World {
 				return;
 			case 'create':
 				for (const { matching, lagS } of change.rooms) {
-					const externalId = `${matching ? 'p' : 'q'}-${this.nextName++}`;
-					const createdAt = this.clock - lagS * 1000;
-					this.sandbox.seed(1, () => ({ externalId, createdAt }));
-					const stored = this.sandbox.rooms().at(-1)!;
-					this.rooms.push({
-						id: stored.id,
-						externalId,
-						matching,
-						ended: false,
-						purged: false,
-						happened: { roomCreated: ++this.seq },
-					});
+					this.addRoom(matching, this.clock - lagS * 1000);
 				}
 				return;
 			case 'update': {
@@ -205,9 +251,7 @@ export class World {
 			case 'end': {
 				const room = this.pickRoom(change.pick, (r) => !r.purged && !r.ended);
 				if (!room) return;
-				this.sandbox.end(room.id, { at: this.clock - change.lagS * 1000 });
-				room.ended = true;
-				room.happened.roomEnded = ++this.seq;
+				this.endRoom(room, this.clock - change.lagS * 1000);
 				return;
 			}
 			case 'purge': {
@@ -215,16 +259,17 @@ export class World {
 				if (!room) return;
 				this.sandbox.purge(room.id);
 				room.purged = true;
-				this.seq += 1;
+				room.leftOpenList ??= ++this.seq;
 			}
 		}
 	}
 
 	private async poll(event: TriggerEvent) {
 		const watcher = this.watchers[event];
-		const id = ++this.pollCount;
+		const id = this.nextPoll(event);
 		const firstRequest = this.sandbox.requests.length;
-		this.current = { id, request: 0 };
+		const cursor = watcher.poller.staticData().cursor as number | undefined;
+		this.current = { poll: id, request: 0, changes: 0, faults: 0 };
 		const start = ++this.seq;
 		let emitted: Array<Record<string, unknown>> = [];
 		let failed = false;
@@ -233,21 +278,96 @@ export class World {
 		} catch {
 			failed = true;
 		}
+		const { changes, faults } = this.current;
 		this.current = undefined;
 		this.midPoll = this.midPoll.filter((entry) => entry.poll !== id);
 		for (const room of emitted) {
 			const roomId = String(room.id);
 			watcher.emitted.set(roomId, (watcher.emitted.get(roomId) ?? 0) + 1);
 		}
-		watcher.polls.push({
+		const poll: PollRecord = {
 			start,
 			end: ++this.seq,
 			clean: !this.faulted.has(id),
-			requests: this.sandbox.requests.length - firstRequest,
 			failed,
+			requests: this.sandbox.requests.length - firstRequest,
 			stateSize: JSON.stringify(watcher.poller.staticData()).length,
-		});
+		};
+		watcher.polls.push(poll);
 		this.check(event);
+		const bounds = this.bounds(event, cursor, { changes, faults });
+		expect(poll.requests, `requests of poll ${id} (${event})`).toBeLessThanOrEqual(bounds.requests);
+		expect(poll.stateSize, `state after poll ${id} (${event})`).toBeLessThanOrEqual(bounds.state);
+	}
+
+	/**
+	 * What the README states a poll may cost. A poll reads the rooms from LATE_VISIBILITY_MS
+	 * before its cursor (on activation: before the newest room), page by page; each change
+	 * during the poll may cost a page read again, each failed answer a retry. The state keeps
+	 * the IDs of one window's rooms, and without `updatedAt` those of the open rooms to watch.
+	 */
+	private bounds(
+		event: TriggerEvent,
+		cursor: number | undefined,
+		during: { changes: number; faults: number },
+	) {
+		const { pageSize } = this.setup;
+		const overlap = Math.min(Math.ceil(pageSize / 10), pageSize - 1);
+		const pages = (rooms: number) =>
+			1 + Math.ceil(Math.max(0, rooms + 1 - pageSize) / (pageSize - overlap));
+		const disturbances = 2 * during.changes + during.faults;
+		const read = (times: number[]) =>
+			cursor === undefined
+				? busiest(times)
+				: times.filter((time) => time >= cursor - LATE_VISIBILITY_MS).length;
+		const kept = (times: number[]) =>
+			STATE_BASE + ID_CHARACTERS * (busiest(times) + during.changes);
+		const { emitted, prefix } = this.watchers[event];
+		const matching = this.rooms.filter((room) => prefix === '' || room.matching);
+		const created = (rooms: ModelRoom[]) => rooms.map((room) => room.createdAt);
+		if (event === 'roomCreated') {
+			return {
+				requests: pages(read(created(this.rooms))) + disturbances,
+				state: kept(created(matching)),
+			};
+		}
+		const ended = (rooms: ModelRoom[]) =>
+			rooms.flatMap((room) => (room.endedAt === undefined ? [] : [room.endedAt]));
+		// On activation the trigger looks for `updatedAt` on the newest room (none: not used).
+		if (this.watchers.roomEnded.poller.staticData().byUpdatedAt === true) {
+			return {
+				requests: 1 + pages(read(ended(this.rooms))) + disturbances,
+				state: kept(ended(matching)),
+			};
+		}
+		const open = this.rooms.filter((room) => !room.ended && !room.purged);
+		// All open rooms are read on activation, and when a room left the open list since the
+		// last successful poll started; otherwise their count is enough.
+		const polls = this.watchers.roomEnded.polls.filter((poll) => !poll.failed);
+		const since = polls.length > 1 ? polls[polls.length - 2].start : 0;
+		const readAllOpen =
+			cursor === undefined || this.rooms.some((room) => (room.leftOpenList ?? 0) > since);
+		// Rooms gone from the open list whose end is not out yet: each may need a lookup.
+		const unresolved = matching.filter(
+			(room) => (room.ended || room.purged) && !emitted.has(room.id),
+		).length;
+		const watched = open.filter((room) => matching.includes(room)).length + unresolved;
+		return {
+			requests:
+				1 +
+				2 * pages(read(created(this.rooms))) +
+				(readAllOpen ? pages(open.length + during.changes) : 0) +
+				Math.min(unresolved, MAX_LOOKUPS_PER_POLL) +
+				disturbances,
+			state: kept(created(matching)) + ID_CHARACTERS * watched,
+		};
+	}
+
+	/** One more poll of each event, with no fault and no change: every event is due by then. */
+	async settle(): Promise<void> {
+		this.settling = true;
+		this.midPoll = [];
+		for (const event of EVENTS) await this.poll(event);
 	}
 
 	/** Every event once, nothing from before activation, nothing filtered out; and in time. */
@@ -270,31 +390,28 @@ export class World {
 			if (due) expect(count, `${what}: not emitted by the first clean poll after it`).toBe(1);
 		}
 	}
-
-	/** Polls of one event, for the bounds on state size and requests. */
-	pollsOf(event: TriggerEvent): readonly PollRecord[] {
-		return this.watchers[event].polls;
-	}
-
-	staticData(event: TriggerEvent) {
-		return this.watchers[event].poller.staticData();
-	}
-
-	get roomCount(): number {
-		return this.rooms.filter((room) => !room.purged).length;
-	}
 }
 
-/**
- * Runs a history, then two more polls of each event: faults and changes are only ever set for
- * the next poll, so the last ones are clean and every event is due by then.
- */
+/** JSON characters per room ID in the state (24 hexadecimal characters, quotes, comma). */
+const ID_CHARACTERS = 27;
+/** The rest of the state: cursor, flags, counts. */
+const STATE_BASE = 150;
+
+/** The most times within one LATE_VISIBILITY_MS span: how many rooms one window can hold. */
+function busiest(times: number[]): number {
+	const sorted = [...times].sort((a, b) => a - b);
+	let most = 0;
+	for (let first = 0, last = 0; last < sorted.length; last += 1) {
+		while (sorted[last] - sorted[first] > LATE_VISIBILITY_MS) first += 1;
+		most = Math.max(most, last - first + 1);
+	}
+	return most;
+}
+
+/** Runs a history and settles it. */
 export async function runHistory(sandbox: Sandbox, setup: Setup, steps: Step[]): Promise<World> {
 	const world = await World.start(sandbox, setup);
-	for (const step of [...steps, ...SETTLE]) await world.step(step);
+	for (const step of steps) await world.step(step);
+	await world.settle();
 	return world;
 }
-
-export const SETTLE: Step[] = [0, 1].flatMap(() =>
-	EVENTS.map((event): Step => ({ do: 'poll', event })),
-);
