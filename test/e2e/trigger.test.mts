@@ -1,10 +1,10 @@
 // End to end: the Videsk Rooms Trigger firing in a running n8n (`n8n start`, polling Every
-// Minute). One published workflow with two triggers, Room Created and Room Ended, each against
-// its own sandbox so that their polls can be told apart. Rooms are created and ended in both
-// sandboxes, and n8n's saved executions, read through its REST API, must hold each event once.
-// It waits on n8n's schedule: about two minutes, mostly idle, beside the other test files.
+// Minute). One workflow with two triggers, Room Created and Room Ended, each against its own
+// sandbox so that their polls can be told apart, created and activated through n8n's REST API
+// as the editor does. Rooms are created and ended in both sandboxes, and n8n's saved executions
+// must hold each event once. It waits on n8n's schedule: about two minutes, mostly idle.
 import type { ChildProcess } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -14,17 +14,15 @@ import {
 	createN8nHome,
 	ensureN8n,
 	freePort,
-	n8n,
 	n8nBin,
 	startN8n,
 	type N8nHome,
 } from './n8n-runtime.mjs';
 
 type Event = 'roomCreated' | 'roomEnded';
-const WORKFLOW_ID = 'e2eTriggerEvents';
-const TRIGGERS: Record<Event, { node: string; credentialId: string }> = {
-	roomCreated: { node: 'Room Created', credentialId: 'videskCreated01' },
-	roomEnded: { node: 'Room Ended', credentialId: 'videskEnded0001' },
+const TRIGGER_NODES: Record<Event, string> = {
+	roomCreated: 'Room Created',
+	roomEnded: 'Room Ended',
 };
 const OWNER = { email: 'trigger-e2e@example.com', password: 'Trigger-e2e-1' };
 const BROWSER_ID = 'trigger-e2e';
@@ -37,6 +35,9 @@ let home: N8nHome;
 let editor: ChildProcess | undefined;
 let url: string;
 let cookie = '';
+let workflowId: string;
+/** The end of n8n's output, shown when its API refuses a request. */
+let n8nLog = '';
 
 const n8nRequire = createRequire(n8nBin);
 
@@ -63,46 +64,35 @@ beforeAll(async () => {
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(OWNER.password, 10),
 		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 	});
-	const credentials = path.join(home.userFolder, 'trigger-credentials.json');
-	writeFileSync(
-		credentials,
-		JSON.stringify(
-			Object.entries(TRIGGERS).map(([event, { credentialId }]) => ({
-				id: credentialId,
-				name: `Videsk sandbox (${event})`,
-				type: 'videskApi',
-				data: { apiToken: sandboxes[event as Event].token, baseUrl: sandboxes[event as Event].url },
-			})),
-		),
-	);
-	const commands = [
-		['import:credentials', `--input=${credentials}`],
-		[
-			'import:workflow',
-			'--separate',
-			`--input=${path.join(PACKAGE_DIR, 'test', 'e2e', 'trigger-workflows')}`,
-		],
-		['publish:workflow', `--id=${WORKFLOW_ID}`],
-	];
-	for (const args of commands) {
-		const { code, stdout, stderr } = await n8n(home, args);
-		if (code !== 0) throw new Error(`n8n ${args[0]} failed:\n${stdout}${stderr}`);
-	}
 	const port = await freePort();
 	url = `http://127.0.0.1:${port}`;
-	editor = startN8n(home, port, 'ignore');
-	// Its REST API answers 404 until n8n has started.
-	let login: Response | undefined;
-	await until(async () => {
-		login = await fetch(`${url}/rest/login`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
-		}).catch(() => undefined);
-		return login !== undefined && login.status !== 404;
-	});
-	expect(login!.status).toBe(200);
-	cookie = (login!.headers.get('set-cookie') ?? '').split(';')[0];
+	editor = startN8n(home, port, ['ignore', 'pipe', 'pipe']);
+	for (const stream of [editor.stdout, editor.stderr]) {
+		stream!.on('data', (chunk: Buffer) => (n8nLog = (n8nLog + chunk.toString()).slice(-4000)));
+	}
+	await until(
+		async () => (await fetch(`${url}/healthz/readiness`).catch(() => undefined))?.ok === true,
+	);
+	await logIn();
+
+	// As the editor would: a credential per sandbox, the workflow, then its activation.
+	const workflow = JSON.parse(
+		readFileSync(path.join(PACKAGE_DIR, 'test', 'e2e', 'trigger-workflow.json'), 'utf8'),
+	);
+	for (const node of workflow.nodes) {
+		const event = node.parameters.event as Event | undefined;
+		if (!event) continue;
+		const credential = await rest('/credentials', {
+			name: `Videsk sandbox (${event})`,
+			type: 'videskApi',
+			data: { apiToken: sandboxes[event].token, baseUrl: sandboxes[event].url },
+		});
+		node.credentials = { videskApi: { id: credential.id, name: credential.name } };
+	}
+	const { name, nodes, connections, settings } = workflow;
+	const created = await rest('/workflows', { name, nodes, connections, settings });
+	workflowId = created.id;
+	await rest(`/workflows/${workflowId}/activate`, { versionId: created.versionId });
 }, 30 * 60_000);
 
 afterAll(async () => {
@@ -119,7 +109,7 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15
 	const deadline = Date.now() + timeoutMs;
 	while (!(await condition())) {
 		if (Date.now() > deadline) throw new Error(`gave up waiting after ${timeoutMs} ms`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
+		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
 }
 
@@ -129,17 +119,42 @@ function polls(event: Event): number {
 	return times.filter((time, index) => index === 0 || time - times[index - 1] > POLL_GAP_MS).length;
 }
 
-async function rest(route: string) {
-	const response = await fetch(`${url}/rest${route}`, {
-		headers: { cookie, 'browser-id': BROWSER_ID },
-	});
-	expect(response.status, route).toBe(200);
+/** Signs in as the owner; n8n may still be finishing its start-up (then it says so: retry). */
+async function logIn() {
+	let login: Response | undefined;
+	await until(async () => {
+		login = await fetch(`${url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }),
+		}).catch(() => undefined);
+		return login?.status === 200;
+	}, 60_000);
+	const auth = login!.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
+	cookie = auth!.split(';')[0];
+}
+
+/** A call to n8n's REST API (a POST when there is a body); resolves with its `data`. */
+async function rest(route: string, body?: object): Promise<any> {
+	const send = () =>
+		fetch(`${url}/rest${route}`, {
+			method: body ? 'POST' : 'GET',
+			headers: { cookie, 'browser-id': BROWSER_ID, 'content-type': 'application/json' },
+			body: body && JSON.stringify(body),
+		});
+	let response = await send();
+	if (response.status === 401) {
+		// Seen once under heavy load: the session from start-up refused later. Sign in again.
+		await logIn();
+		response = await send();
+	}
+	expect(response.status, `${route}: ${await response.clone().text()}\n${n8nLog}`).toBe(200);
 	return ((await response.json()) as { data: any }).data;
 }
 
 /** The saved executions one trigger started, oldest first: their status and the rooms emitted. */
 async function executions(event: Event) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: WORKFLOW_ID }));
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const list = (await rest(`/executions?filter=${filter}&limit=100`)) as {
 		results: Array<{ id: string }>;
 	};
@@ -148,7 +163,7 @@ async function executions(event: Event) {
 	for (const { id } of [...list.results].sort((a, b) => Number(a.id) - Number(b.id))) {
 		const execution = await rest(`/executions/${id}`);
 		const { runData } = parse(execution.data).resultData;
-		const trigger = runData[TRIGGERS[event].node]?.[0];
+		const trigger = runData[TRIGGER_NODES[event]]?.[0];
 		if (!trigger) continue;
 		runs.push({
 			mode: execution.mode as string,
@@ -178,15 +193,21 @@ test(
 			sandbox.end('brief'); // created and ended between two polls
 		}
 
-		// Room Ended: the next poll runs the workflow; then new-1 ends, and the poll after runs it again.
-		await until(async () => (await executions('roomEnded')).length >= 1);
-		sandboxes.roomEnded.end('new-1');
-		await until(async () => (await executions('roomEnded')).length >= 2);
-		// Room Created: one run for the three rooms, and nothing more at the poll after it.
-		await until(async () => (await executions('roomCreated')).length >= 1);
-		const createdPolls = polls('roomCreated');
-		await until(() => polls('roomCreated') > createdPolls);
-		await new Promise((resolve) => setTimeout(resolve, 5_000));
+		await Promise.all([
+			// Room Ended: the next poll runs the workflow; then new-1 ends, and the poll after runs it.
+			(async () => {
+				await until(async () => (await executions('roomEnded')).length >= 1);
+				sandboxes.roomEnded.end('new-1');
+				await until(async () => (await executions('roomEnded')).length >= 2);
+			})(),
+			// Room Created: one run for the three rooms, and nothing more at the poll after it.
+			(async () => {
+				await until(async () => (await executions('roomCreated')).length >= 1);
+				const createdPolls = polls('roomCreated');
+				await until(() => polls('roomCreated') > createdPolls);
+				await new Promise((resolve) => setTimeout(resolve, 5_000));
+			})(),
+		]);
 
 		const run = (rooms: string[]) => ({
 			mode: 'trigger',
