@@ -7,7 +7,10 @@ import { runHistory, type Setup, type Step } from './trigger-world.mjs';
 
 const sandbox = useSandbox();
 
-const examples: Record<string, Step[]> = {
+/** Steps, or steps on an account that already holds rooms. */
+type Example = Step[] | { initial: Setup['initial']; steps: Step[] };
+
+const examples: Record<string, Example> = {
 	// Found by the model.
 	'Room Created: two rooms created in the same second before activation; the second is not emitted later':
 		[
@@ -63,6 +66,22 @@ const examples: Record<string, Step[]> = {
 		{ do: 'end', pick: 2, lagS: 0 },
 		{ do: 'poll', event: 'roomEnded' },
 	],
+	// Found by the model in its own bound: rooms looked up count before the poll, not after.
+	'Room Ended: two old rooms end as two new ones appear: looked up within the stated requests': {
+		initial: [0, 0, 90, 600].map((ageS) => ({ matching: false, ageS, ended: false })),
+		steps: [
+			{ do: 'poll', event: 'roomEnded' },
+			{ do: 'end', pick: 2, lagS: 0 },
+			{
+				do: 'create',
+				rooms: [
+					{ matching: false, lagS: 1 },
+					{ matching: false, lagS: 0 },
+				],
+			},
+			{ do: 'end', pick: 39, lagS: 0 },
+		],
+	},
 	// Written for the redesign: a lookup that fails is tried again on the next poll.
 	'Room Ended: a room whose lookup fails is looked up again on the next poll': [
 		{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
@@ -85,9 +104,10 @@ for (const updatedAt of [false, true]) {
 			prefixes: { roomCreated: '', roomEnded: '' },
 			initial: [],
 		};
-		for (const [name, steps] of Object.entries(examples)) {
+		for (const [name, example] of Object.entries(examples)) {
 			test(name, async () => {
-				await runHistory(sandbox(), setup, steps);
+				if (Array.isArray(example)) await runHistory(sandbox(), setup, example);
+				else await runHistory(sandbox(), { ...setup, initial: example.initial }, example.steps);
 			});
 		}
 	});

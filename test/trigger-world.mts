@@ -269,6 +269,7 @@ export class World {
 		const id = this.nextPoll(event);
 		const firstRequest = this.sandbox.requests.length;
 		const cursor = watcher.poller.staticData().cursor as number | undefined;
+		const unresolvedBefore = this.unresolved(event);
 		this.current = { poll: id, request: 0, changes: 0, faults: 0 };
 		const start = ++this.seq;
 		let emitted: Array<Record<string, unknown>> = [];
@@ -295,7 +296,7 @@ export class World {
 		};
 		watcher.polls.push(poll);
 		this.check(event);
-		const bounds = this.bounds(event, cursor, { changes, faults });
+		const bounds = this.bounds(event, cursor, { changes, faults, unresolvedBefore });
 		expect(poll.requests, `requests of poll ${id} (${event})`).toBeLessThanOrEqual(bounds.requests);
 		expect(poll.stateSize, `state after poll ${id} (${event})`).toBeLessThanOrEqual(bounds.state);
 	}
@@ -309,7 +310,7 @@ export class World {
 	private bounds(
 		event: TriggerEvent,
 		cursor: number | undefined,
-		during: { changes: number; faults: number },
+		during: { changes: number; faults: number; unresolvedBefore: number },
 	) {
 		const { pageSize } = this.setup;
 		const overlap = Math.min(Math.ceil(pageSize / 10), pageSize - 1);
@@ -322,7 +323,7 @@ export class World {
 				: times.filter((time) => time >= cursor - LATE_VISIBILITY_MS).length;
 		const kept = (times: number[]) =>
 			STATE_BASE + ID_CHARACTERS * (busiest(times) + during.changes);
-		const { emitted, prefix } = this.watchers[event];
+		const { prefix } = this.watchers[event];
 		const matching = this.rooms.filter((room) => prefix === '' || room.matching);
 		const created = (rooms: ModelRoom[]) => rooms.map((room) => room.createdAt);
 		if (event === 'roomCreated') {
@@ -347,17 +348,14 @@ export class World {
 		const since = polls.length > 1 ? polls[polls.length - 2].start : 0;
 		const readAllOpen =
 			cursor === undefined || this.rooms.some((room) => (room.leftOpenList ?? 0) > since);
-		// Rooms gone from the open list whose end is not out yet: each may need a lookup.
-		const unresolved = matching.filter(
-			(room) => (room.ended || room.purged) && !emitted.has(room.id),
-		).length;
+		const unresolved = this.unresolved(event);
 		const watched = open.filter((room) => matching.includes(room)).length + unresolved;
 		return {
 			requests:
 				1 +
 				2 * pages(read(created(this.rooms))) +
 				(readAllOpen ? pages(open.length + during.changes) : 0) +
-				Math.min(unresolved, MAX_LOOKUPS_PER_POLL) +
+				Math.min(during.unresolvedBefore + during.changes, MAX_LOOKUPS_PER_POLL) +
 				disturbances,
 			state: kept(created(matching)) + ID_CHARACTERS * watched,
 		};
@@ -368,6 +366,15 @@ export class World {
 		this.settling = true;
 		this.midPoll = [];
 		for (const event of EVENTS) await this.poll(event);
+	}
+
+	/** Matching rooms gone from the open list whose end is not out yet: each may need a lookup. */
+	private unresolved(event: TriggerEvent): number {
+		const { emitted, prefix } = this.watchers[event];
+		return this.rooms.filter(
+			(room) =>
+				(prefix === '' || room.matching) && (room.ended || room.purged) && !emitted.has(room.id),
+		).length;
 	}
 
 	/** Every event once, nothing from before activation, nothing filtered out; and in time. */
