@@ -4,6 +4,7 @@ import {
 	sleep,
 	type IHttpRequestOptions,
 	type IN8nHttpFullResponse,
+	type INode,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -151,7 +152,7 @@ export class VideskRoomsTrigger implements INodeType {
 				...(event === 'roomEnded' ? { ended: true } : {}),
 			});
 			const sample = page.data.find(api.matches);
-			if (sample === undefined) throw noSampleError(this, event, prefix);
+			if (sample === undefined) throw noSampleError(node, event, prefix);
 			return [[{ json: sample }]];
 		}
 
@@ -171,27 +172,22 @@ export class VideskRoomsTrigger implements INodeType {
  * A test run that finds nothing to show fails with what to do, rather than n8n's generic
  * "create one in Videsk Rooms", which does not say how to get an ended room.
  */
-function noSampleError(context: IPollFunctions, event: Event, prefix: string) {
-	const retry = 'then click "Fetch Test Event" again.';
-	const filtered = `has an External ID starting with "${prefix}"`;
-	if (event === 'roomCreated') {
-		return new NodeOperationError(
-			context.getNode(),
-			prefix === ''
-				? 'Room Created: Videsk has no room yet to show as a sample'
-				: `Room Created: none of the ${MAX_PAGE_SIZE} newest rooms ${filtered}`,
-			{
-				description: `Create a room${prefix === '' ? '' : ' with such an External ID'} (with the Videsk Rooms node’s Create operation, or in your application)${prefix === '' ? '' : ' or change "Options" → "External ID Prefix"'}, ${retry}`,
-			},
-		);
-	}
-	return new NodeOperationError(
-		context.getNode(),
-		prefix === ''
-			? 'Room Ended: no room has ended yet, so there is no sample to show'
-			: `Room Ended: none of the ${MAX_PAGE_SIZE} newest ended rooms ${filtered}`,
-		{
-			description: `End a room${prefix === '' ? '' : ' with such an External ID'} (with the Videsk Rooms node’s End operation, or in your application)${prefix === '' ? '' : ' or change "Options" → "External ID Prefix"'}, ${retry} A room that has only expired does not count: it ends when it is marked as ended.`,
-		},
-	);
+function noSampleError(node: INode, event: Event, prefix: string) {
+	const ended = event === 'roomEnded';
+	const action = ended ? 'End' : 'Create';
+	const message =
+		prefix !== ''
+			? `none of the ${MAX_PAGE_SIZE} newest ${ended ? 'ended ' : ''}rooms has an External ID starting with "${prefix}"`
+			: ended
+				? 'no room has ended yet, so there is no sample to show'
+				: 'Videsk has no room yet to show as a sample';
+	const room = `${action} a room${prefix !== '' ? ' with such an External ID' : ''}`;
+	const where = `(with the Videsk Rooms node’s ${action} operation, or in your application)`;
+	const orPrefix = prefix !== '' ? ' or change "Options" → "External ID Prefix"' : '';
+	const expired = ended
+		? ' A room that has only expired does not count: it ends when marked as ended.'
+		: '';
+	return new NodeOperationError(node, `${EVENT_NAMES[event]}: ${message}`, {
+		description: `${room} ${where}${orPrefix}, then click "Fetch Test Event" again.${expired}`,
+	});
 }

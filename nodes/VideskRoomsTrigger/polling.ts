@@ -16,7 +16,7 @@ import { MAX_PAGE_SIZE, type ListQuery, type Room, type RoomPage } from '../Vide
 /**
  * ASSUMPTION: a room appears in Videsk's list less than this after its `createdAt` (and an end
  * less than this after its `updatedAt`). Concurrent writes can become visible out of order;
- * a later room is not seen.
+ * a room later than that would be missed.
  */
 export const LATE_VISIBILITY_MS = 60_000;
 /** Rooms that left the open list are looked up (one request each) at most this many per poll. */
@@ -48,7 +48,7 @@ export interface RoomsApi {
 	matches(room: Room): boolean;
 }
 
-export type TimeOf = (room: Room) => number;
+type TimeOf = (room: Room) => number;
 
 /**
  * ASSUMPTION: the docs sort rooms by `createdAt` but their example does not show the field;
@@ -76,7 +76,8 @@ const newestFirst = { createdAt: -1 as const };
 
 /**
  * Reads the list newest first until `isBelow(room)`: every room above, once, in list order,
- * and how many rooms are at or below that point (0 at the end of the list).
+ * and how many rooms are at or below that point (0 at the end of the list). ASSUMPTION: rooms
+ * with the same `createdAt` keep their order from one request to the next.
  */
 async function readNewestFirst(
 	api: RoomsApi,
