@@ -233,7 +233,10 @@ describe('in a real n8n', { timeout: 120_000 }, () => {
 					},
 				)
 				.toEqual([
-					'GET /vpaas/rooms {"$sort":{"createdAt":"-1"},"$limit":"1","$skip":"0"}',
+					// Whether rooms carry updatedAt (these do not), the minute before the newest room,
+					// and the open rooms to watch.
+					'GET /vpaas/rooms {"$sort":{"createdAt":"-1"},"$limit":"1"}',
+					'GET /vpaas/rooms {"$sort":{"createdAt":"-1"},"$limit":"100","$skip":"0"}',
 					'GET /vpaas/rooms {"ended":"false","$sort":{"createdAt":"-1"},"$limit":"100","$skip":"0"}',
 				]);
 		} finally {

@@ -32,6 +32,8 @@ export interface SandboxOptions {
 	maxLifetimeHours?: number;
 	rateLimit?: { perSecond: number; retryAfter?: boolean };
 	latencyMs?: number;
+	/** Rooms also carry `updatedAt` (an ASSUMPTION: the docs do not show it). */
+	updatedAt?: boolean;
 	host?: string;
 	port?: number;
 }
@@ -46,7 +48,10 @@ export interface Sandbox {
 		count: number,
 		make?: (index: number) => Record<string, unknown> & { createdAt?: number },
 	): void;
-	end(roomId: string): void;
+	end(roomId: string, options?: { at?: number }): void;
+	update(roomId: string, fields: Record<string, unknown>, options?: { at?: number }): void;
+	purge(roomId: string): void;
+	onRequest(callback: ((request: LoggedRequest) => void | Promise<void>) | undefined): void;
 	fault(fault: Fault): void;
 	reset(): void;
 	close(): Promise<void>;

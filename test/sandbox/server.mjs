@@ -40,6 +40,7 @@ const base64url = (value) => Buffer.from(value).toString('base64url');
  * - seed: number of rooms created up front; maxPageSize: the silent `$limit` clamp (100).
  * - rateLimit: { perSecond, retryAfter = true } answers 429 past that many requests a second.
  * - latencyMs: delay before every answer.
+ * - updatedAt: rooms also carry `updatedAt`, set when created and on every change (see below).
  * Faults are added with `sandbox.fault(...)` (see below).
  */
 export async function startSandbox(options = {}) {
@@ -51,6 +52,7 @@ export async function startSandbox(options = {}) {
 		maxLifetimeHours: 72,
 		rateLimit: undefined,
 		latencyMs: 0,
+		updatedAt: false,
 		host: '127.0.0.1',
 		port: 0,
 		...options,
@@ -62,6 +64,7 @@ export async function startSandbox(options = {}) {
 	const tokenSecret = randomBytes(32);
 	let idCounter = 0;
 	let window = { startedAt: 0, count: 0 };
+	let onRequest;
 
 	function newId() {
 		const seconds = Math.floor(Date.now() / 1000)
@@ -121,9 +124,19 @@ export async function startSandbox(options = {}) {
 			authorizations: [],
 			createdAt: new Date(now).toISOString(),
 		};
+		touch(room, now);
 		rooms.set(id, room);
 		const accessToken = issueAccessToken(room, ip);
 		return { ...publicRoom(room), accessToken };
+	}
+
+	/**
+	 * ASSUMPTION (only with the `updatedAt` option): the docs show neither `createdAt` nor
+	 * `updatedAt`; a Feathers service storing rooms with timestamps has both, `updatedAt` moving
+	 * on every change. The trigger uses it when present, so the sandbox can play both accounts.
+	 */
+	function touch(room, at = Date.now()) {
+		if (settings.updatedAt) room.updatedAt = new Date(at).toISOString();
 	}
 
 	function checkDates(nbf, exp, now) {
@@ -185,6 +198,7 @@ export async function startSandbox(options = {}) {
 		room.nbf = nbf.toISOString();
 		room.exp = exp.toISOString();
 		if (body.ended === true) room.ended = true;
+		touch(room);
 		const result = publicRoom(room);
 		if (body.generateToken === true) result.accessToken = issueAccessToken(room, ip);
 		return result;
@@ -288,6 +302,7 @@ export async function startSandbox(options = {}) {
 			body: parseJson(rawBody) ?? rawBody,
 		};
 		requests.push(entry);
+		if (onRequest) await onRequest(entry);
 		if (settings.latencyMs) await sleep(settings.latencyMs);
 		const fault = takeFault(entry);
 		if (fault?.latencyMs) await sleep(fault.latencyMs);
@@ -365,9 +380,29 @@ export async function startSandbox(options = {}) {
 				createRoom(fields, '127.0.0.1', createdAt);
 			}
 		},
-		/** Marks a room ended directly in the store. */
-		end(roomId) {
-			findRoom(roomId).ended = true;
+		/** Marks a room ended directly in the store; `at` (ms) backdates its `updatedAt`. */
+		end(roomId, { at } = {}) {
+			const room = findRoom(roomId);
+			room.ended = true;
+			touch(room, at);
+		},
+		/** Changes a room's fields directly in the store, as a PATCH would (`at` as for end). */
+		update(roomId, fields, { at } = {}) {
+			const room = findRoom(roomId);
+			Object.assign(room, fields);
+			touch(room, at);
+		},
+		/** Removes a room from the store, as if Videsk had purged it: it answers 404 from then on. */
+		purge(roomId) {
+			rooms.delete(findRoom(roomId).id);
+		},
+		/**
+		 * Runs `callback(request)` (awaited) when each request arrives, after it is logged and
+		 * before it is answered, so that a test can change the store between the pages of one
+		 * poll. `undefined` removes it; reset() too.
+		 */
+		onRequest(callback) {
+			onRequest = callback;
 		},
 		/**
 		 * Answers matching requests differently, `times` times (default 1):
@@ -393,6 +428,7 @@ export async function startSandbox(options = {}) {
 			requests.length = 0;
 			faults.length = 0;
 			window = { startedAt: 0, count: 0 };
+			onRequest = undefined;
 		},
 		async close() {
 			for (const socket of sockets) socket.destroy();

@@ -40,7 +40,7 @@ const RETRYABLE_READ_FAILURES = ['502', '503', '504', 'ECONNRESET', 'ECONNABORTE
  * always retried (Videsk refused before doing anything), honouring its Retry-After; a gateway
  * error or a broken connection only for reads, since a write may already have happened.
  */
-function retryDelayMs(error: unknown, method: string | undefined, attempt: number) {
+export function retryDelayMs(error: unknown, method: string | undefined, attempt: number) {
 	if (!(error instanceof NodeApiError) || attempt >= MAX_RETRIES) return undefined;
 	const code = error.httpCode ?? '';
 	if (code !== '429' && !(method === 'GET' && RETRYABLE_READ_FAILURES.includes(code))) {
