@@ -23,6 +23,7 @@ async function poller(parameters: INodeParameters) {
 			requests: sandbox().requests.length - before,
 			state: JSON.stringify(trigger.staticData()).length,
 			emitted: emitted.length,
+			writesState: trigger.stateChanged(),
 		};
 	};
 	return { poll };
@@ -71,6 +72,11 @@ async function measure(openRooms: number, updatedAt: boolean) {
 			oneNew.ended.requests,
 			oneOldEnded.requests,
 		],
+		// n8n writes the static data to its database only when a poll changed it.
+		'a quiet poll writes the state (Room Created / Room Ended)': [
+			quiet.created.writesState,
+			quiet.ended.writesState,
+		],
 		'Room Ended: 60 old rooms ended, emitted per poll': manyEnded.map((poll) => poll.emitted),
 		'Room Ended: 60 old rooms ended, requests per poll': manyEnded.map((poll) => poll.requests),
 	};
@@ -80,12 +86,12 @@ async function measure(openRooms: number, updatedAt: boolean) {
 // in the state (27 characters each), and a read of them all when one of them ends; lookups are
 // capped at 50 per poll.
 const expected = [
-	[100, false, 60, [1, 1, 1], 2743, [3, 2, 2, 4], [50, 10, 0], [53, 12, 2]],
-	[100, true, 60, [1, 1, 1], 41, [2, 1, 1, 1], [60, 0, 0], [1, 1, 1]],
-	[1000, false, 60, [1, 1, 1], 27043, [13, 2, 2, 14], [50, 10, 0], [63, 12, 2]],
-	[1000, true, 60, [1, 1, 1], 41, [2, 1, 1, 1], [60, 0, 0], [1, 1, 1]],
-	[10000, false, 114, [1, 1, 1], 269989, [113, 2, 2, 114], [50, 10, 0], [163, 12, 2]],
-	[10000, true, 114, [1, 1, 1], 41, [2, 1, 1, 1], [60, 0, 0], [1, 1, 1]],
+	[100, false, 60, [1, 1, 1], 2743, [3, 2, 2, 4], [false, false], [50, 10, 0], [53, 12, 2]],
+	[100, true, 60, [1, 1, 1], 41, [2, 1, 1, 1], [false, false], [60, 0, 0], [1, 1, 1]],
+	[1000, false, 60, [1, 1, 1], 27043, [13, 2, 2, 14], [false, false], [50, 10, 0], [63, 12, 2]],
+	[1000, true, 60, [1, 1, 1], 41, [2, 1, 1, 1], [false, false], [60, 0, 0], [1, 1, 1]],
+	[10000, false, 114, [1, 1, 1], 269989, [113, 2, 2, 114], [false, false], [50, 10, 0], [163, 12, 2]],
+	[10000, true, 114, [1, 1, 1], 41, [2, 1, 1, 1], [false, false], [60, 0, 0], [1, 1, 1]],
 ];
 
 test('state size and requests per poll at 100, 1,000 and 10,000 open rooms', async () => {

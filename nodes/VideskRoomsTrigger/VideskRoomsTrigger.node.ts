@@ -164,8 +164,11 @@ export class VideskRoomsTrigger implements INodeType {
 		const state = this.getWorkflowStaticData('node') as PollState;
 		const { events, next } =
 			event === 'roomCreated' ? await pollRoomCreated(api, state) : await pollRoomEnded(api, state);
-		for (const key of Object.keys(state)) delete state[key];
-		Object.assign(state, next);
+		// n8n saves the static data only when it was changed: leave it alone when nothing moved.
+		if (JSON.stringify(next) !== JSON.stringify({ ...state })) {
+			for (const key of Object.keys(state)) delete state[key];
+			Object.assign(state, next);
+		}
 		if (events.length === 0) return null;
 		const timeOf = (room: Room) =>
 			next.byUpdatedAt ? Date.parse(String(room.updatedAt)) : createdAtOf(room);
