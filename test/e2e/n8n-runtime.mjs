@@ -397,13 +397,15 @@ export async function prepareEditorN8n(packageDir, sandbox, owner = DEMO_OWNER) 
 }
 
 /**
- * Waits until the n8n started with startN8n serves its editor on `url` (at most two minutes):
- * /healthz answers before the editor's pages are mounted, so this asks for the sign-in page.
+ * Waits until the n8n started with startN8n serves its editor and REST API on `url` (at most two
+ * minutes): /healthz answers early, so this waits for the REST API's JSON.
  */
 export async function waitForN8n(url, child) {
 	for (let attempt = 0; ; attempt += 1) {
 		try {
-			if ((await fetch(`${url}/signin`)).ok) return;
+			// Until then, every path answers 200 with an HTML "n8n is starting up" page.
+			const settings = await fetch(`${url}/rest/settings`);
+			if (settings.ok && settings.headers.get('content-type')?.includes('json')) return;
 		} catch {
 			// not listening yet
 		}
