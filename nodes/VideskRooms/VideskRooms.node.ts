@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from '
 import { searchRooms } from './listSearch/searchRooms';
 import { roomDescription } from './resources/room';
 import { throwOnApiError } from './shared/errors';
+import { noteRateLimit } from './shared/rateLimit';
 import { sendWithRetry } from './shared/sequences';
 import { applyDefaultTimeout } from './shared/validation';
 
@@ -38,11 +39,11 @@ export class VideskRooms implements INodeType {
 						value: 'room',
 						// For every room operation: requests go through sendWithRetry (routing's
 						// pagination hook; operations that take several requests replace it), and
-						// throwOnApiError runs before any other postReceive.
+						// noteRateLimit then throwOnApiError run before any other postReceive.
 						routing: {
 							send: { paginate: true, preSend: [applyDefaultTimeout] },
 							operations: { pagination: sendWithRetry },
-							output: { postReceive: [throwOnApiError] },
+							output: { postReceive: [noteRateLimit, throwOnApiError] },
 						},
 					},
 				],
