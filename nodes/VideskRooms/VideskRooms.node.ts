@@ -3,6 +3,7 @@ import { searchRooms } from './listSearch/searchRooms';
 import { roomDescription } from './resources/room';
 import { testVideskApiCredential } from './shared/credentialTest';
 import { throwOnApiError } from './shared/errors';
+import { noteRateLimit } from './shared/rateLimit';
 import { sendToRoom } from './shared/sequences';
 import { applyDefaultTimeout } from './shared/validation';
 
@@ -45,11 +46,11 @@ export class VideskRooms implements INodeType {
 						// For every room operation: requests go through sendToRoom (routing's
 						// pagination hook: finds a room given by a 24-hex External ID, then
 						// sendWithRetry; operations that take several requests replace it), and
-						// throwOnApiError runs before any other postReceive.
+						// noteRateLimit then throwOnApiError run before any other postReceive.
 						routing: {
 							send: { paginate: true, preSend: [applyDefaultTimeout] },
 							operations: { pagination: sendToRoom },
-							output: { postReceive: [throwOnApiError] },
+							output: { postReceive: [noteRateLimit, throwOnApiError] },
 						},
 					},
 				],

@@ -25,6 +25,7 @@ import {
 	videskNetworkError,
 	type FailedRequest,
 } from '../VideskRooms/shared/errors';
+import { pacerFor, RateLimitWaitTooLong, readRateLimit } from '../VideskRooms/shared/rateLimit';
 import { retryDelayMs } from '../VideskRooms/shared/sequences';
 import {
 	createdAtOf,
@@ -102,9 +103,21 @@ export class VideskRoomsTrigger implements INodeType {
 		const node = this.getNode();
 		const label = EVENT_NAMES[event];
 
+		// Paced with the node's requests on the same credential in this n8n process (rateLimit.ts).
+		const pacer = pacerFor(node.credentials?.[CREDENTIAL_TYPE]?.id ?? '', baseUrl);
+
 		/** A GET, whatever Videsk answers; a 429 is waited out and sent again, as the node does. */
 		const send = async (options: IHttpRequestOptions, request: FailedRequest) => {
 			for (let attempt = 0; ; attempt += 1) {
+				const ticket = await pacer.acquire(DEFAULT_TIMEOUT_MS).catch((error: unknown) => {
+					throw error instanceof RateLimitWaitTooLong
+						? new NodeOperationError(
+								node,
+								`${label}: Videsk’s rate limit leaves no turn for ${request.target} within ${DEFAULT_TIMEOUT_MS / 1000} s`,
+								{ description: `${error.figures} The next poll tries again.` },
+							)
+						: error;
+				});
 				let response: IN8nHttpFullResponse;
 				try {
 					response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
@@ -114,14 +127,17 @@ export class VideskRoomsTrigger implements INodeType {
 						ignoreHttpStatusErrors: true,
 					})) as IN8nHttpFullResponse;
 				} catch (error) {
+					pacer.observe(ticket);
 					throw videskNetworkError(node, error, request);
 				}
-				const delayMs =
+				ticket.reading = readRateLimit(response.headers, response.statusCode, Date.now());
+				pacer.observe(ticket);
+				const delay =
 					response.statusCode === 429
 						? retryDelayMs(videskApiError(node, response, request), 'GET', attempt)
 						: undefined;
-				if (delayMs === undefined) return response;
-				await sleep(delayMs);
+				if (delay === undefined) return response;
+				await sleep(delay.ms);
 			}
 		};
 		const api: RoomsApi = {

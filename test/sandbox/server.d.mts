@@ -1,5 +1,7 @@
 export interface LoggedRequest {
 	number: number;
+	/** When the sandbox received it (ms since the epoch). */
+	receivedAt: number;
 	method: string;
 	rawPath: string;
 	path: string;
@@ -7,6 +9,8 @@ export interface LoggedRequest {
 	query: Record<string, string | Record<string, string>>;
 	headers: Record<string, string | string[] | undefined>;
 	body: any;
+	/** The status the sandbox answered with, once it has answered. */
+	status?: number;
 }
 
 export interface Fault {
@@ -30,7 +34,12 @@ export interface SandboxOptions {
 	seed?: number;
 	maxPageSize?: number;
 	maxLifetimeHours?: number;
-	rateLimit?: { perSecond: number; retryAfter?: boolean };
+	rateLimit?: {
+		perSecond: number;
+		retryAfter?: boolean;
+		reset?: 'seconds' | 'fractional' | 'epoch';
+		headers?: boolean;
+	};
 	latencyMs?: number;
 	/** Rooms also carry `updatedAt` (an ASSUMPTION: the docs do not show it). */
 	updatedAt?: boolean;

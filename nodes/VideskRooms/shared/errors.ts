@@ -60,7 +60,7 @@ export function operationName(context: IExecuteSingleFunctions): string {
 }
 
 /** The room the failing request was about, as the user entered it. */
-function targetOf(context: IExecuteSingleFunctions): string {
+export function targetOf(context: IExecuteSingleFunctions): string {
 	const { parameters } = context.getNode();
 	if (parameters.operation === 'getAll') return 'the room list';
 	if (parameters.room !== undefined) {
@@ -193,7 +193,7 @@ export function videskApiError(
 }
 
 /** `Retry-After` is either seconds or an HTTP date. */
-function parseRetryAfter(header: unknown): number | undefined {
+export function parseRetryAfter(header: unknown): number | undefined {
 	if (typeof header !== 'string' || header.trim() === '') return undefined;
 	const seconds = Number(header);
 	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();

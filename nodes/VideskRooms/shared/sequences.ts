@@ -6,8 +6,26 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
-import { operationName, withNetworkContext } from './errors';
-import { isRoom, isRoomPage, MAX_PAGE_SIZE, type Room, ROOM_ID, roomPath, ROOMS_PATH } from './api';
+import { operationName, targetOf, withNetworkContext } from './errors';
+import {
+	CREDENTIAL_TYPE,
+	DEFAULT_TIMEOUT_MS,
+	isRoom,
+	isRoomPage,
+	MAX_PAGE_SIZE,
+	type Room,
+	ROOM_ID,
+	roomPath,
+	ROOMS_PATH,
+} from './api';
+import {
+	endRequest,
+	pacerFor,
+	RateLimitWaitTooLong,
+	startRequest,
+	type RateLimitPacer,
+	type Ticket,
+} from './rateLimit';
 import {
 	checkLifetime,
 	checkRescheduledTimes,
@@ -31,7 +49,6 @@ function isHttpError(error: unknown, status: number): error is NodeApiError {
 }
 
 const MAX_RETRIES = 3;
-const MAX_RETRY_WAIT_MS = 30_000;
 /** Failures after which a read can safely be sent again: nothing was changed. */
 const RETRYABLE_READ_FAILURES = ['502', '503', '504', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT'];
 
@@ -47,25 +64,74 @@ export function retryDelayMs(error: unknown, method: string | undefined, attempt
 		return undefined;
 	}
 	const retryAfterMs = error.context.retryAfterMs as number | undefined;
-	return Math.min(retryAfterMs ?? 250 * 2 ** attempt, MAX_RETRY_WAIT_MS);
+	return { ms: retryAfterMs ?? 250 * 2 ** attempt, askedByVidesk: retryAfterMs !== undefined };
 }
+
+const TIMEOUT_ADVICE =
+	'Raise "Request Options" → "Timeout", run fewer items at once, or give this workflow its own Videsk token.';
+
+/** Waits for the pacer to let a request go; fails, naming the figures, past the Timeout. */
+async function waitForTurn(
+	context: IExecutePaginationFunctions,
+	pacer: RateLimitPacer,
+	timeoutMs: number,
+): Promise<Ticket> {
+	try {
+		return await pacer.acquire(timeoutMs, context.getExecutionCancelSignal());
+	} catch (error) {
+		if (!(error instanceof RateLimitWaitTooLong)) {
+			// The only other way out of the queue: the execution was stopped.
+			throw new NodeOperationError(
+				context.getNode(),
+				`${operationName(context)}: the execution was stopped before this request was sent`,
+				{ itemIndex: context.getItemIndex() },
+			);
+		}
+		throw new NodeApiError(
+			context.getNode(),
+			{},
+			{
+				message: `${operationName(context)}: Videsk’s rate limit leaves no turn for ${targetOf(context)} within the Timeout`,
+				description: `The next request could go in ${seconds(error.waitMs)} s; the Timeout is ${seconds(error.timeoutMs)} s. ${error.figures} Nothing was sent for this item. ${TIMEOUT_ADVICE}`,
+				httpCode: '429',
+				itemIndex: context.getItemIndex(),
+			},
+		);
+	}
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 /**
  * Every operation's requests go through here (as routing's pagination hook, the one place
- * that can send a request again): bounded retries, then errors that name the room.
+ * that can send a request again): paced under Videsk's rate limit (see rateLimit.ts), bounded
+ * retries, then errors that name the room. No wait is longer than the request's Timeout.
  */
 export async function sendWithRetry(
 	this: IExecutePaginationFunctions,
 	request: Request,
 ): Promise<INodeExecutionData[]> {
+	const credentialId = this.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '';
+	const pacer = pacerFor(credentialId, String(request.options.baseURL));
+	const timeoutMs = request.options.timeout ?? DEFAULT_TIMEOUT_MS;
 	for (let attempt = 0; ; attempt += 1) {
-		try {
-			return await this.makeRoutingRequest(request);
-		} catch (error) {
-			const delayMs = retryDelayMs(error, request.options.method, attempt);
-			if (delayMs === undefined) throw withNetworkContext(this, error);
-			await sleep(delayMs);
+		const ticket = await waitForTurn(this, pacer, timeoutMs);
+		startRequest(this, ticket);
+		const outcome = await this.makeRoutingRequest(request).then(
+			(items) => ({ items }),
+			(error: unknown) => ({ error }),
+		);
+		endRequest(this, ticket);
+		if ('items' in outcome) return outcome.items;
+		const { error } = outcome;
+		const delay = retryDelayMs(error, request.options.method, attempt);
+		if (delay === undefined) throw withNetworkContext(this, error);
+		if (delay.askedByVidesk && delay.ms > timeoutMs) {
+			(error as NodeApiError).description +=
+				` Videsk asked to wait ${seconds(delay.ms)} s before retrying, longer than the ${seconds(timeoutMs)} s Timeout. ${TIMEOUT_ADVICE}`;
+			throw error;
 		}
+		await sleep(delay.ms);
 	}
 }
 
