@@ -132,7 +132,7 @@ function describe(
 		case 429:
 			return {
 				message: `Videsk’s rate limit was reached (${target})`,
-				description: `Videsk allows about 20 requests per second per token.${retryAfter ? ` It asked to retry after ${String(retryAfter)} s.` : ''} Under "Request Options" → "Batching", send fewer items per batch or add an interval, or turn on "Retry On Fail" in the node’s settings.`,
+				description: `Videsk allows about 20 requests per second per token.${retryAfter ? ` It asked to retry after ${String(retryAfter)} s.` : ''} The node paces its requests by Videsk’s rate-limit headers, so something else is using this token heavily too: give this workflow its own token, or turn on "Retry On Fail" in the node’s settings.`,
 			};
 		default:
 			if (status < 400) {
