@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { EXTERNAL_ID_MAX_LENGTH, NAME_MAX_LENGTH } from './api';
 import { simplifyRooms } from './output';
-import { mergeOtherSettings, setRoomPath } from './validation';
+import { mergeOtherSettings } from './validation';
 
 // Field definitions shared by several operations; each operation file adds its displayOptions.
 
@@ -42,7 +42,6 @@ export const roomLocator: INodeProperties = {
 			placeholder: 'e.g. standup-2024-08-14',
 		},
 	],
-	routing: { send: { preSend: [setRoomPath] } },
 };
 
 export const simplifyField: INodeProperties = {

@@ -1,7 +1,8 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import { roomLocator, simplifyField } from '../../shared/descriptions';
+import { simplifyField } from '../../shared/descriptions';
 import { endRoom } from '../../shared/sequences';
+import { setRoomPath } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['end'] };
 
@@ -12,12 +13,12 @@ export const endOperation: INodePropertyOptions = {
 	description: 'Close a room for everyone by marking it as ended',
 	routing: {
 		request: { method: 'PATCH', url: `${ROOMS_PATH}/${ROOM_ID}`, body: { ended: true } },
+		send: { preSend: [setRoomPath] },
 		operations: { pagination: endRoom },
 	},
 };
 
 export const endFields: INodeProperties[] = [
-	{ ...roomLocator, displayOptions: { show } },
 	{
 		displayName: 'Options',
 		name: 'options',

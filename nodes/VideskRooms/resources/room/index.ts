@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { roomLocator } from '../../shared/descriptions';
 import { createFields, createOperation } from './create';
 import { createOrGetFields, createOrGetOperation } from './createOrGet';
 import { deleteFields, deleteOperation } from './delete';
@@ -32,6 +33,18 @@ export const roomDescription: INodeProperties[] = [
 	...createFields,
 	...createOrGetFields,
 	...deleteFields,
+	// One Room field for every operation on an existing room: n8n's routing evaluates each field
+	// of that name once per item whether shown or not, so copies per operation would multiply the
+	// evaluations of an expression in it.
+	{
+		...roomLocator,
+		displayOptions: {
+			show: {
+				resource: ['room'],
+				operation: ['delete', 'end', 'get', 'getJoinToken', 'getStats', 'update'],
+			},
+		},
+	},
 	...endFields,
 	...getFields,
 	...getJoinTokenFields,

@@ -3,11 +3,10 @@ import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
 import {
 	expiresAtField,
 	nameField,
-	roomLocator,
 	simplifyField,
 	startField,
 } from '../../shared/descriptions';
-import { requireUpdateField, validateRoomBody } from '../../shared/validation';
+import { requireUpdateField, setRoomPath, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['update'] };
 
@@ -19,12 +18,11 @@ export const updateOperation: INodePropertyOptions = {
 		'Change the name, start, expiry or ended state of a room, or issue a new access token',
 	routing: {
 		request: { method: 'PATCH', url: `${ROOMS_PATH}/${ROOM_ID}` },
-		send: { preSend: [validateRoomBody, requireUpdateField] },
+		send: { preSend: [validateRoomBody, requireUpdateField, setRoomPath] },
 	},
 };
 
 export const updateFields: INodeProperties[] = [
-	{ ...roomLocator, displayOptions: { show } },
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
