@@ -1,5 +1,6 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	IHttpRequestOptions,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -39,14 +40,21 @@ export class VideskApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiToken}}',
-			},
-		},
-	};
+	// The token header and the base URL, set without expressions: n8n (2.x) evaluates each
+	// expression of a request in an isolated VM, about half a millisecond apiece, and the node's
+	// routing used to evaluate `={{$credentials.baseUrl}}` twice per item plus the token once.
+	// Requests that name their own base URL (trigger, list search, credential test) keep it.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		requestOptions.baseURL ??= credentials.baseUrl as string;
+		requestOptions.headers = {
+			...requestOptions.headers,
+			Authorization: `Bearer ${String(credentials.apiToken)}`,
+		};
+		return requestOptions;
+	}
 
 	// The cheapest real request: list at most one room.
 	test: ICredentialTestRequest = {
