@@ -45,13 +45,13 @@ const freshRooms = (count, tag) =>
  * Each case: `contenders` (name → the nodes it runs, in order; its time is the sum of theirs),
  * `prepare(sandbox)` before every round, `items(tag)` the input items of a round.
  */
-export function benchCases(sizes, base) {
+export function benchCases(sizes, base, { prototype = false } = {}) {
 	const perItem = sizes.perItem;
 	const seedEveryRound = (sandbox) => {
 		sandbox.reset();
 		sandbox.seed(perItem);
 	};
-	return [
+	const cases = [
 		{
 			id: 'get',
 			label: `Get, ${perItem} items`,
@@ -194,7 +194,21 @@ export function benchCases(sizes, base) {
 			},
 		},
 	];
+	if (!prototype) return cases;
+	// --prototype: a second build of the package beside the committed one (see bench/n8n.mjs).
+	return cases.map((benchCase) => ({
+		...benchCase,
+		contenders: {
+			...benchCase.contenders,
+			prototype: benchCase.contenders.node.map((node) => ({
+				...node,
+				type: node.type.replace(/^n8n-nodes-videsk\./, `${PROTOTYPE_PACKAGE}.`),
+			})),
+		},
+	}));
 }
+
+export const PROTOTYPE_PACKAGE = 'n8n-nodes-videsk-prototype';
 
 /** The node names a contender's time is read from. */
 export function contenderNodeNames(caseId, contender, nodes) {

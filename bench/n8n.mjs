@@ -1,12 +1,14 @@
-// `npm run bench [-- --quick] [-- --cases=get,update] [-- --rounds=5] [-- --profile]`: the package's node against
-// n8n's HTTP Request node (the peer) and a minimal declarative node (the floor, bench/floor), in
+// `npm run bench [-- --quick] [-- --cases=get,update] [-- --rounds=5] [-- --profile]
+// [-- --prototype=<folder with another build>]`: the
+// package's node against n8n's HTTP Request node (the peer) and a minimal declarative node (the floor, bench/floor), in
 // a real n8n (the one the e2e tests use). One long-running `n8n start`; each case is one
 // workflow with a webhook per contender; rounds interleave the contenders (rotating who goes
 // first) after a warm-up round. The figure is n8n's own per-node `executionTime` from the run
 // data (reported by bench/n8n-hooks.cjs), so the webhook, the Split Out that makes the items and
 // the saving of the execution stay out of it (shown apart as "harness").
-// Writes bench/results.json (and, for a full run, the README's table); --profile runs the Get
-// case under `--cpu-prof` and prints where the time goes per item (bench/profile.json).
+// Writes bench/results.json (and, for a full run, the README's table); --profile runs n8n under
+// `--cpu-prof` (the Get case unless --cases) and prints where each contender's time goes per item
+// (bench/profile.json).
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -24,7 +26,13 @@ import {
 	N8N_VERSION,
 	nodeBinDir,
 } from '../test/e2e/n8n-runtime.mjs';
-import { benchCases, caseWorkflow, contenderNodeNames, webhookPath } from './cases.mjs';
+import {
+	benchCases,
+	caseWorkflow,
+	contenderNodeNames,
+	PROTOTYPE_PACKAGE,
+	webhookPath,
+} from './cases.mjs';
 import { summarizeProfile } from './profile.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,6 +42,8 @@ const profiling = args.includes('--profile');
 const option = (name) =>
 	args.find((arg) => arg.startsWith(`--${name}=`))?.slice(`--${name}=`.length);
 const only = option('cases')?.split(',');
+/** A folder holding another build of this package (its dist/), run as a fourth contender. */
+const prototypeDir = option('prototype');
 const sizes = quick
 	? { perItem: 200, list: 2_000, rateLimited: 100, rate: 20 }
 	: { perItem: 1_000, list: 10_000, rateLimited: 1_000, rate: 20 };
@@ -47,7 +57,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 ensureN8n(log);
 const loadBefore = load();
 const sandbox = await startSandbox();
-const cases = benchCases(sizes, sandbox.url).filter(
+const cases = benchCases(sizes, sandbox.url, { prototype: !!prototypeDir }).filter(
 	(benchCase) => (only ?? (profiling ? ['get'] : undefined))?.includes(benchCase.id) ?? true,
 );
 
@@ -56,7 +66,8 @@ const work = path.join(PACKAGE_DIR, '.bench');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(path.join(work, 'workflows'), { recursive: true });
 const home = await createN8nHome(PACKAGE_DIR);
-installFloorPackage(home);
+installPackage(home, path.join(here, 'floor'), 'n8n-nodes-videsk-bench-floor');
+if (prototypeDir) installPrototype(home, path.resolve(prototypeDir));
 for (const benchCase of cases) {
 	const workflow = caseWorkflow(benchCase);
 	writeFileSync(path.join(work, 'workflows', `${workflow.id}.json`), JSON.stringify(workflow));
@@ -83,7 +94,8 @@ await waitForWebhooks(
 );
 
 const rows = [];
-const windows = { node: [], peer: [], floor: [] };
+/** When each case's contenders ran (measured rounds), for --profile: case → contender → windows. */
+const windows = {};
 try {
 	for (const benchCase of cases) rows.push(await runCase(benchCase));
 } finally {
@@ -96,17 +108,17 @@ const loadAfter = load();
 if (profiling) {
 	const profileFile = readdirSync(profileDir).find((file) => file.endsWith('.cpuprofile'));
 	const profile = JSON.parse(readFileSync(path.join(profileDir, profileFile), 'utf8'));
-	const items = sizes.perItem * ROUNDS;
-	const summary = Object.fromEntries(
-		Object.entries(windows).map(([contender, list]) => [
-			contender,
-			summarizeProfile(profile, list, items),
-		]),
-	);
-	for (const [contender, { totalMsPerItem, byPackage, byFunction }] of Object.entries(summary)) {
-		console.log(`\n${contender}: ${totalMsPerItem} ms of CPU per item (profile, Get case)`);
-		console.table(byPackage.slice(0, 8));
-		console.table(byFunction.slice(0, 15));
+	const summary = {};
+	for (const benchCase of cases) {
+		const items = (benchCase.rateLimited ? 1 : ROUNDS) * expectedItems(benchCase);
+		summary[benchCase.id] = {};
+		for (const [contender, list] of Object.entries(windows[benchCase.id])) {
+			const result = summarizeProfile(profile, list, items);
+			summary[benchCase.id][contender] = result;
+			console.log(`\n${benchCase.label}, ${contender}: ${result.totalMsPerItem} ms of CPU per item`);
+			console.table(result.byPackage.slice(0, 8));
+			console.table(result.byFunction.slice(0, 15));
+		}
 	}
 	writeFileSync(
 		path.join(here, 'profile.json'),
@@ -116,8 +128,11 @@ if (profiling) {
 }
 
 console.table(
-	rows.map(({ label, node, peer, floor, ratio, floorRatio, cpuRatio, harnessMs, failed, pass }) => ({
+	rows.map(({ label, node, peer, floor, ratio, floorRatio, cpuRatio, harnessMs, failed, pass, ...row }) => ({
 		case: label,
+		...(prototypeDir
+			? { 'prototype ms': row.prototype, 'proto ratio': row.prototypeRatio, 'proto CPU ratio': row.prototypeCpuRatio }
+			: {}),
 		'node ms': node,
 		'peer ms': peer,
 		ratio,
@@ -149,15 +164,24 @@ if (!profiling) {
 }
 process.exitCode = rows.every((row) => row.pass) ? 0 : 1;
 
-/** Copies bench/floor into the n8n user folder as a second community package. */
-function installFloorPackage({ userFolder }) {
+/** Copies a package folder into the n8n user folder as another community package. */
+function installPackage({ userFolder }, source, name) {
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
-	cpSync(path.join(here, 'floor'), path.join(nodesDir, 'node_modules', 'n8n-nodes-videsk-bench-floor'), {
-		recursive: true,
-	});
+	cpSync(source, path.join(nodesDir, 'node_modules', name), { recursive: true });
 	const manifest = JSON.parse(readFileSync(path.join(nodesDir, 'package.json'), 'utf8'));
-	manifest.dependencies['n8n-nodes-videsk-bench-floor'] = '*';
+	manifest.dependencies[name] = '*';
 	writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify(manifest));
+}
+
+/** The prototype's nodes under another package name; they use this package's credential. */
+function installPrototype(n8nHome, dir) {
+	const staging = path.join(work, 'prototype');
+	cpSync(path.join(dir, 'dist'), path.join(staging, 'dist'), { recursive: true });
+	const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+	manifest.name = PROTOTYPE_PACKAGE;
+	manifest.n8n.credentials = [];
+	writeFileSync(path.join(staging, 'package.json'), JSON.stringify(manifest));
+	installPackage(n8nHome, staging, PROTOTYPE_PACKAGE);
 }
 
 async function startBenchN8n() {
@@ -231,6 +255,11 @@ async function nextTiming() {
 	throw new Error('n8n reported no execution');
 }
 
+/** The items a contender outputs in a round. */
+function expectedItems(benchCase) {
+	return benchCase.id === 'returnAll' ? sizes.list : benchCase.items('count').length;
+}
+
 async function runRound(benchCase, contender, tag) {
 	benchCase.prepare(sandbox);
 	const items = benchCase.items(tag);
@@ -238,11 +267,18 @@ async function runRound(benchCase, contender, tag) {
 	const requestsBefore = sandbox.requests.length;
 	const cpuBefore = server.cpuMs();
 	const started = performance.now();
-	const response = await fetch(`${server.url}/webhook/${webhookPath(benchCase.id, contender)}`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/json' },
-		body,
-	});
+	let response;
+	// Under heavy load n8n may briefly report its database as not ready (503): nothing ran, retry.
+	for (let attempt = 0; ; attempt += 1) {
+		response = await fetch(`${server.url}/webhook/${webhookPath(benchCase.id, contender)}`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body,
+		});
+		if (response.status !== 503 || attempt === 20) break;
+		await response.text();
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+	}
 	const answer = await response.text();
 	if (!response.ok) throw new Error(`webhook ${response.status}: ${answer.slice(0, 300)}`);
 	const wallMs = performance.now() - started;
@@ -252,7 +288,7 @@ async function runRound(benchCase, contender, tag) {
 	const ran = names.map((name) => record.nodes[name]).filter(Boolean);
 	const ms = ran.reduce((sum, node) => sum + node.executionTime, 0);
 	const last = record.nodes[names.at(-1)];
-	const expected = benchCase.id === 'returnAll' ? sizes.list : items.length;
+	const expected = expectedItems(benchCase);
 	const succeeded = last ? last.items - last.failed : 0;
 	if (!benchCase.rateLimited && (record.status !== 'success' || succeeded !== expected)) {
 		throw new Error(
@@ -281,7 +317,8 @@ async function runCase(benchCase) {
 			const result = await runRound(benchCase, contender, `${benchCase.id}-${round}-${contender}`);
 			if (round >= warmUp) {
 				results[contender].push(result);
-				windows[contender].push(...result.windows);
+				windows[benchCase.id] ??= {};
+				(windows[benchCase.id][contender] ??= []).push(...result.windows);
 			}
 			log(
 				`${benchCase.label} ${round < warmUp ? 'warm-up' : `round ${round - warmUp + 1}`}, ${contender}: ${result.ms} ms (n8n CPU ${result.cpuMs} ms)${result.failed ? `, ${result.failed} failed` : ''}`,
@@ -317,7 +354,14 @@ async function runCase(benchCase) {
 		ratio,
 		floorRatio,
 		peerFloorRatio: Number((peer / floor).toFixed(2)),
-		cpuMs: { node: cpu('node'), peer: cpu('peer'), floor: cpu('floor') },
+		cpuMs: Object.fromEntries(contenders.map((name) => [name, cpu(name)])),
+		...(prototypeDir
+			? {
+					prototype: ms('prototype'),
+					prototypeRatio: Number((ms('prototype') / peer).toFixed(2)),
+					prototypeCpuRatio: Number((cpu('prototype') / cpu('peer')).toFixed(2)),
+				}
+			: {}),
 		cpuRatio: Number((cpu('node') / cpu('peer')).toFixed(2)),
 		requests: results.node[0].requests,
 		failed,
