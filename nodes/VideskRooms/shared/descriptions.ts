@@ -63,7 +63,7 @@ export function externalIdField(required: boolean): INodeProperties {
 		required,
 		placeholder: 'e.g. crm-deal-4711',
 		description: `Your own identifier for the room, such as the calendar event or CRM deal ID: unique in your Videsk account, at most ${EXTERNAL_ID_MAX_LENGTH} characters.${required ? '' : ' Leave empty to let Videsk generate one.'}`,
-		routing: { send: { type: 'body', property: 'externalId' } },
+		// Sent by the setExternalId preSend, not by routing: see there.
 	};
 }
 

@@ -6,7 +6,7 @@ import {
 	roomCreationFields,
 	simplifyField,
 } from '../../shared/descriptions';
-import { validateRoomBody } from '../../shared/validation';
+import { setExternalId, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['create'] };
 
@@ -17,7 +17,7 @@ export const createOperation: INodePropertyOptions = {
 	description: 'Create a video room and get its first access token',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
-		send: { preSend: [validateRoomBody] },
+		send: { preSend: [setExternalId, validateRoomBody] },
 	},
 };
 

@@ -7,7 +7,7 @@ import {
 	simplifyField,
 } from '../../shared/descriptions';
 import { createOrGetRoom } from '../../shared/sequences';
-import { validateRoomBody } from '../../shared/validation';
+import { setExternalId, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['createOrGet'] };
 
@@ -19,7 +19,7 @@ export const createOrGetOperation: INodePropertyOptions = {
 		'Create a room, or return the room that already has this External ID: safe to run twice for the same event',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
-		send: { preSend: [validateRoomBody] },
+		send: { preSend: [setExternalId, validateRoomBody] },
 		operations: { pagination: createOrGetRoom },
 	},
 };
