@@ -384,12 +384,14 @@ function updateReadme(resultRows) {
 	if (!text.includes(start)) return;
 	const fmt = (value) => value.toLocaleString('en-US');
 	const table = [
-		'| Case | Videsk Rooms | HTTP Request (peer) | Ratio | Floor node | Videsk Rooms / floor | Target |',
-		'|---|---|---|---|---|---|---|',
+		'| Case | Videsk Rooms | HTTP Request (peer) | Ratio | Floor node | Videsk Rooms / floor | n8n CPU, Videsk Rooms / peer | Target |',
+		'|---|---|---|---|---|---|---|---|',
 		...resultRows.map(
 			(row) =>
-				`| ${row.label} | ${fmt(row.node)} ms | ${fmt(row.peer)} ms${row.peerFailed ? ` (${row.peerFailed} failed)` : ''} | **${row.ratio}×** | ${fmt(row.floor)} ms | ${row.floorRatio}× | ${row.target} ${row.pass ? '✓' : '✗'} |`,
+				`| ${row.label} | ${fmt(row.node)} ms | ${fmt(row.peer)} ms${row.peerFailed ? ` (${row.peerFailed} failed)` : ''} | **${row.ratio}×** | ${fmt(row.floor)} ms | ${row.floorRatio}× | ${row.cpuRatio}× | ${row.target} ${row.pass ? '✓' : '✗'} |`,
 		),
+		'',
+		`Medians of ${ROUNDS} rounds, ${new Date().toISOString().slice(0, 10)}, n8n ${N8N_VERSION}, ${cpus().length} CPU cores; load average (1 min) ${loadBefore[0]} before the run, ${load()[0]} after.`,
 	].join('\n');
 	const before = text.slice(0, text.indexOf(start) + start.length);
 	const after = text.slice(text.indexOf(end));
