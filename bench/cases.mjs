@@ -37,9 +37,10 @@ const jsonBody = (fields) => ({
 const roomUrl = (base, suffix = '') =>
 	`=${base}/vpaas/rooms/{{ encodeURIComponent($json.room) }}${suffix}`;
 
-const rooms = (count) => Array.from({ length: count }, (_, index) => ({ room: `seed-${index + 1}` }));
-const freshRooms = (count, tag) =>
-	Array.from({ length: count }, (_, index) => ({ externalId: `${tag}-${index + 1}` }));
+const count = (number) => number.toLocaleString('en-US');
+const rooms = (length) => Array.from({ length }, (_, index) => ({ room: `seed-${index + 1}` }));
+const freshRooms = (length, tag) =>
+	Array.from({ length }, (_, index) => ({ externalId: `${tag}-${index + 1}` }));
 
 /**
  * Each case: `contenders` (name → the nodes it runs, in order; its time is the sum of theirs),
@@ -54,7 +55,7 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 	const cases = [
 		{
 			id: 'get',
-			label: `Get, ${perItem} items`,
+			label: `Get, ${count(perItem)} items`,
 			prepare: seedEveryRound,
 			items: () => rooms(perItem),
 			contenders: {
@@ -65,7 +66,7 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 		},
 		{
 			id: 'create',
-			label: `Create, ${perItem} items`,
+			label: `Create, ${count(perItem)} items`,
 			prepare: (sandbox) => sandbox.reset(),
 			items: (tag) => freshRooms(perItem, tag),
 			contenders: {
@@ -81,7 +82,7 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 		},
 		{
 			id: 'getJoinToken',
-			label: `Get Join Token, ${perItem} items`,
+			label: `Get Join Token, ${count(perItem)} items`,
 			prepare: seedEveryRound,
 			items: () => rooms(perItem),
 			contenders: {
@@ -92,7 +93,7 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 		},
 		{
 			id: 'update',
-			label: `Update, ${perItem} items`,
+			label: `Update, ${count(perItem)} items`,
 			prepare: seedEveryRound,
 			items: () => rooms(perItem),
 			contenders: {
@@ -103,7 +104,7 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 		},
 		{
 			id: 'returnAll',
-			label: `Get Many, Return All, ${sizes.list} rooms`,
+			label: `Get Many, Return All, ${count(sizes.list)} rooms`,
 			prepare: (sandbox) => {
 				if (sandbox.rooms().length === sizes.list) return;
 				sandbox.reset();
@@ -149,7 +150,7 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 		},
 		{
 			id: 'createRateLimited',
-			label: `Create, ${sizes.rateLimited} items, ${sizes.rate} req/s limit`,
+			label: `Create, ${count(sizes.rateLimited)} items, ${sizes.rate} req/s limit`,
 			rateLimited: true,
 			prepare: (sandbox) => {
 				sandbox.reset();
