@@ -97,7 +97,9 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 			prepare: seedEveryRound,
 			items: () => rooms(perItem),
 			contenders: {
-				node: [ours({ operation: 'update', room: byExternalId, updateFields: { name: 'Renamed' } })],
+				node: [
+					ours({ operation: 'update', room: byExternalId, updateFields: { name: 'Renamed' } }),
+				],
 				peer: [peer(roomUrl(base), { method: 'PATCH', ...jsonBody({ name: 'Renamed' }) })],
 				floor: [floor({ operation: 'update', room: '={{ $json.room }}', name: 'Renamed' })],
 			},

@@ -106,10 +106,7 @@ row(
 await sandbox.close();
 
 console.table(rows);
-const file = path.join(
-	here,
-	quick ? 'in-process-results.quick.json' : 'in-process-results.json',
-);
+const file = path.join(here, quick ? 'in-process-results.quick.json' : 'in-process-results.json');
 writeFileSync(
 	file,
 	`${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, rows }, null, 2)}\n`,

@@ -1,14 +1,17 @@
-// `npm run bench [-- --quick] [-- --cases=get,update] [-- --rounds=5] [-- --profile]
-// [-- --prototype=<folder with another build>] [-- --readme]`: the
-// package's node against n8n's HTTP Request node (the peer) and a minimal declarative node (the floor, bench/floor), in
-// a real n8n (the one the e2e tests use). One long-running `n8n start`; each case is one
-// workflow with a webhook per contender; rounds interleave the contenders (rotating who goes
-// first) after a warm-up round. The figure is n8n's own per-node `executionTime` from the run
-// data (reported by bench/n8n-hooks.cjs), so the webhook, the Split Out that makes the items and
-// the saving of the execution stay out of it (shown apart as "harness").
-// Writes bench/results.json (and, for a full run, the README's table); --profile runs n8n under
-// `--cpu-prof` (the Get case unless --cases) and prints where each contender's time goes per item
-// (bench/profile.json).
+// `npm run bench`: the package's node against n8n's HTTP Request node (the peer) and a minimal
+// declarative node (the floor, bench/floor), in a real n8n (the one the e2e tests use). One
+// long-running `n8n start`; each case is one workflow with a webhook per contender; rounds
+// interleave the contenders (rotating who goes first) after a warm-up round. The figure is n8n's
+// own per-node `executionTime` from the run data (reported by bench/n8n-hooks.cjs), so the
+// webhook, the Split Out that makes the items and the saving of the execution stay out of it
+// (shown apart as "harness"); n8n's CPU time per round is recorded beside it.
+// Writes bench/results.json and, for a full run, the README's table. Options:
+//   --quick              200 items, 3 rounds (bench/results.quick.json)
+//   --cases=get,update   only these cases          --rounds=N   measured rounds (default 5)
+//   --profile            n8n under --cpu-prof: CPU per item by package and function, per
+//                        contender (the Get case unless --cases), into bench/profile.json
+//   --prototype=<dir>    another build of the package (<dir>/dist) as a fourth contender
+//   --readme             only rewrite the README's table from bench/results.json
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -121,7 +124,9 @@ if (profiling) {
 		for (const [contender, list] of Object.entries(windows[benchCase.id])) {
 			const result = summarizeProfile(profile, list, items);
 			summary[benchCase.id][contender] = result;
-			console.log(`\n${benchCase.label}, ${contender}: ${result.totalMsPerItem} ms of CPU per item`);
+			console.log(
+				`\n${benchCase.label}, ${contender}: ${result.totalMsPerItem} ms of CPU per item`,
+			);
 			console.table(result.byPackage.slice(0, 8));
 			console.table(result.byFunction.slice(0, 15));
 		}
@@ -134,21 +139,39 @@ if (profiling) {
 }
 
 console.table(
-	rows.map(({ label, node, peer, floor, ratio, floorRatio, cpuRatio, harnessMs, failed, pass, ...row }) => ({
-		case: label,
-		...(prototypeDir
-			? { 'prototype ms': row.prototype, 'proto ratio': row.prototypeRatio, 'proto CPU ratio': row.prototypeCpuRatio }
-			: {}),
-		'node ms': node,
-		'peer ms': peer,
-		ratio,
-		'floor ms': floor,
-		'node/floor': floorRatio,
-		'CPU ratio': cpuRatio,
-		failed,
-		'harness ms': harnessMs,
-		pass,
-	})),
+	rows.map(
+		({
+			label,
+			node,
+			peer,
+			floor,
+			ratio,
+			floorRatio,
+			cpuRatio,
+			harnessMs,
+			failed,
+			pass,
+			...row
+		}) => ({
+			case: label,
+			...(prototypeDir
+				? {
+						'prototype ms': row.prototype,
+						'proto ratio': row.prototypeRatio,
+						'proto CPU ratio': row.prototypeCpuRatio,
+					}
+				: {}),
+			'node ms': node,
+			'peer ms': peer,
+			ratio,
+			'floor ms': floor,
+			'node/floor': floorRatio,
+			'CPU ratio': cpuRatio,
+			failed,
+			'harness ms': harnessMs,
+			pass,
+		}),
+	),
 );
 log(`Load average (1, 5, 15 min) before: ${loadBefore.join(', ')}; after: ${loadAfter.join(', ')}`);
 const results = {
@@ -162,7 +185,7 @@ const results = {
 	rows,
 };
 if (!profiling) {
-	const complete = !quick && !only && ROUNDS >= 5;
+	const complete = !quick && !only && !prototypeDir && ROUNDS >= 5;
 	const file = path.join(here, complete ? 'results.json' : 'results.quick.json');
 	writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 	log(`Written to ${path.relative(process.cwd(), file)}.`);
@@ -307,7 +330,10 @@ async function runRound(benchCase, contender, tag) {
 		harnessMs: Math.round(wallMs - ms),
 		requests: sandbox.requests.length - requestsBefore,
 		failed: expected - succeeded,
-		windows: ran.map((node) => ({ start: node.startTime, end: node.startTime + node.executionTime })),
+		windows: ran.map((node) => ({
+			start: node.startTime,
+			end: node.startTime + node.executionTime,
+		})),
 	};
 }
 
@@ -382,7 +408,15 @@ async function runCase(benchCase) {
 }
 
 /** Rewrites the README's results table (between its bench markers) after a full run. */
-function updateReadme({ rows: resultRows, rounds, date, n8n: version, cpus: cores, loadBefore: before, loadAfter: after }) {
+function updateReadme({
+	rows: resultRows,
+	rounds,
+	date,
+	n8n: version,
+	cpus: cores,
+	loadBefore: before,
+	loadAfter: after,
+}) {
 	const readme = path.join(PACKAGE_DIR, 'README.md');
 	const text = readFileSync(readme, 'utf8');
 	const start = '<!-- bench:results -->';

@@ -52,7 +52,11 @@ export function summarizeProfile(profile, windows, items) {
 		totalMsPerItem: perItem(totalUs),
 		byPackage: [...byPackage]
 			.sort((a, b) => b[1] - a[1])
-			.map(([name, us]) => ({ package: name, 'ms/item': perItem(us), share: `${Math.round((100 * us) / totalUs)} %` })),
+			.map(([name, us]) => ({
+				package: name,
+				'ms/item': perItem(us),
+				share: `${Math.round((100 * us) / totalUs)} %`,
+			})),
 		byFunction: [...byFunction.values()]
 			.sort((a, b) => b.us - a.us)
 			.slice(0, 40)

@@ -37,7 +37,11 @@ class VideskFloor {
 				options: [
 					{ name: 'Create', value: 'create', routing: { request: { method: 'POST', url: ROOMS } } },
 					{ name: 'Get', value: 'get', routing: { request: { method: 'GET' } } },
-					{ name: 'Get Join Token', value: 'getJoinToken', routing: { request: { method: 'POST' } } },
+					{
+						name: 'Get Join Token',
+						value: 'getJoinToken',
+						routing: { request: { method: 'POST' } },
+					},
 					{ name: 'Update', value: 'update', routing: { request: { method: 'PATCH' } } },
 					{
 						// n8n's built-in offset pagination: every room, 100 at a time.
