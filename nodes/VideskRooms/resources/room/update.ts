@@ -1,11 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import {
-	expiresAtField,
-	nameField,
-	simplifyField,
-	startField,
-} from '../../shared/descriptions';
+import { expiresAtField, nameField, simplifyField, startField } from '../../shared/descriptions';
 import { requireUpdateField, setRoomPath, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['update'] };
