@@ -1,11 +1,53 @@
-import { defineConfig } from 'vitest/config';
+import { availableParallelism } from 'node:os';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Measures time against the rate limit in n8n's queue mode: runs alone, after the rest. */
+const QUEUE_MODE = 'test/e2e/queue-mode.test.mts';
+
+/**
+ * Vitest's order (failed, then slowest first), except for the end-to-end files, which start n8n
+ * (CPU-heavy, with tight per-test timeouts): the trigger's starts first, then only waits on n8n's
+ * schedule while the unit files run; the others come last.
+ */
+class EndToEndAround extends BaseSequencer {
+	async sort(files: TestSpecification[]) {
+		const sorted = await super.sort(files);
+		const waitsOnSchedule = (file: TestSpecification) =>
+			file.moduleId.endsWith('/e2e/trigger.test.mts');
+		const endToEnd = (file: TestSpecification) => file.moduleId.includes('/e2e/');
+		return [
+			...sorted.filter(waitsOnSchedule),
+			...sorted.filter((file) => !endToEnd(file)),
+			...sorted.filter((file) => endToEnd(file) && !waitsOnSchedule(file)),
+		];
+	}
+}
 
 export default defineConfig({
 	test: {
-		include: ['test/**/*.test.mts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		// n8n-core logs every node error; show logs only for tests that fail.
 		silent: 'passed-only',
+		// Two files at a time even on 2 cores (the default would run one), so that the others run
+		// while the trigger's end-to-end test waits on n8n's schedule.
+		maxWorkers: Math.max(2, availableParallelism()),
+		sequence: { sequencer: EndToEndAround },
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'main',
+					include: ['test/**/*.test.mts'],
+					exclude: [...configDefaults.exclude, QUEUE_MODE],
+					sequence: { groupOrder: 0 },
+				},
+			},
+			{
+				extends: true,
+				test: { name: 'queue-mode', include: [QUEUE_MODE], sequence: { groupOrder: 1 } },
+			},
+		],
 	},
 });

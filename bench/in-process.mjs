@@ -70,15 +70,18 @@ function row(label, result, baseline, target, pass) {
 	});
 }
 
-// 1. Return All over the whole account, against a plain fetch loop of $limit=100 pages.
+// 1. Return All over the whole account, against a plain fetch loop of $limit=100 pages. The node's
+// pages after the first start with the last room already read (its anchor against a changing
+// list, see paginateRooms), so each brings 99 new rooms.
 sandbox.seed(sizes.list);
 const { result: all, baseline: loop } = await compare('nodeReturnAll', 'fetchLoopList');
+const returnAllRequests = 1 + Math.ceil((sizes.list - 100) / 99);
 row(
 	`Get Many, Return All, ${sizes.list} rooms`,
 	all,
 	loop.wallMs,
-	`${sizes.list / 100} requests; RSS growth ≤ 2× JSON`,
-	all.requests === sizes.list / 100 &&
+	`${returnAllRequests} requests; RSS growth ≤ 2× JSON`,
+	all.requests === returnAllRequests &&
 		all.results === sizes.list &&
 		all.rssGrowthBytes <= 2 * all.jsonBytes,
 );

@@ -2,13 +2,9 @@ import type {
 	ICredentialDataDecryptedObject,
 	IHttpRequestOptions,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
-
-const TOKEN_CHECKLIST =
-	'check that the credential holds an api-token (the only token type Videsk VPaaS accepts), that it has not expired or been revoked, and that this n8n machine’s IP address is on the token’s IP allow-list';
 
 export class VideskApi implements ICredentialType {
 	name = 'videskApi';
@@ -43,7 +39,7 @@ export class VideskApi implements ICredentialType {
 	// The token header and the base URL, set without expressions: n8n (2.x) evaluates each
 	// expression of a request in an isolated VM, about half a millisecond apiece, and the node's
 	// routing used to evaluate `={{$credentials.baseUrl}}` twice per item plus the token once.
-	// Requests that name their own base URL (trigger, list search, credential test) keep it.
+	// Requests that name their own base URL (trigger, list search) keep it.
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
@@ -56,25 +52,6 @@ export class VideskApi implements ICredentialType {
 		return requestOptions;
 	}
 
-	// The cheapest real request: list at most one room.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '/vpaas/rooms',
-			qs: { $limit: 1 },
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: { value: 401, message: `Videsk rejected the token: ${TOKEN_CHECKLIST}.` },
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: `Videsk refused this token: ${TOKEN_CHECKLIST}.`,
-				},
-			},
-		],
-	};
+	// Tested by the Videsk Rooms node (testedBy: testVideskApiCredential in
+	// nodes/VideskRooms/shared/credentialTest.ts), so that an unreachable Base URL is named.
 }

@@ -2,23 +2,21 @@
 // Starts the Videsk sandbox with sample rooms, prepares a fresh n8n (the package installed, a
 // credential for the sandbox, the example workflows), runs the calendar example once so its
 // result shows here, then opens the n8n editor on 127.0.0.1. Ctrl-C stops everything.
-import { createRequire } from 'node:module';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../test/sandbox/server.mjs';
 import {
-	createN8nHome,
+	DEMO_OWNER as OWNER,
 	ensureN8n,
 	executeWorkflow,
 	freePort,
-	importIntoN8n,
-	n8nBin,
+	prepareEditorN8n,
 	startN8n,
+	waitForN8n,
 } from '../test/e2e/n8n-runtime.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OWNER = { email: 'demo@example.com', password: 'Videsk-demo-1' };
 const HOUR = 3_600_000;
 
 ensureN8n();
@@ -38,26 +36,16 @@ sandbox.seed(3, (index) => ({
 	exp: new Date(Date.now() - 2 * HOUR).toISOString(),
 }));
 
-const home = await createN8nHome(root);
-// bcrypt comes with n8n; the owner account is set from the environment, so no sign-up form.
-const bcrypt = createRequire(n8nBin)('bcryptjs');
-Object.assign(home.env, {
-	N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-	N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
-	N8N_INSTANCE_OWNER_FIRST_NAME: 'Demo',
-	N8N_INSTANCE_OWNER_LAST_NAME: 'User',
-	N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(OWNER.password, 10),
-});
-
 console.log('Preparing n8n: credential and example workflows...');
-await importIntoN8n(home, sandbox, [path.join(root, 'examples')]);
+const home = await prepareEditorN8n(root, sandbox);
 
 console.log('Running the example "calendar event → room → join tokens" once...');
 const demo = await executeWorkflow(home, 'videskExampleCalendar');
-const [room] = demo.output('Create or Get room');
+const [room] = demo.output('Create or update room');
+const tokens = demo.output('Get Join Token');
 console.log(
 	demo.code === 0
-		? `  ✓ room "${room.name}" (${room.id}) created in the sandbox; ${demo.output('Get Join Token').length} participant join tokens issued`
+		? `  ✓ room "${room.name}" (${room.id}) created in the sandbox; join tokens issued for ${tokens.map((token) => token.participant).join(', ')}`
 		: `  ✗ it failed: ${demo.run.data.resultData.error?.message}`,
 );
 
@@ -68,15 +56,7 @@ const editor = startN8n({ ...home, env: { ...home.env, N8N_LOG_LEVEL: 'warn' } }
 	'inherit',
 ]);
 const url = `http://127.0.0.1:${port}`;
-for (let attempt = 0; ; attempt += 1) {
-	try {
-		if ((await fetch(`${url}/healthz`)).ok) break;
-	} catch {
-		// not listening yet
-	}
-	if (attempt > 120 || editor.exitCode !== null) throw new Error('n8n did not start');
-	await new Promise((resolve) => setTimeout(resolve, 500));
-}
+await waitForN8n(url, editor);
 
 const examples = readdirSync(path.join(root, 'examples')).map(
 	(file) => `    - ${file.replace(/\.json$/, '')}`,

@@ -42,6 +42,8 @@ export interface Poller {
 	poll(mode?: 'trigger' | 'manual'): Promise<IDataObject[]>;
 	/** The node's static data, as n8n keeps it between polls. */
 	staticData(): IDataObject;
+	/** Whether the last poll changed the static data, which n8n then writes to its database. */
+	stateChanged(): boolean;
 }
 
 export function createPoller(options: {

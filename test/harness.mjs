@@ -221,8 +221,11 @@ export async function createPoller({ parameters, credentials }) {
 	const additionalData = additionalDataFor(loader, credentials);
 	const pollers = Container.get(TriggersAndPollers);
 	let activation = 'init';
+	let stateChanged = false;
 	return {
 		async poll(mode = 'trigger') {
+			// n8n saves a workflow's static data after a poll only when this flag is set.
+			workflow.staticData.__dataChanged = false;
 			const context = new PollContext(
 				workflow,
 				node,
@@ -231,9 +234,11 @@ export async function createPoller({ parameters, credentials }) {
 				mode === 'manual' ? 'manual' : activation,
 			);
 			const result = await pollers.runPollFunction(workflow, node, context);
+			stateChanged = workflow.staticData.__dataChanged === true;
 			if (mode !== 'manual') activation = 'trigger';
 			return (result?.[0] ?? []).map((item) => item.json);
 		},
 		staticData: () => workflow.getStaticData('node', node),
+		stateChanged: () => stateChanged,
 	};
 }

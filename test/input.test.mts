@@ -39,6 +39,87 @@ describe('dates are sent as UTC ISO 8601, whatever the timezone', () => {
 	});
 });
 
+describe('dates are parsed strictly', () => {
+	// Reported: Start 2027-02-30T10:00:00 created a room starting on 2 March.
+	test.each([
+		[`${nextYear}-02-30T10:00:00`, `${nextYear}-02 has no day 30`],
+		[`${nextYear}-13-01T10:00:00`, 'there is no month 13'],
+		[`${nextYear}-01-01T25:00:00`, 'there is no hour 25 (00 to 23)'],
+	])('Start %s is refused: %s', async (nbf, reason) => {
+		const { error } = await run(sandbox(), {
+			operation: 'create',
+			additionalFields: { nbf, exp: inHours(2) },
+		});
+		expect(error?.message).toBe(
+			`Start: "${nbf}" is not a date-time (${reason}). Use the date picker, or an ISO 8601 value such as 2026-05-01T09:30:00 (read in the workflow’s timezone) or 2026-05-01T09:30:00Z`,
+		);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	test('a wall time in a DST gap is the instant one gap later; in an overlap, the first one', async () => {
+		// Europe/Madrid, 2030: clocks go 02:00 → 03:00 on 31 March and 03:00 → 02:00 on 27 October.
+		for (const updateFields of [{ nbf: '2030-03-31T02:30:00' }, { exp: '2030-10-27T02:30:00' }]) {
+			await run(
+				sandbox(),
+				{ operation: 'update', room: room('externalId', 'r'), updateFields },
+				{ timezone: 'Europe/Madrid' },
+			);
+		}
+		expect(sandbox().requests.map((r) => r.body)).toEqual([
+			{ nbf: '2030-03-31T01:30:00.000Z' }, // 03:30 CEST
+			{ exp: '2030-10-27T00:30:00.000Z' }, // the first 02:30, still CEST
+		]);
+	});
+});
+
+describe('Update’s lifetime rule is Videsk’s when the room’s start is unknown', () => {
+	// Reported: a room starting in 4 days, Expires At 2 hours after its start, was refused:
+	// "the room would last 98 hours" (counted from now, not from the room's start).
+	test('a room that starts in 4 days: Expires At 2 hours after its start is sent, and Videsk accepts it', async () => {
+		const start = Date.now() + 96 * 3_600_000;
+		sandbox().seed(1, () => ({
+			externalId: 'later',
+			nbf: new Date(start).toISOString(),
+			exp: new Date(start + 3_600_000).toISOString(),
+		}));
+		const exp = new Date(start + 2 * 3_600_000).toISOString();
+		const { items, error } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'later'),
+			updateFields: { exp },
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json.exp).toBe(exp);
+	});
+
+	test('found by a property (shrunk): a room starting in 72 h 1 min, Expires At 1 min after its start', async () => {
+		const start = Date.now() + (72 * 60 + 1) * 60_000;
+		sandbox().seed(1, () => ({
+			externalId: 'node-0',
+			nbf: new Date(start).toISOString(),
+			exp: new Date(start + 3 * 3_600_000).toISOString(),
+		}));
+		const { error } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'node-0'),
+			updateFields: { exp: new Date(start + 60_000).toISOString() },
+		});
+		expect(error).toBeUndefined();
+	});
+
+	test('with Start set too, the node checks the lifetime itself', async () => {
+		const { error } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'any'),
+			updateFields: { nbf: inHours(1), exp: inHours(74) },
+		});
+		expect(error?.message).toBe(
+			'Expires At: the room would last 73 hours, Videsk allows at most 72',
+		);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+});
+
 describe('rejected before any request, naming the field', () => {
 	test.each<[string, INodeParameters, RegExp]>([
 		[
@@ -65,6 +146,11 @@ describe('rejected before any request, naming the field', () => {
 			'lifetime over 72 h',
 			{ operation: 'create', additionalFields: { nbf: inHours(1), exp: inHours(74) } },
 			/^Expires At: the room would last 73 hours, Videsk allows at most 72$/,
+		],
+		[
+			'lifetime over 72 h from now (no Start)',
+			{ operation: 'create', additionalFields: { exp: inHours(74) } },
+			/^Expires At: the room would last 74 hours from now, Videsk allows at most 72$/,
 		],
 		[
 			'an invalid date',
@@ -143,31 +229,111 @@ describe('rejected before any request, naming the field', () => {
 });
 
 describe('room IDs are encoded into one path segment', () => {
-	test.each(['a/b', 'x?y', '../join', 'a#b', '100%', 'réunion 会议', ' padded '])(
-		'%j reaches its own room, on the right endpoint',
-		async (externalId) => {
-			const created = await run(sandbox(), { operation: 'create', externalId });
-			const id = created.items[0].json.id;
-			for (const [operation, method, suffix] of [
-				['get', 'GET', ''],
-				['getJoinToken', 'POST', '/join'],
-				['end', 'PATCH', ''],
-			] as const) {
-				const { items, error } = await run(sandbox(), {
-					operation,
-					room: room('externalId', externalId),
-				});
-				expect(error).toBeUndefined();
-				const request = sandbox().requests.at(-1)!;
-				expect(request.method).toBe(method);
-				expect(request.path).toBe(`/vpaas/rooms/${externalId.trim()}${suffix}`);
-				expect(request.rawPath).toBe(
-					`/vpaas/rooms/${encodeURIComponent(externalId.trim())}${suffix}`,
-				);
-				if (operation !== 'getJoinToken') expect(items[0].json.id).toBe(id);
-			}
-		},
-	);
+	test.each([
+		'a/b',
+		'x?y',
+		'../join',
+		'a#b',
+		'100%',
+		'réunion 会议',
+		' padded ',
+		'...',
+		'%2e',
+		'a\u2028b',
+	])('%j reaches its own room, on the right endpoint', async (externalId) => {
+		const created = await run(sandbox(), { operation: 'create', externalId });
+		const id = created.items[0].json.id;
+		for (const [operation, method, suffix] of [
+			['get', 'GET', ''],
+			['getJoinToken', 'POST', '/join'],
+			['end', 'PATCH', ''],
+		] as const) {
+			const { items, error } = await run(sandbox(), {
+				operation,
+				room: room('externalId', externalId),
+			});
+			expect(error).toBeUndefined();
+			const request = sandbox().requests.at(-1)!;
+			expect(request.method).toBe(method);
+			expect(request.path).toBe(`/vpaas/rooms/${externalId.trim()}${suffix}`);
+			expect(request.rawPath).toBe(
+				`/vpaas/rooms/${encodeURIComponent(externalId.trim())}${suffix}`,
+			);
+			if (operation !== 'getJoinToken') expect(items[0].json.id).toBe(id);
+		}
+	});
+});
+
+describe('what could reach another address is refused before any request', () => {
+	// Reported: End with "." sent PATCH /vpaas/rooms/ (Feathers' "patch many", aimed at every
+	// room), and Get with ".." sent GET /vpaas/. HTTP clients resolve dot segments, encoded or not.
+	test.each([
+		['end', '.'],
+		['get', '..'],
+		['update', ' .. '],
+		['getJoinToken', '.'],
+		['getStats', '..'],
+		['delete', '.'],
+	])('%s with the External ID %j', async (operation, value) => {
+		const { error } = await run(sandbox(), {
+			operation,
+			room: room('externalId', value),
+			updateFields: { name: 'x' },
+		});
+		expect(error?.message).toBe(
+			`Room: "${value.trim()}" cannot identify a room: in a URL it means "this folder" or "the folder above", so the request would reach another address. Use another External ID`,
+		);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	test('Create refuses the External IDs a room could never be reached by again', async () => {
+		for (const externalId of ['.', '..', 'a\uD800b']) {
+			const { error } = await run(sandbox(), { operation: 'create', externalId });
+			expect(error?.message).toMatch(
+				/^External ID: ".*" (cannot identify a room|contains an incomplete Unicode character)/,
+			);
+		}
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	test('a value that is not text (an object from an expression) is refused, not sent as [object Object]', async () => {
+		const { error } = await run(sandbox(), {
+			operation: 'get',
+			room: room('externalId', '={{ { id: "x" } }}'),
+		});
+		expect(error?.message).toBe('Room: {"id":"x"} is not text');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+});
+
+describe('By External ID never reaches a room by its ID', () => {
+	test('an External ID of 24 hex characters that is another room’s ID finds the room that has it as External ID', async () => {
+		sandbox().seed(1);
+		const [other] = sandbox().rooms();
+		sandbox().seed(1, () => ({ externalId: other.id, name: 'The one asked for' }));
+		const { items } = await run(sandbox(), {
+			operation: 'get',
+			room: room('externalId', other.id),
+		});
+		expect(items[0].json).toMatchObject({ externalId: other.id, name: 'The one asked for' });
+		const asked = sandbox().rooms()[1];
+		expect(sandbox().requests.map((r) => `${r.method} ${r.rawPath}?${r.rawQuery}`)).toEqual([
+			`GET /vpaas/rooms?externalId=${other.id}&%24limit=100`,
+			`GET /vpaas/rooms/${asked.id}?`,
+		]);
+	});
+
+	test('and when no room has it as External ID, says so without touching the room whose ID it is', async () => {
+		sandbox().seed(1);
+		const [other] = sandbox().rooms();
+		const { error } = await run(sandbox(), {
+			operation: 'end',
+			room: room('externalId', other.id),
+		});
+		expect(error?.message).toBe(`End: Videsk has no room with External ID "${other.id}"`);
+		expect(sandbox().rooms()[0].ended).toBe(false);
+		expect(sandbox().requests.map((r) => r.method)).toEqual(['GET']);
+	});
 });
 
 describe('Continue On Fail', () => {

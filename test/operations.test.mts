@@ -116,18 +116,22 @@ describe('Get', () => {
 			room('externalId', 'seed-1'),
 			room('list', first.id),
 		]) {
-			const { items, error } = await run(sandbox(), { operation: 'get', room: locator });
+			const { items, error } = await run(sandbox(), {
+				operation: 'get',
+				room: locator,
+				output: 'raw',
+			});
 			expect(error).toBeUndefined();
 			expect(items.map((item) => item.json)).toEqual([first]);
 		}
 	});
 
-	test('Simplify keeps the essential fields', async () => {
+	test('Output Simplified keeps the essential fields', async () => {
 		sandbox().seed(1);
 		const { items } = await run(sandbox(), {
 			operation: 'get',
 			room: room('externalId', 'seed-1'),
-			simplify: true,
+			output: 'simple',
 		});
 		expect(Object.keys(items[0].json).sort()).toEqual([
 			'ended',

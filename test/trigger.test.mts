@@ -14,12 +14,11 @@ function poller(parameters: INodeParameters) {
 	});
 }
 
-/** Rooms created now, a millisecond apart (seed() backdates its rooms). */
-function createRooms(count: number, prefix = 'new') {
-	const now = Date.now();
+/** Rooms created `at` (now by default), a millisecond apart (seed() backdates its rooms). */
+function createRooms(count: number, prefix = 'new', at = Date.now()) {
 	sandbox().seed(count, (index) => ({
 		externalId: `${prefix}-${index + 1}`,
-		createdAt: now + index,
+		createdAt: at + index,
 	}));
 }
 
@@ -43,7 +42,8 @@ describe('Room Created', () => {
 		sandbox().requests.length = 0;
 		const emitted = await trigger.poll();
 		expect(ids(emitted)).toEqual(Array.from({ length: 250 }, (_, index) => `new-${index + 1}`));
-		expect(sandbox().requests.map((r) => r.query.$skip)).toEqual(['0', '100', '200']);
+		// Pages overlap by 10 rooms; the last one reaches the minute before the previous newest.
+		expect(sandbox().requests.map((r) => r.query.$skip)).toEqual(['0', '90', '180', '270']);
 		expect(sandbox().requests[0].query.$sort).toEqual({ createdAt: '-1' });
 	});
 
@@ -52,7 +52,7 @@ describe('Room Created', () => {
 		await trigger.poll();
 		createRooms(150);
 		const before = JSON.parse(JSON.stringify(trigger.staticData()));
-		sandbox().fault({ match: (r) => r.query.$skip === '100', status: 503, body: 'down', times: 1 });
+		sandbox().fault({ match: (r) => r.query.$skip === '90', status: 503, body: 'down', times: 1 });
 		await expect(trigger.poll()).rejects.toThrow();
 		expect(trigger.staticData()).toEqual(before);
 		expect(ids(await trigger.poll())).toHaveLength(150);
@@ -75,14 +75,19 @@ describe('Room Created', () => {
 		expect(await trigger.poll()).toEqual([]);
 	});
 
-	test('the state stays small however long the workflow runs', async () => {
+	test('the state holds the last minute’s rooms, however long the workflow runs', async () => {
 		const trigger = await poller({ event: 'roomCreated' });
 		await trigger.poll();
+		const sizes: number[] = [];
 		for (let round = 0; round < 5; round += 1) {
-			createRooms(120, `round-${round}`);
-			await trigger.poll();
+			// 120 rooms at once, two minutes after the previous ones.
+			createRooms(120, `round-${round}`, Date.now() - (5 - round) * 120_000);
+			expect(await trigger.poll()).toHaveLength(120);
+			sizes.push(JSON.stringify(trigger.staticData()).length);
 		}
-		expect(JSON.stringify(trigger.staticData()).length).toBeLessThan(200);
+		// Their 120 IDs (27 characters each in JSON) and a cursor; older rounds are forgotten.
+		expect(Math.max(...sizes)).toBeLessThan(120 * 27 + 100);
+		expect(sizes[4]).toBe(sizes[0]);
 	});
 });
 

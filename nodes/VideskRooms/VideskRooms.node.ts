@@ -1,8 +1,10 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { searchRooms } from './listSearch/searchRooms';
 import { roomDescription } from './resources/room';
+import { testVideskApiCredential } from './shared/credentialTest';
 import { throwOnApiError } from './shared/errors';
-import { sendWithRetry } from './shared/sequences';
+import { noteRateLimit } from './shared/rateLimit';
+import { sendToRoom } from './shared/sequences';
 import { applyDefaultTimeout } from './shared/validation';
 
 export class VideskRooms implements INodeType {
@@ -12,13 +14,18 @@ export class VideskRooms implements INodeType {
 		icon: { light: 'file:../../icons/videsk.svg', dark: 'file:../../icons/videsk.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		// The operation's display name ("Create or Get"), not its value ("createOrGet"). A string
+		// literal, as n8n's lint wants; test/ux.test.mts checks it against every operation's name.
+		subtitle:
+			'={{ ({ create: "Create", createOrGet: "Create or Get", createOrUpdate: "Create or Update", delete: "Delete", end: "End", get: "Get", getAll: "Get Many", getJoinToken: "Get Join Token", getStats: "Get Stats", update: "Update" })[$parameter["operation"]] }}',
 		description: 'Create, list, update and end Videsk video rooms, and issue join tokens',
+		// Used as is; n8n appends tracking parameters to the codex URL, after its "#anchor".
+		documentationUrl: 'https://github.com/videsk/n8n-nodes-videsk#operations',
 		defaults: { name: 'Videsk Rooms' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'videskApi', required: true }],
+		credentials: [{ name: 'videskApi', required: true, testedBy: 'videskApiTest' }],
 		// The base URL comes from the credential (its authenticate), not from an expression here.
 		requestDefaults: {
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
@@ -36,13 +43,14 @@ export class VideskRooms implements INodeType {
 					{
 						name: 'Room',
 						value: 'room',
-						// For every room operation: requests go through sendWithRetry (routing's
-						// pagination hook; operations that take several requests replace it), and
-						// throwOnApiError runs before any other postReceive.
+						// For every room operation: requests go through sendToRoom (routing's
+						// pagination hook: finds a room given by a 24-hex External ID, then
+						// sendWithRetry; operations that take several requests replace it), and
+						// noteRateLimit then throwOnApiError run before any other postReceive.
 						routing: {
 							send: { paginate: true, preSend: [applyDefaultTimeout] },
-							operations: { pagination: sendWithRetry },
-							output: { postReceive: [throwOnApiError] },
+							operations: { pagination: sendToRoom },
+							output: { postReceive: [noteRateLimit, throwOnApiError] },
 						},
 					},
 				],
@@ -52,5 +60,8 @@ export class VideskRooms implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchRooms } };
+	methods = {
+		listSearch: { searchRooms },
+		credentialTest: { videskApiTest: testVideskApiCredential },
+	};
 }

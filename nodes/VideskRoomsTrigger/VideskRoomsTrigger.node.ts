@@ -1,47 +1,45 @@
 import {
-	NodeApiError,
 	NodeConnectionTypes,
-	type IDataObject,
+	NodeOperationError,
+	sleep,
+	type IHttpRequestOptions,
+	type IN8nHttpFullResponse,
+	type INode,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IPollFunctions,
-	type JsonObject,
 } from 'n8n-workflow';
 import {
 	CREDENTIAL_TYPE,
+	DEFAULT_TIMEOUT_MS,
+	isRoomPage,
 	listRoomsRequest,
 	MAX_PAGE_SIZE,
 	roomPath,
-	type ListQuery,
 	type Room,
-	type RoomPage,
 } from '../VideskRooms/shared/api';
+import {
+	isJsonObject,
+	videskApiError,
+	videskNetworkError,
+	type FailedRequest,
+} from '../VideskRooms/shared/errors';
+import { pacerFor, RateLimitWaitTooLong, readRateLimit } from '../VideskRooms/shared/rateLimit';
+import { retryDelayMs } from '../VideskRooms/shared/sequences';
+import {
+	createdAtOf,
+	pollRoomCreated,
+	pollRoomEnded,
+	type PollState,
+	type RoomsApi,
+} from './polling';
 
-// Videsk has no webhooks for rooms, so this polls the same list Get Many reads (shared/api.ts).
-// Room Created: newest first, reading pages only until it reaches rooms it has already seen.
-// Room Ended: the list of open rooms (few, however large the account) compared with the last
-// poll's, plus the rooms created since then that have already ended.
-// State lives in the workflow's static data, and is written only after a successful poll.
-
-interface PollState extends IDataObject {
-	/** Creation time of the newest room seen, and the IDs seen with exactly that time. */
-	newestCreatedAt?: string;
-	idsAtNewest?: string[];
-	/** Room Ended: the rooms open at the last poll. */
-	openIds?: string[];
-}
+// Videsk has no webhooks for rooms, so this polls the list Get Many reads (shared/api.ts);
+// polling.ts says how each event is found once. Failures become the node's errors (errors.ts).
 
 type Event = 'roomCreated' | 'roomEnded';
-
-/**
- * When a room was created. ASSUMPTION: the docs sort rooms by `createdAt` but their example does
- * not show the field; without it, the creation second held in the MongoDB ObjectId is used.
- */
-function createdAtOf(room: Room): string {
-	if (typeof room.createdAt === 'string') return room.createdAt;
-	return new Date(parseInt(room.id.slice(0, 8), 16) * 1000).toISOString();
-}
+const EVENT_NAMES: Record<Event, string> = { roomCreated: 'Room Created', roomEnded: 'Room Ended' };
 
 export class VideskRoomsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -51,7 +49,12 @@ export class VideskRoomsTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"] === "roomEnded" ? "Room Ended" : "Room Created"}}',
-		description: 'Starts the workflow when a Videsk room is created or ended (by polling)',
+		// n8n's nodes panel shows one "Videsk Rooms" entry for this trigger and the action node,
+		// described by the trigger's description: so it describes both.
+		description:
+			'Create and manage Videsk video rooms and join tokens, or start a workflow when a room is created or ended',
+		// Used as is; n8n appends tracking parameters to the codex URL, after its "#anchor".
+		documentationUrl: 'https://github.com/videsk/n8n-nodes-videsk#videsk-rooms-trigger',
 		defaults: { name: 'Videsk Rooms Trigger' },
 		polling: true,
 		inputs: [],
@@ -97,108 +100,118 @@ export class VideskRoomsTrigger implements INodeType {
 		const event = this.getNodeParameter('event') as Event;
 		const prefix = this.getNodeParameter('options.externalIdPrefix', '') as string;
 		const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
-		const request = async (options: ReturnType<typeof listRoomsRequest>) => {
-			try {
-				return await this.helpers.httpRequestWithAuthentication.call(
-					this,
-					CREDENTIAL_TYPE,
-					options,
-				);
-			} catch (error) {
-				throw new NodeApiError(this.getNode(), error as JsonObject);
+		const node = this.getNode();
+		const label = EVENT_NAMES[event];
+
+		// Paced with the node's requests on the same credential in this n8n process (rateLimit.ts).
+		const pacer = pacerFor(node.credentials?.[CREDENTIAL_TYPE]?.id ?? '', baseUrl);
+
+		/** A GET, whatever Videsk answers; a 429 is waited out and sent again, as the node does. */
+		const send = async (options: IHttpRequestOptions, request: FailedRequest) => {
+			for (let attempt = 0; ; attempt += 1) {
+				const ticket = await pacer.acquire(DEFAULT_TIMEOUT_MS).catch((error: unknown) => {
+					throw error instanceof RateLimitWaitTooLong
+						? new NodeOperationError(
+								node,
+								`${label}: Videsk’s rate limit leaves no turn for ${request.target} within ${DEFAULT_TIMEOUT_MS / 1000} s`,
+								{ description: `${error.figures} The next poll tries again.` },
+							)
+						: error;
+				});
+				let response: IN8nHttpFullResponse;
+				try {
+					response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+						...options,
+						timeout: DEFAULT_TIMEOUT_MS,
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+					})) as IN8nHttpFullResponse;
+				} catch (error) {
+					pacer.observe(ticket);
+					throw videskNetworkError(node, error, request);
+				}
+				ticket.reading = readRateLimit(response.headers, response.statusCode, Date.now());
+				pacer.observe(ticket);
+				const delay =
+					response.statusCode === 429
+						? retryDelayMs(videskApiError(node, response, request), 'GET', attempt)
+						: undefined;
+				if (delay === undefined) return response;
+				await sleep(delay.ms);
 			}
 		};
-		const list = async (query: ListQuery) =>
-			(await request(listRoomsRequest(baseUrl, query))) as RoomPage;
-		const matches = (room: Room) => prefix === '' || (room.externalId ?? '').startsWith(prefix);
-		const output = (rooms: Room[]) =>
-			rooms.length ? [rooms.map((room) => ({ json: room }))] : null;
-		const newestFirst = { createdAt: -1 as const };
+		const api: RoomsApi = {
+			node,
+			matches: (room) => prefix === '' || (room.externalId ?? '').startsWith(prefix),
+			async list(query) {
+				const request = { operation: 'getAll', label, target: 'the room list' };
+				const response = await send(listRoomsRequest(baseUrl, query), request);
+				if (response.statusCode >= 400 || !isRoomPage(response.body)) {
+					throw videskApiError(node, response, request);
+				}
+				return response.body;
+			},
+			async get(roomId) {
+				const request = { operation: 'get', label, target: `room "${roomId}"` };
+				const response = await send(
+					{ method: 'GET', baseURL: baseUrl, url: roomPath(roomId), json: true },
+					request,
+				);
+				if (response.statusCode === 404) return undefined;
+				if (response.statusCode >= 400 || !isJsonObject(response.body)) {
+					throw videskApiError(node, response, request);
+				}
+				return response.body as Room;
+			},
+		};
 
 		if (this.getMode() === 'manual') {
 			// A test run shows the newest matching room, so that its fields can be mapped.
-			const page = await list({
-				$sort: newestFirst,
+			const page = await api.list({
+				$sort: { createdAt: -1 },
 				$limit: MAX_PAGE_SIZE,
 				...(event === 'roomEnded' ? { ended: true } : {}),
 			});
-			return output(page.data.filter(matches).slice(0, 1));
+			const sample = page.data.find(api.matches);
+			if (sample === undefined) throw noSampleError(node, event, prefix);
+			return [[{ json: sample }]];
 		}
 
 		const state = this.getWorkflowStaticData('node') as PollState;
-		const firstPoll = state.newestCreatedAt === undefined;
-
-		// Rooms created since the last poll, newest first.
-		const created: Room[] = [];
-		const seenIds = new Set(state.idsAtNewest ?? []);
-		for (let skip = 0, reachedSeen = false; !reachedSeen; ) {
-			const page = await list({
-				$sort: newestFirst,
-				$limit: firstPoll ? 1 : MAX_PAGE_SIZE,
-				$skip: skip,
-			});
-			for (const room of page.data) {
-				const createdAt = createdAtOf(room);
-				if (!firstPoll && createdAt < state.newestCreatedAt!) {
-					reachedSeen = true;
-					break;
-				}
-				// Rooms created during this poll shift the pages: skip what was already read.
-				if (!seenIds.has(room.id) && !created.some((other) => other.id === room.id)) {
-					created.push(room);
-				}
-			}
-			skip += page.data.length;
-			if (firstPoll || page.data.length === 0 || skip >= page.total) reachedSeen = true;
+		const { events, next } =
+			event === 'roomCreated' ? await pollRoomCreated(api, state) : await pollRoomEnded(api, state);
+		// n8n saves the static data only when it was changed: leave it alone when nothing moved.
+		if (JSON.stringify(next) !== JSON.stringify({ ...state })) {
+			for (const key of Object.keys(state)) delete state[key];
+			Object.assign(state, next);
 		}
-
-		const newest = [...created.map(createdAtOf), state.newestCreatedAt ?? ''].reduce((a, b) =>
-			a > b ? a : b,
-		);
-		const next: PollState = {
-			newestCreatedAt: newest,
-			idsAtNewest: [
-				...(newest === state.newestCreatedAt ? (state.idsAtNewest ?? []) : []),
-				...created.filter((room) => createdAtOf(room) === newest).map((room) => room.id),
-			],
-		};
-
-		let events: Room[] = [];
-		if (event === 'roomCreated') {
-			events = firstPoll ? [] : created;
-		} else {
-			const open: Room[] = [];
-			for (let skip = 0, total = 1; skip < total; ) {
-				const page = await list({
-					ended: false,
-					$sort: newestFirst,
-					$limit: MAX_PAGE_SIZE,
-					$skip: skip,
-				});
-				open.push(...page.data);
-				total = page.data.length ? page.total : 0;
-				skip += page.data.length;
-			}
-			next.openIds = [...new Set(open.map((room) => room.id))];
-			if (!firstPoll) {
-				const stillOpen = new Set(next.openIds);
-				for (const id of state.openIds ?? []) {
-					if (stillOpen.has(id)) continue;
-					const room = (await request({
-						method: 'GET',
-						baseURL: baseUrl,
-						url: roomPath(id),
-						json: true,
-					})) as Room;
-					if (room.ended === true) events.push(room);
-				}
-				events.push(...created.filter((room) => room.ended === true));
-			}
-		}
-
-		Object.assign(state, next);
-		return output(
-			events.filter(matches).sort((a, b) => (createdAtOf(a) < createdAtOf(b) ? -1 : 1)),
-		);
+		if (events.length === 0) return null;
+		const timeOf = (room: Room) =>
+			next.byUpdatedAt ? Date.parse(String(room.updatedAt)) : createdAtOf(room);
+		return [events.sort((a, b) => timeOf(a) - timeOf(b)).map((room) => ({ json: room }))];
 	}
+}
+
+/**
+ * A test run that finds nothing to show fails with what to do, rather than n8n's generic
+ * "create one in Videsk Rooms", which does not say how to get an ended room.
+ */
+function noSampleError(node: INode, event: Event, prefix: string) {
+	const ended = event === 'roomEnded';
+	const action = ended ? 'End' : 'Create';
+	const message =
+		prefix !== ''
+			? `none of the ${MAX_PAGE_SIZE} newest ${ended ? 'ended ' : ''}rooms has an External ID starting with "${prefix}"`
+			: ended
+				? 'no room has ended yet, so there is no sample to show'
+				: 'Videsk has no room yet to show as a sample';
+	const room = `${action} a room${prefix !== '' ? ' with such an External ID' : ''}`;
+	const where = `(with the Videsk Rooms node’s ${action} operation, or in your application)`;
+	const orPrefix = prefix !== '' ? ' or change "Options" → "External ID Prefix"' : '';
+	const expired = ended
+		? ' A room that has only expired does not count: it ends when marked as ended.'
+		: '';
+	return new NodeOperationError(node, `${EVENT_NAMES[event]}: ${message}`, {
+		description: `${room} ${where}${orPrefix}, then click "Fetch Test Event" again.${expired}`,
+	});
 }

@@ -3,10 +3,11 @@
 import type { IDataObject, IRun } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { PACKAGE_DIR } from '../harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import {
+	activateWorkflow,
 	createN8nHome,
 	ensureN8n,
 	executeWorkflow,
@@ -41,7 +42,9 @@ function execute(workflowId: string) {
 	}>;
 }
 
-describe('in a real n8n', () => {
+// Each n8n CLI run starts n8n afresh (about 5 s, 15 s on a loaded machine); the trigger test
+// waits up to a minute for its poll.
+describe('in a real n8n', { timeout: 120_000 }, () => {
 	test('the package loads: the node, its AI-tool form and the trigger', async () => {
 		const file = path.join(home.userFolder, 'nodes.json');
 		const { code } = await n8n(home, ['export:nodes', `--output=${file}`]);
@@ -109,10 +112,11 @@ describe('in a real n8n', () => {
 		expect(output('Get Many').map((room) => room.id)).toEqual(
 			sandbox.rooms().map((room) => room.id),
 		);
+		// Each page after the first starts with the last room of the one before (its anchor).
 		expect(sandbox.requests.map((r) => [r.query.$limit, r.query.$skip])).toEqual([
 			['100', '0'],
-			['100', '40'],
-			['100', '80'],
+			['100', '39'],
+			['100', '78'],
 		]);
 	});
 
@@ -151,19 +155,35 @@ describe('in a real n8n', () => {
 		expect(JSON.stringify(run)).not.toContain(sandbox.token);
 	});
 
-	test('example: calendar event → Create or Get → one join token per participant', async () => {
+	test('example: calendar event → Create or Update → one labelled join token per participant; rerun (rescheduled) updates the room', async () => {
 		const { output, run } = await execute('videskExampleCalendar');
 		expect(run.data.resultData.error).toBeUndefined();
-		const [room] = output('Create or Get room');
+		const [room] = output('Create or update room');
 		expect(room).toMatchObject({
 			externalId: 'cal-evt-2026-standup',
 			name: 'Team standup',
 			created: true,
+			updated: false,
 		});
 		const tokens = output('Get Join Token');
-		expect(tokens).toHaveLength(3);
+		expect(tokens.map((token) => token.participant)).toEqual([
+			'ana@example.com',
+			'bo@example.com',
+			'cy@example.com',
+		]);
+		expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(3);
 		expect(sandbox.rooms()[0].authorizations).toHaveLength(4);
-	});
+
+		// The sample event's times follow $now: a second run is the same event, rescheduled.
+		const rerun = await execute('videskExampleCalendar');
+		const [updated] = rerun.output('Create or update room');
+		expect(updated).toMatchObject({ id: room.id, created: false, updated: true });
+		expect(Date.parse(String(updated.nbf))).toBeGreaterThan(Date.parse(String(room.nbf)));
+		expect(sandbox.rooms()).toHaveLength(1);
+		expect(
+			sandbox.requests.filter((r) => r.method === 'PATCH').map((r) => Object.keys(r.body)),
+		).toEqual([['nbf', 'exp']]);
+	}, 60_000); // two runs of the workflow
 
 	test('example: the schedule ends the open rooms past their expiry, and only those', async () => {
 		sandbox.seed(2);
@@ -197,9 +217,12 @@ describe('in a real n8n', () => {
 	test('activated in a running n8n, the trigger polls at once and emits nothing old', async () => {
 		sandbox.seed(3);
 		sandbox.end('seed-1');
-		const published = await n8n(home, ['publish:workflow', '--id=videskExampleEndedReport']);
-		expect(published.code).toBe(0);
+		await activateWorkflow(home, 'videskExampleEndedReport');
 		const editor = startN8n(home, await freePort(), 'ignore');
+		// Also when the test times out (its finally may never run): no n8n left behind.
+		onTestFinished(() => {
+			editor.kill();
+		});
 		try {
 			await expect
 				.poll(
@@ -210,7 +233,10 @@ describe('in a real n8n', () => {
 					},
 				)
 				.toEqual([
-					'GET /vpaas/rooms {"$sort":{"createdAt":"-1"},"$limit":"1","$skip":"0"}',
+					// Whether rooms carry updatedAt (these do not), the minute before the newest room,
+					// and the open rooms to watch.
+					'GET /vpaas/rooms {"$sort":{"createdAt":"-1"},"$limit":"1"}',
+					'GET /vpaas/rooms {"$sort":{"createdAt":"-1"},"$limit":"100","$skip":"0"}',
 					'GET /vpaas/rooms {"ended":"false","$sort":{"createdAt":"-1"},"$limit":"100","$skip":"0"}',
 				]);
 		} finally {
@@ -218,5 +244,5 @@ describe('in a real n8n', () => {
 			await new Promise((resolve) => editor.once('exit', resolve));
 		}
 		expect(sandbox.requests.some((r) => r.path.endsWith('/stats'))).toBe(false);
-	});
+	}, 90_000); // n8n's start plus its 60-second poll above
 });

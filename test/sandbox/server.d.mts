@@ -1,5 +1,7 @@
 export interface LoggedRequest {
 	number: number;
+	/** When the sandbox received it (ms since the epoch). */
+	receivedAt: number;
 	method: string;
 	rawPath: string;
 	path: string;
@@ -7,6 +9,8 @@ export interface LoggedRequest {
 	query: Record<string, string | Record<string, string>>;
 	headers: Record<string, string | string[] | undefined>;
 	body: any;
+	/** The status the sandbox answered with, once it has answered. */
+	status?: number;
 }
 
 export interface Fault {
@@ -30,8 +34,15 @@ export interface SandboxOptions {
 	seed?: number;
 	maxPageSize?: number;
 	maxLifetimeHours?: number;
-	rateLimit?: { perSecond: number; retryAfter?: boolean };
+	rateLimit?: {
+		perSecond: number;
+		retryAfter?: boolean;
+		reset?: 'seconds' | 'fractional' | 'epoch';
+		headers?: boolean;
+	};
 	latencyMs?: number;
+	/** Rooms also carry `updatedAt` (an ASSUMPTION: the docs do not show it). */
+	updatedAt?: boolean;
 	host?: string;
 	port?: number;
 }
@@ -46,7 +57,10 @@ export interface Sandbox {
 		count: number,
 		make?: (index: number) => Record<string, unknown> & { createdAt?: number },
 	): void;
-	end(roomId: string): void;
+	end(roomId: string, options?: { at?: number }): void;
+	update(roomId: string, fields: Record<string, unknown>, options?: { at?: number }): void;
+	purge(roomId: string): void;
+	onRequest(callback: ((request: LoggedRequest) => void | Promise<void>) | undefined): void;
 	fault(fault: Fault): void;
 	reset(): void;
 	close(): Promise<void>;

@@ -38,8 +38,10 @@ const base64url = (value) => Buffer.from(value).toString('base64url');
  * - token: the api-token it accepts; expiredToken: a token answered with 401 "jwt expired";
  *   forbiddenToken: a token answered with 403 (as a token whose IP allow-list excludes us).
  * - seed: number of rooms created up front; maxPageSize: the silent `$limit` clamp (100).
- * - rateLimit: { perSecond, retryAfter = true } answers 429 past that many requests a second.
+ * - rateLimit: { perSecond, retryAfter = true, reset = 'seconds', headers = true } answers 429
+ *   past that many requests a second per token (see `rateLimited` for the variants).
  * - latencyMs: delay before every answer.
+ * - updatedAt: rooms also carry `updatedAt`, set when created and on every change (see below).
  * Faults are added with `sandbox.fault(...)` (see below).
  */
 export async function startSandbox(options = {}) {
@@ -51,6 +53,7 @@ export async function startSandbox(options = {}) {
 		maxLifetimeHours: 72,
 		rateLimit: undefined,
 		latencyMs: 0,
+		updatedAt: false,
 		host: '127.0.0.1',
 		port: 0,
 		...options,
@@ -61,7 +64,9 @@ export async function startSandbox(options = {}) {
 	const faults = [];
 	const tokenSecret = randomBytes(32);
 	let idCounter = 0;
-	let window = { startedAt: 0, count: 0 };
+	let onRequest;
+	/** Rate-limit windows by token. */
+	const windows = new Map();
 
 	function newId() {
 		const seconds = Math.floor(Date.now() / 1000)
@@ -121,9 +126,19 @@ export async function startSandbox(options = {}) {
 			authorizations: [],
 			createdAt: new Date(now).toISOString(),
 		};
+		touch(room, now);
 		rooms.set(id, room);
 		const accessToken = issueAccessToken(room, ip);
 		return { ...publicRoom(room), accessToken };
+	}
+
+	/**
+	 * ASSUMPTION (only with the `updatedAt` option): the docs show neither `createdAt` nor
+	 * `updatedAt`; a Feathers service storing rooms with timestamps has both, `updatedAt` moving
+	 * on every change. The trigger uses it when present, so the sandbox can play both accounts.
+	 */
+	function touch(room, at = Date.now()) {
+		if (settings.updatedAt) room.updatedAt = new Date(at).toISOString();
 	}
 
 	function checkDates(nbf, exp, now) {
@@ -185,6 +200,7 @@ export async function startSandbox(options = {}) {
 		room.nbf = nbf.toISOString();
 		room.exp = exp.toISOString();
 		if (body.ended === true) room.ended = true;
+		touch(room);
 		const result = publicRoom(room);
 		if (body.generateToken === true) result.accessToken = issueAccessToken(room, ip);
 		return result;
@@ -237,19 +253,40 @@ export async function startSandbox(options = {}) {
 			throw new FeathersError(401, 'Invalid authentication information');
 	}
 
-	function rateLimited(response) {
+	/**
+	 * ASSUMPTION: Videsk's docs say only "about 20 requests per second per token", `RateLimit-*`
+	 * headers, and maybe `Retry-After` on a 429. This limits like express-rate-limit, common in
+	 * Express/Feathers APIs: a fixed one-second window per token that starts with the window's
+	 * first request; every request counts, refused ones too. Variants of the headers, since the
+	 * node must cope with each: `reset` 'seconds' (whole seconds until the window ends, rounded
+	 * up: express-rate-limit's), 'fractional' (exact seconds, e.g. 0.347) or 'epoch' (Unix time
+	 * in whole seconds, rounded up); `headers: false` sends no `RateLimit-*`, `retryAfter: false`
+	 * no `Retry-After`.
+	 */
+	function rateLimited(response, token) {
 		if (!settings.rateLimit) return false;
-		const { perSecond, retryAfter = true } = settings.rateLimit;
+		const { perSecond, retryAfter = true, reset = 'seconds', headers = true } = settings.rateLimit;
 		const now = Date.now();
-		if (now - window.startedAt >= 1000) window = { startedAt: now, count: 0 };
+		let window = windows.get(token);
+		if (window === undefined || now - window.startedAt >= 1000) {
+			window = { startedAt: now, count: 0 };
+			windows.set(token, window);
+		}
 		window.count += 1;
-		const resetSeconds = Math.max(1, Math.ceil((window.startedAt + 1000 - now) / 1000));
-		const remaining = Math.max(perSecond - window.count, 0);
-		response.setHeader('RateLimit-Limit', String(perSecond));
-		response.setHeader('RateLimit-Remaining', String(remaining));
-		response.setHeader('RateLimit-Reset', String(resetSeconds));
+		const endsAt = window.startedAt + 1000;
+		const wholeSeconds = String(Math.max(1, Math.ceil((endsAt - now) / 1000)));
+		const resetValue = {
+			seconds: wholeSeconds,
+			fractional: String((endsAt - now) / 1000),
+			epoch: String(Math.ceil(endsAt / 1000)),
+		}[reset];
+		if (headers) {
+			response.setHeader('RateLimit-Limit', String(perSecond));
+			response.setHeader('RateLimit-Remaining', String(Math.max(perSecond - window.count, 0)));
+			response.setHeader('RateLimit-Reset', resetValue);
+		}
 		if (window.count <= perSecond) return false;
-		if (retryAfter) response.setHeader('Retry-After', String(resetSeconds));
+		if (retryAfter) response.setHeader('Retry-After', wholeSeconds);
 		return true;
 	}
 
@@ -279,6 +316,7 @@ export async function startSandbox(options = {}) {
 		const [rawPath, rawQuery = ''] = (req.url ?? '/').split('?');
 		const entry = {
 			number: requests.length + 1,
+			receivedAt: Date.now(),
 			method: req.method,
 			rawPath,
 			path: safeDecode(rawPath),
@@ -288,6 +326,8 @@ export async function startSandbox(options = {}) {
 			body: parseJson(rawBody) ?? rawBody,
 		};
 		requests.push(entry);
+		if (onRequest) await onRequest(entry);
+		res.once('finish', () => (entry.status = res.statusCode));
 		if (settings.latencyMs) await sleep(settings.latencyMs);
 		const fault = takeFault(entry);
 		if (fault?.latencyMs) await sleep(fault.latencyMs);
@@ -308,7 +348,8 @@ export async function startSandbox(options = {}) {
 			return;
 		}
 		try {
-			if (rateLimited(res)) {
+			const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+			if (rateLimited(res, token)) {
 				throw new FeathersError(429, 'Too many requests, please slow down');
 			}
 			authenticate(req.headers);
@@ -365,9 +406,29 @@ export async function startSandbox(options = {}) {
 				createRoom(fields, '127.0.0.1', createdAt);
 			}
 		},
-		/** Marks a room ended directly in the store. */
-		end(roomId) {
-			findRoom(roomId).ended = true;
+		/** Marks a room ended directly in the store; `at` (ms) backdates its `updatedAt`. */
+		end(roomId, { at } = {}) {
+			const room = findRoom(roomId);
+			room.ended = true;
+			touch(room, at);
+		},
+		/** Changes a room's fields directly in the store, as a PATCH would (`at` as for end). */
+		update(roomId, fields, { at } = {}) {
+			const room = findRoom(roomId);
+			Object.assign(room, fields);
+			touch(room, at);
+		},
+		/** Removes a room from the store, as if Videsk had purged it: it answers 404 from then on. */
+		purge(roomId) {
+			rooms.delete(findRoom(roomId).id);
+		},
+		/**
+		 * Runs `callback(request)` (awaited) when each request arrives, after it is logged and
+		 * before it is answered, so that a test can change the store between the pages of one
+		 * poll. `undefined` removes it; reset() too.
+		 */
+		onRequest(callback) {
+			onRequest = callback;
 		},
 		/**
 		 * Answers matching requests differently, `times` times (default 1):
@@ -392,7 +453,8 @@ export async function startSandbox(options = {}) {
 			rooms.clear();
 			requests.length = 0;
 			faults.length = 0;
-			window = { startedAt: 0, count: 0 };
+			onRequest = undefined;
+			windows.clear();
 		},
 		async close() {
 			for (const socket of sockets) socket.destroy();

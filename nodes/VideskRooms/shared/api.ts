@@ -16,6 +16,7 @@ export function roomPath(roomId: string): string {
 export const OPERATION_NAMES: Record<string, string> = {
 	create: 'Create',
 	createOrGet: 'Create or Get',
+	createOrUpdate: 'Create or Update',
 	delete: 'Delete',
 	end: 'End',
 	get: 'Get',
@@ -46,6 +47,10 @@ export interface RoomPage extends IDataObject {
 	limit: number;
 	skip: number;
 	data: Room[];
+}
+
+export function isRoom(body: unknown): body is Room {
+	return typeof (body as Room | undefined)?.id === 'string';
 }
 
 export function isRoomPage(body: unknown): body is RoomPage {

@@ -1,6 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 import { EXTERNAL_ID_MAX_LENGTH, NAME_MAX_LENGTH } from './api';
-import { simplifyRooms } from './output';
+import { ROOM_FIELD_OPTIONS } from './output';
 import { mergeOtherSettings } from './validation';
 
 // Field definitions shared by several operations; each operation file adds its displayOptions.
@@ -44,15 +44,45 @@ export const roomLocator: INodeProperties = {
 	],
 };
 
-export const simplifyField: INodeProperties = {
-	displayName: 'Simplify',
-	name: 'simplify',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to return only the room’s ID, External ID, name, start (nbf), expiry (exp), ended state and access token (when Videsk sent one) instead of the whole room',
-	routing: { output: { postReceive: [simplifyRooms] } },
-};
+/**
+ * "Output" and, for "Selected Fields", the fields to keep; applied by withOutput (output.ts),
+ * which the operation's routing must use. Default Simplified, as in n8n's Microsoft Entra ID node.
+ */
+export function outputFields(show: IDisplayOptions['show']): INodeProperties[] {
+	return [
+		{
+			displayName: 'Output',
+			name: 'output',
+			type: 'options',
+			default: 'simple',
+			displayOptions: { show },
+			options: [
+				{
+					name: 'Simplified',
+					value: 'simple',
+					description:
+						'Return the room’s ID, External ID, name, start (nbf), expiry (exp), ended state and access token (when Videsk sent one)',
+				},
+				{ name: 'Raw', value: 'raw', description: 'Return every field Videsk sends' },
+				{
+					name: 'Selected Fields',
+					value: 'fields',
+					description: 'Return the ID and the fields you select',
+				},
+			],
+		},
+		{
+			displayName: 'Fields',
+			name: 'fields',
+			type: 'multiOptions',
+			default: [],
+			displayOptions: { show: { ...show, output: ['fields'] } },
+			options: ROOM_FIELD_OPTIONS,
+			description:
+				'The room fields to return besides its ID (Start is nbf, Expires At is exp in the output)',
+		},
+	];
+}
 
 export function externalIdField(required: boolean): INodeProperties {
 	return {
@@ -97,7 +127,10 @@ export const expiresAtField: INodeProperties = {
 	routing: { send: { type: 'body', property: 'exp' } },
 };
 
-/** The "Additional Fields" of Create and Create or Get ("otherSettings" is read by name). */
+/**
+ * The "Additional Fields" of Create, Create or Get and Create or Update ("otherSettings" is
+ * read by name). Alphabetical, like Update's "Update Fields", as in n8n's own nodes.
+ */
 export const roomCreationFields: INodeProperties = {
 	displayName: 'Additional Fields',
 	name: 'additionalFields',
@@ -105,10 +138,6 @@ export const roomCreationFields: INodeProperties = {
 	placeholder: 'Add Field',
 	default: {},
 	options: [
-		{
-			...startField,
-			description: `${startField.description} Default: now.`,
-		},
 		{
 			...expiresAtField,
 			description: `${expiresAtField.description} Default: 3 hours from now.`,
@@ -123,6 +152,15 @@ export const roomCreationFields: INodeProperties = {
 			routing: { send: { type: 'body', property: 'settings.maxParticipants' } },
 		},
 		{
+			displayName: 'Other Settings (JSON)',
+			name: 'otherSettings',
+			type: 'json',
+			default: '{}',
+			description:
+				'Any other room settings, as a JSON object. Videsk’s docs list only maxParticipants and recordingEnabled; the Max Participants and Recording Enabled fields win over the same keys here.',
+			routing: { send: { preSend: [mergeOtherSettings] } },
+		},
+		{
 			displayName: 'Recording Enabled',
 			name: 'recordingEnabled',
 			type: 'boolean',
@@ -131,13 +169,8 @@ export const roomCreationFields: INodeProperties = {
 			routing: { send: { type: 'body', property: 'settings.recordingEnabled' } },
 		},
 		{
-			displayName: 'Other Settings (JSON)',
-			name: 'otherSettings',
-			type: 'json',
-			default: '{}',
-			description:
-				'Any other room settings, as a JSON object. Videsk’s docs list only maxParticipants and recordingEnabled; the fields above win over the same keys here.',
-			routing: { send: { preSend: [mergeOtherSettings] } },
+			...startField,
+			description: `${startField.description} Default: now.`,
 		},
 	],
 };

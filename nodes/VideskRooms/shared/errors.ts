@@ -2,17 +2,29 @@ import type {
 	IDataObject,
 	IExecuteSingleFunctions,
 	IN8nHttpFullResponse,
+	INode,
 	INodeExecutionData,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { OPERATION_NAMES } from './api';
 
-// Every Videsk answer goes through here: the node's requests are sent with
+// Every Videsk answer goes through here: the node's and the trigger's requests are sent with
 // `ignoreHttpStatusErrors`, so that one table below turns each status into a message that says
 // what to do, keeping Videsk's own (Feathers) message.
 
-const TOKEN_CHECKLIST =
+/** What a failed request was for, as the error names it. */
+export interface FailedRequest {
+	/** The operation's key (e.g. `get`, `getAll`): it chooses the advice for some statuses. */
+	operation: string;
+	/** How the error starts, e.g. "Get" or "Room Ended trigger". */
+	label: string;
+	/** What the request was about, e.g. `room "standup-1"` or "the room list". */
+	target: string;
+	itemIndex?: number;
+}
+
+export const TOKEN_CHECKLIST =
 	'Check that the Videsk credential holds an api-token (the only token type VPaaS accepts), that the token has not expired or been revoked, and that this n8n machine’s IP address is on the token’s IP allow-list.';
 
 interface FeathersError {
@@ -38,12 +50,17 @@ function textExcerpt(body: unknown): string {
 	return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 
+/** The answer the API documents: a JSON object (a room, a page of rooms, a token). */
+export function isJsonObject(body: unknown): boolean {
+	return typeof body === 'object' && body !== null && !Buffer.isBuffer(body);
+}
+
 export function operationName(context: IExecuteSingleFunctions): string {
 	return OPERATION_NAMES[context.getNode().parameters.operation as string] ?? 'Videsk';
 }
 
 /** The room the failing request was about, as the user entered it. */
-function targetOf(context: IExecuteSingleFunctions): string {
+export function targetOf(context: IExecuteSingleFunctions): string {
 	const { parameters } = context.getNode();
 	if (parameters.operation === 'getAll') return 'the room list';
 	if (parameters.room !== undefined) {
@@ -126,23 +143,33 @@ function describe(
 				};
 			}
 			return {
-				message: `Videsk failed with HTTP ${status} for ${target}`,
+				message: `Videsk could not process the request for ${target} (HTTP ${status})`,
 				description:
-					'This is a problem on Videsk’s side or in a proxy in front of it. Try again later; "Retry On Fail" in the node’s settings can do that for you.',
+					'Videsk, or a proxy in front of it, is not answering normally. Try again later; "Retry On Fail" in the node’s settings can do that for you.',
 			};
 	}
 }
 
+function failedRequestOf(context: IExecuteSingleFunctions): FailedRequest {
+	return {
+		operation: context.getNodeParameter('operation', '') as string,
+		label: operationName(context),
+		target: targetOf(context),
+		itemIndex: context.getItemIndex(),
+	};
+}
+
+/** The error for an answer with an error status, or a success without the documented JSON. */
 export function videskApiError(
-	context: IExecuteSingleFunctions,
+	node: INode,
 	response: IN8nHttpFullResponse,
+	request: FailedRequest,
 ): NodeApiError {
-	const operation = context.getNodeParameter('operation', '') as string;
 	const videsk = feathersError(response.body);
 	const { message, description } = describe(
 		response.statusCode,
-		operation,
-		targetOf(context),
+		request.operation,
+		request.target,
 		videsk,
 		response.headers,
 	);
@@ -154,11 +181,11 @@ export function videskApiError(
 	const errorResponse: JsonObject = videsk
 		? (response.body as JsonObject)
 		: { httpCode: response.statusCode, body: textExcerpt(response.body) };
-	const error = new NodeApiError(context.getNode(), errorResponse, {
-		message: `${operationName(context)}: ${message}`,
+	const error = new NodeApiError(node, errorResponse, {
+		message: `${request.label}: ${message}`,
 		description: description + said,
 		httpCode: String(response.statusCode),
-		itemIndex: context.getItemIndex(),
+		itemIndex: request.itemIndex,
 	});
 	const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
 	if (retryAfterMs !== undefined) error.context.retryAfterMs = retryAfterMs;
@@ -166,7 +193,7 @@ export function videskApiError(
 }
 
 /** `Retry-After` is either seconds or an HTTP date. */
-function parseRetryAfter(header: unknown): number | undefined {
+export function parseRetryAfter(header: unknown): number | undefined {
 	if (typeof header !== 'string' || header.trim() === '') return undefined;
 	const seconds = Number(header);
 	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
@@ -186,22 +213,37 @@ const NETWORK_ADVICE: Record<string, string> = {
  * n8n reports a request that got no HTTP answer (refused, reset, timed out) with a generic
  * message; this names the room and what to do. Errors with an HTTP status pass unchanged.
  */
-export function withNetworkContext(context: IExecuteSingleFunctions, error: unknown): NodeApiError {
-	const original = new NodeApiError(context.getNode(), error as JsonObject);
+export function videskNetworkError(
+	node: INode,
+	error: unknown,
+	request: FailedRequest,
+): NodeApiError {
+	const original = new NodeApiError(node, error as JsonObject);
+	if (hasHttpStatus(original)) return original;
 	const code = original.httpCode ?? '';
-	if (/^\d{3}$/.test(code)) return original;
 	// Neither `code` nor `httpCode` here: NodeApiError would swap the message for its generic one.
 	return new NodeApiError(
-		context.getNode(),
+		node,
 		{ networkError: code },
 		{
-			message: `${operationName(context)}: could not reach Videsk for ${targetOf(context)}: ${original.message}`,
+			message: `${request.label}: could not reach Videsk for ${request.target}: ${original.message}`,
 			description:
 				NETWORK_ADVICE[code] ??
 				'The connection to Videsk broke before its answer was complete. Try again; "Retry On Fail" in the node’s settings can do that for you.',
-			itemIndex: context.getItemIndex(),
+			itemIndex: request.itemIndex,
 		},
 	);
+}
+
+function hasHttpStatus(error: NodeApiError): boolean {
+	return /^\d{3}$/.test(error.httpCode ?? '');
+}
+
+export function withNetworkContext(context: IExecuteSingleFunctions, error: unknown): NodeApiError {
+	const original = new NodeApiError(context.getNode(), error as JsonObject);
+	// The room is looked up only for the message of an error without HTTP status.
+	if (hasHttpStatus(original)) return original;
+	return videskNetworkError(context.getNode(), error, failedRequestOf(context));
 }
 
 /**
@@ -213,8 +255,8 @@ export async function throwOnApiError(
 	items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	const isObject =
-		typeof response.body === 'object' && response.body !== null && !Buffer.isBuffer(response.body);
-	if (response.statusCode >= 400 || !isObject) throw videskApiError(this, response);
+	if (response.statusCode >= 400 || !isJsonObject(response.body)) {
+		throw videskApiError(this.getNode(), response, failedRequestOf(this));
+	}
 	return items;
 }

@@ -3,9 +3,11 @@ import { OPERATION_NAMES, ROOMS_PATH } from '../../shared/api';
 import {
 	externalIdField,
 	nameField,
+	outputFields,
 	roomCreationFields,
-	simplifyField,
 } from '../../shared/descriptions';
+import { withOutput } from '../../shared/output';
+import { sendWithRetry } from '../../shared/sequences';
 import { setExternalId, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['create'] };
@@ -13,11 +15,12 @@ const show = { resource: ['room'], operation: ['create'] };
 export const createOperation: INodePropertyOptions = {
 	name: OPERATION_NAMES.create,
 	value: 'create',
-	action: 'Create a room',
-	description: 'Create a video room and get its first access token',
+	action: 'Create room',
+	description: 'Create a new video room and get its first access token',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
 		send: { preSend: [setExternalId, validateRoomBody] },
+		operations: { pagination: withOutput(sendWithRetry) },
 	},
 };
 
@@ -28,5 +31,5 @@ export const createFields: INodeProperties[] = [
 		...roomCreationFields,
 		displayOptions: { show },
 	},
-	{ ...simplifyField, displayOptions: { show } },
+	...outputFields(show),
 ];

@@ -3,9 +3,10 @@ import { OPERATION_NAMES, ROOMS_PATH } from '../../shared/api';
 import {
 	externalIdField,
 	nameField,
+	outputFields,
 	roomCreationFields,
-	simplifyField,
 } from '../../shared/descriptions';
+import { withOutput } from '../../shared/output';
 import { createOrGetRoom } from '../../shared/sequences';
 import { setExternalId, validateRoomBody } from '../../shared/validation';
 
@@ -14,13 +15,13 @@ const show = { resource: ['room'], operation: ['createOrGet'] };
 export const createOrGetOperation: INodePropertyOptions = {
 	name: OPERATION_NAMES.createOrGet,
 	value: 'createOrGet',
-	action: 'Create a room or get the existing one',
+	action: 'Create or get room',
 	description:
-		'Create a room, or return the room that already has this External ID: safe to run twice for the same event',
+		'Create a new room, or get the existing one with this External ID as it is: safe to run twice for the same event',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
 		send: { preSend: [setExternalId, validateRoomBody] },
-		operations: { pagination: createOrGetRoom },
+		operations: { pagination: withOutput(createOrGetRoom) },
 	},
 };
 
@@ -36,5 +37,5 @@ export const createOrGetFields: INodeProperties[] = [
 		displayOptions: { show },
 		description: 'Used only when the room is created; an existing room is returned unchanged',
 	},
-	{ ...simplifyField, displayOptions: { show } },
+	...outputFields(show),
 ];

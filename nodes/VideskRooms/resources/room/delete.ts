@@ -7,8 +7,8 @@ const show = { resource: ['room'], operation: ['delete'] };
 export const deleteOperation: INodePropertyOptions = {
 	name: OPERATION_NAMES.delete,
 	value: 'delete',
-	action: 'Delete a room',
-	description: 'Videsk refuses to delete rooms through its API; use End instead',
+	action: 'Delete room',
+	description: 'Videsk does not allow deleting a room through its API; use End to close the room',
 	routing: {
 		request: { method: 'DELETE', url: `${ROOMS_PATH}/${ROOM_ID}` },
 		send: { preSend: [setRoomPath] },

@@ -1,6 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import { simplifyField } from '../../shared/descriptions';
+import { outputFields } from '../../shared/descriptions';
+import { withOutput } from '../../shared/output';
 import { endRoom } from '../../shared/sequences';
 import { setRoomPath } from '../../shared/validation';
 
@@ -9,12 +10,12 @@ const show = { resource: ['room'], operation: ['end'] };
 export const endOperation: INodePropertyOptions = {
 	name: OPERATION_NAMES.end,
 	value: 'end',
-	action: 'End a room',
-	description: 'Close a room for everyone by marking it as ended',
+	action: 'End room',
+	description: 'Close a room for everyone by marking it as ended; it cannot be reopened',
 	routing: {
 		request: { method: 'PATCH', url: `${ROOMS_PATH}/${ROOM_ID}`, body: { ended: true } },
 		send: { preSend: [setRoomPath] },
-		operations: { pagination: endRoom },
+		operations: { pagination: withOutput(endRoom) },
 	},
 };
 
@@ -37,5 +38,5 @@ export const endFields: INodeProperties[] = [
 			},
 		],
 	},
-	{ ...simplifyField, displayOptions: { show } },
+	...outputFields(show),
 ];

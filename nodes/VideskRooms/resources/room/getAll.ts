@@ -1,6 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { MAX_PAGE_SIZE, OPERATION_NAMES, ROOMS_PATH } from '../../shared/api';
-import { simplifyField } from '../../shared/descriptions';
+import { outputFields } from '../../shared/descriptions';
+import { withOutput } from '../../shared/output';
 import { paginateRooms } from '../../shared/sequences';
 
 const show = { resource: ['room'], operation: ['getAll'] };
@@ -9,10 +10,10 @@ export const getAllOperation: INodePropertyOptions = {
 	name: OPERATION_NAMES.getAll,
 	value: 'getAll',
 	action: 'Get many rooms',
-	description: 'List the rooms of the account, with filters and sorting',
+	description: 'Retrieve a list of the account’s rooms, with filters and sorting',
 	routing: {
 		request: { method: 'GET', url: ROOMS_PATH },
-		operations: { pagination: paginateRooms },
+		operations: { pagination: withOutput(paginateRooms) },
 	},
 };
 
@@ -33,8 +34,8 @@ export const getAllFields: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 50,
 		description: 'Max number of results to return',
+		// Read and checked by paginateRooms: a whole number of 1 or more, never "all".
 		hint: `Videsk sends at most ${MAX_PAGE_SIZE} rooms per request; larger limits take several requests`,
-		routing: { output: { maxResults: '={{$value}}' } },
 	},
 	{
 		displayName: 'Filters',
@@ -45,12 +46,20 @@ export const getAllFields: INodeProperties[] = [
 		displayOptions: { show },
 		options: [
 			{
-				displayName: 'Ended',
-				name: 'ended',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to return only ended rooms (on) or only rooms not ended (off)',
-				routing: { send: { type: 'query', property: 'ended' } },
+				// A choice, not a boolean: an added boolean filter would silently mean "not ended".
+				// Shaped like the GitHub node's issue filter "State" (Open / Closed).
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'Ended', value: 'ended', description: 'Only rooms that have ended' },
+					{ name: 'Not Ended', value: 'notEnded', description: 'Only rooms still open' },
+				],
+				default: 'notEnded',
+				description: 'Return only ended rooms, or only rooms that have not ended',
+				routing: {
+					send: { type: 'query', property: 'ended', value: '={{ $value === "ended" }}' },
+				},
 			},
 			{
 				displayName: 'External ID',
@@ -105,5 +114,5 @@ export const getAllFields: INodeProperties[] = [
 			},
 		],
 	},
-	{ ...simplifyField, displayOptions: { show } },
+	...outputFields(show),
 ];

@@ -7,8 +7,8 @@ const show = { resource: ['room'], operation: ['getStats'] };
 export const getStatsOperation: INodePropertyOptions = {
 	name: OPERATION_NAMES.getStats,
 	value: 'getStats',
-	action: 'Get the quality stats of a room',
-	description: 'Get the WebRTC quality analysis of a room’s session (Videsk telemetry)',
+	action: 'Get room quality stats',
+	description: 'Retrieve the WebRTC quality analysis of a room’s session (Videsk telemetry)',
 	routing: {
 		request: { method: 'GET', url: `${ROOMS_PATH}/${ROOM_ID}/stats` },
 		send: { preSend: [setRoomPath] },

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { roomLocator } from '../../shared/descriptions';
 import { createFields, createOperation } from './create';
 import { createOrGetFields, createOrGetOperation } from './createOrGet';
+import { createOrUpdateFields, createOrUpdateOperation } from './createOrUpdate';
 import { deleteFields, deleteOperation } from './delete';
 import { endFields, endOperation } from './end';
 import { getFields, getOperation } from './get';
@@ -20,18 +21,20 @@ export const roomDescription: INodeProperties[] = [
 		options: [
 			createOperation,
 			createOrGetOperation,
+			createOrUpdateOperation,
 			deleteOperation,
 			endOperation,
 			getOperation,
 			getJoinTokenOperation,
-			getStatsOperation,
 			getAllOperation,
+			getStatsOperation,
 			updateOperation,
 		],
 		default: 'createOrGet',
 	},
 	...createFields,
 	...createOrGetFields,
+	...createOrUpdateFields,
 	...deleteFields,
 	// One Room field for every operation on an existing room: n8n's routing evaluates the value
 	// of every field, shown or not, for each item in both of its passes, so a copy per operation
@@ -48,7 +51,7 @@ export const roomDescription: INodeProperties[] = [
 	...endFields,
 	...getFields,
 	...getJoinTokenFields,
-	...getStatsFields,
 	...getAllFields,
+	...getStatsFields,
 	...updateFields,
 ];

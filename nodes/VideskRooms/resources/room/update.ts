@@ -1,6 +1,8 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import { expiresAtField, nameField, simplifyField, startField } from '../../shared/descriptions';
+import { expiresAtField, nameField, outputFields, startField } from '../../shared/descriptions';
+import { withOutput } from '../../shared/output';
+import { sendToRoom } from '../../shared/sequences';
 import { requireUpdateField, setRoomPath, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['update'] };
@@ -8,12 +10,13 @@ const show = { resource: ['room'], operation: ['update'] };
 export const updateOperation: INodePropertyOptions = {
 	name: OPERATION_NAMES.update,
 	value: 'update',
-	action: 'Update a room',
+	action: 'Update room',
 	description:
 		'Change the name, start, expiry or ended state of a room, or issue a new access token',
 	routing: {
 		request: { method: 'PATCH', url: `${ROOMS_PATH}/${ROOM_ID}` },
 		send: { preSend: [validateRoomBody, requireUpdateField, setRoomPath] },
+		operations: { pagination: withOutput(sendToRoom) },
 	},
 };
 
@@ -48,5 +51,5 @@ export const updateFields: INodeProperties[] = [
 			startField,
 		],
 	},
-	{ ...simplifyField, displayOptions: { show } },
+	...outputFields(show),
 ];

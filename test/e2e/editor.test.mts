@@ -1,0 +1,177 @@
+// The n8n editor in a real browser, as `npm start` sets it up (prepareEditorN8n): Debian's
+// chromium driven by playwright-core signs in, adds the Videsk Rooms node from the nodes panel and
+// runs the calendar example. On failure a screenshot goes to test-results/editor/; with
+// VIDESK_EDITOR_SCREENSHOTS=1, one after every step.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
+import { PACKAGE_DIR } from '../harness.mjs';
+import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import {
+	DEMO_OWNER,
+	ensureN8n,
+	freePort,
+	prepareEditorN8n,
+	startN8n,
+	waitForN8n,
+	type N8nHome,
+} from './n8n-runtime.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.join(PACKAGE_DIR, 'test-results', 'editor');
+const ACTIONS = [
+	'Create room',
+	'Create or get room',
+	'Create or update room',
+	'Delete room',
+	'End room',
+	'Get room',
+	'Get join token',
+	'Get many rooms',
+	'Get room quality stats',
+	'Update room',
+];
+
+let sandbox: Sandbox;
+let home: N8nHome;
+let n8nProcess: ChildProcess;
+let url: string;
+let browserProfile: string;
+let context: BrowserContext;
+let page: Page;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+	if (!existsSync(CHROMIUM)) {
+		throw new Error(`No chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+	}
+	ensureN8n();
+	sandbox = await startSandbox();
+	home = await prepareEditorN8n(PACKAGE_DIR, sandbox);
+	const port = await freePort();
+	url = `http://127.0.0.1:${port}`;
+	n8nProcess = startN8n({ ...home, env: { ...home.env, N8N_LOG_LEVEL: 'warn' } }, port, 'ignore');
+	await waitForN8n(url, n8nProcess);
+	browserProfile = mkdtempSync(path.join(tmpdir(), 'videsk-chromium-'));
+	context = await chromium.launchPersistentContext(browserProfile, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
+		viewport: { width: 1440, height: 900 },
+	});
+	context.setDefaultTimeout(30_000);
+	page = context.pages()[0] ?? (await context.newPage());
+	page.on('console', (message) => {
+		if (message.type() === 'error') consoleErrors.push(message.text());
+	});
+}, 5 * 60_000);
+
+afterAll(async () => {
+	await context?.close();
+	n8nProcess?.kill();
+	await sandbox?.close();
+	for (const dir of [browserProfile, home?.userFolder]) {
+		if (dir) rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+/** Screenshots the page under test-results/editor/: always on failure, per step on request. */
+function screenshots(test: string) {
+	const save = async (step: string) => {
+		mkdirSync(SCREENSHOTS, { recursive: true });
+		await page.screenshot({ path: path.join(SCREENSHOTS, `${test}-${step}.png`) });
+	};
+	onTestFailed(() => save('failed'));
+	return async (step: string) => {
+		if (process.env.VIDESK_EDITOR_SCREENSHOTS) await save(step);
+	};
+}
+
+const byTestId = (id: string) => page.locator(`[data-test-id="${id}"]`);
+
+// Generous per step for a busy machine; the whole file takes about a minute on an idle one.
+describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
+	test('sign in as the owner that npm start sets up', async () => {
+		const step = screenshots('1-sign-in');
+		await page.goto(`${url}/signin`);
+		await page.locator('#emailOrLdapLoginId').fill(DEMO_OWNER.email);
+		await page.locator('#password').fill(DEMO_OWNER.password);
+		await step('form');
+		await byTestId('form-submit-button').click();
+		await page.waitForURL((address) => !address.pathname.startsWith('/signin'));
+	});
+
+	test('nodes panel: one Videsk Rooms entry, described for the actions too, listing every action', async () => {
+		const step = screenshots('2-nodes-panel');
+		await page.goto(`${url}/workflow/new`);
+		await byTestId('canvas-plus-button').click({ timeout: 60_000 });
+		await page.getByPlaceholder('Search nodes...').fill('Videsk');
+		const panel = byTestId('node-creator');
+		const entry = panel.locator('[data-test-id="item-iterator-item"]', { hasText: 'Videsk Rooms' });
+		await expect.poll(() => entry.count()).toBe(1);
+		await expect
+			.poll(() => entry.innerText())
+			.toContain('Create and manage Videsk video rooms and join tokens');
+		await step('search');
+		await entry.click();
+		await panel.getByText(`Actions (${ACTIONS.length})`).click();
+		const items = panel.locator('[data-test-id="node-creator-item-name"]');
+		const actionNames = async () =>
+			(await items.allInnerTexts()).filter((name) => !name.startsWith('On room'));
+		await expect.poll(actionNames).toEqual(ACTIONS);
+		await step('actions');
+	});
+
+	test('the added node: its form, its docs link, and the operation’s display name on the canvas', async () => {
+		const step = screenshots('3-node');
+		await byTestId('node-creator').getByText('Create or update room', { exact: true }).click();
+		const ndv = byTestId('ndv');
+		const value = (parameter: string) =>
+			byTestId(`parameter-input-${parameter}`).locator('input').inputValue();
+		await expect.poll(() => value('operation')).toBe('Create or Update');
+		expect(await value('output')).toBe('Simplified');
+		expect(await ndv.getByRole('link', { name: 'Docs' }).getAttribute('href')).toBe(
+			'https://github.com/videsk/n8n-nodes-videsk#operations',
+		);
+		await step('form');
+		await byTestId('ndv-close-button').click();
+		const node = byTestId('canvas-node').filter({ hasText: 'Create or update room' });
+		await expect.poll(() => node.innerText()).toBe('Create or update room\nCreate or Update');
+		await step('canvas');
+	});
+
+	test('the calendar example runs: one room, one labelled join token per attendee', async () => {
+		const step = screenshots('4-calendar');
+		await page.goto(`${url}/workflow/videskExampleCalendar`);
+		await byTestId('execute-workflow-button').click({ timeout: 60_000 });
+		await expect
+			.poll(() => byTestId('canvas-node-status-success').count(), { timeout: 60_000 })
+			.toBe(6);
+		await step('ran');
+		await byTestId('canvas-node').filter({ hasText: 'Get Join Token' }).dblclick();
+		const output = byTestId('output-panel');
+		await expect.poll(() => output.innerText()).toContain('3 items');
+		// The table: one row per attendee, their label beside their token.
+		const emails = /(ana|bo|cy)@example\.com/g;
+		await expect
+			.poll(async () => (await output.innerText()).match(emails))
+			.toEqual(['ana@example.com', 'bo@example.com', 'cy@example.com']);
+		await step('tokens');
+		const [room] = sandbox.rooms();
+		expect(sandbox.rooms()).toHaveLength(1);
+		expect(room).toMatchObject({ externalId: 'cal-evt-2026-standup', name: 'Team standup' });
+		expect(room.authorizations).toHaveLength(4);
+		expect(consoleErrors.filter((error) => /videsk/i.test(error))).toEqual([]);
+	});
+});
