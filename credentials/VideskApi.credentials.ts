@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IHttpRequestOptions,
+	Icon,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class VideskApi implements ICredentialType {
 	name = 'videskApi';
@@ -30,14 +36,21 @@ export class VideskApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiToken}}',
-			},
-		},
-	};
+	// The token header and the base URL, set without expressions: n8n (2.x) evaluates each
+	// expression of a request in an isolated VM, about half a millisecond apiece, and the node's
+	// routing used to evaluate `={{$credentials.baseUrl}}` twice per item plus the token once.
+	// Requests that name their own base URL (trigger, list search) keep it.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		requestOptions.baseURL ??= credentials.baseUrl as string;
+		requestOptions.headers = {
+			...requestOptions.headers,
+			Authorization: `Bearer ${String(credentials.apiToken)}`,
+		};
+		return requestOptions;
+	}
 
 	// Tested by the Videsk Rooms node (testedBy: testVideskApiCredential in
 	// nodes/VideskRooms/shared/credentialTest.ts), so that an unreachable Base URL is named.

@@ -1,7 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 import { EXTERNAL_ID_MAX_LENGTH, NAME_MAX_LENGTH } from './api';
 import { ROOM_FIELD_OPTIONS } from './output';
-import { mergeOtherSettings, setRoomPath } from './validation';
+import { mergeOtherSettings } from './validation';
 
 // Field definitions shared by several operations; each operation file adds its displayOptions.
 
@@ -42,7 +42,6 @@ export const roomLocator: INodeProperties = {
 			placeholder: 'e.g. standup-2024-08-14',
 		},
 	],
-	routing: { send: { preSend: [setRoomPath] } },
 };
 
 /**
@@ -94,7 +93,7 @@ export function externalIdField(required: boolean): INodeProperties {
 		required,
 		placeholder: 'e.g. crm-deal-4711',
 		description: `Your own identifier for the room, such as the calendar event or CRM deal ID: unique in your Videsk account, at most ${EXTERNAL_ID_MAX_LENGTH} characters.${required ? '' : ' Leave empty to let Videsk generate one.'}`,
-		routing: { send: { type: 'body', property: 'externalId' } },
+		// Sent by the setExternalId preSend, not by routing: see there.
 	};
 }
 

@@ -102,6 +102,28 @@ async function waitForTurn(
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
+/** The credential's base URL per run of the node (`getExecuteData()`, one object per run). */
+const baseUrlsByRun = new WeakMap<object, Promise<string>>();
+
+/**
+ * The base URL a request goes to, for the pacer's key (the trigger keys its pacer the same way).
+ * The credential's `authenticate` adds it only as the request is sent, so routing's options lack
+ * it here: it is read from the credential, once per run of the node.
+ */
+async function baseUrlOf(context: IExecutePaginationFunctions, request: Request): Promise<string> {
+	if (request.options.baseURL !== undefined) return request.options.baseURL;
+	const read = async () =>
+		(await context.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE)).baseUrl;
+	const run = context.getExecuteData();
+	if (run === undefined) return await read();
+	let baseUrl = baseUrlsByRun.get(run);
+	if (baseUrl === undefined) {
+		baseUrl = read();
+		baseUrlsByRun.set(run, baseUrl);
+	}
+	return await baseUrl;
+}
+
 /**
  * Every operation's requests go through here (as routing's pagination hook, the one place
  * that can send a request again): paced under Videsk's rate limit (see rateLimit.ts), bounded
@@ -112,7 +134,7 @@ export async function sendWithRetry(
 	request: Request,
 ): Promise<INodeExecutionData[]> {
 	const credentialId = this.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '';
-	const pacer = pacerFor(credentialId, String(request.options.baseURL));
+	const pacer = pacerFor(credentialId, await baseUrlOf(this, request));
 	const timeoutMs = request.options.timeout ?? DEFAULT_TIMEOUT_MS;
 	for (let attempt = 0; ; attempt += 1) {
 		const ticket = await waitForTurn(this, pacer, timeoutMs);

@@ -163,6 +163,19 @@ function normalizeDates(context: IExecuteSingleFunctions, body: IDataObject) {
 }
 
 /**
+ * Puts External ID into the body. Routing's `send` would read the field in each of its two
+ * passes, evaluating an expression in it twice per item (about 0.5 ms each in n8n 2.x); bulk
+ * creates set it per item, so it is read once, here.
+ */
+export async function setExternalId(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	(requestOptions.body as IDataObject).externalId = this.getNodeParameter('externalId', '');
+	return requestOptions;
+}
+
+/**
  * Checks and normalizes the room fields that routing put in the body: text fields trimmed and
  * within Videsk's lengths, an External ID that can address the room later, dates as UTC ISO 8601,
  * expiry in the future, and — where the room's start is known — start before expiry and a

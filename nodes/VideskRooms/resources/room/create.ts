@@ -8,7 +8,7 @@ import {
 } from '../../shared/descriptions';
 import { withOutput } from '../../shared/output';
 import { sendWithRetry } from '../../shared/sequences';
-import { validateRoomBody } from '../../shared/validation';
+import { setExternalId, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['create'] };
 
@@ -19,7 +19,7 @@ export const createOperation: INodePropertyOptions = {
 	description: 'Create a new video room and get its first access token',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
-		send: { preSend: [validateRoomBody] },
+		send: { preSend: [setExternalId, validateRoomBody] },
 		operations: { pagination: withOutput(sendWithRetry) },
 	},
 };

@@ -8,7 +8,7 @@ import {
 } from '../../shared/descriptions';
 import { withOutput } from '../../shared/output';
 import { createOrGetRoom } from '../../shared/sequences';
-import { validateRoomBody } from '../../shared/validation';
+import { setExternalId, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['createOrGet'] };
 
@@ -20,7 +20,7 @@ export const createOrGetOperation: INodePropertyOptions = {
 		'Create a new room, or get the existing one with this External ID as it is: safe to run twice for the same event',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
-		send: { preSend: [validateRoomBody] },
+		send: { preSend: [setExternalId, validateRoomBody] },
 		operations: { pagination: withOutput(createOrGetRoom) },
 	},
 };

@@ -8,7 +8,7 @@ import {
 } from '../../shared/descriptions';
 import { withOutput } from '../../shared/output';
 import { createOrUpdateRoom } from '../../shared/sequences';
-import { validateRoomBody } from '../../shared/validation';
+import { setExternalId, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['createOrUpdate'] };
 
@@ -20,7 +20,7 @@ export const createOrUpdateOperation: INodePropertyOptions = {
 		'Create a new room, or update the one with this External ID to the given name and times (upsert): for rescheduled events',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
-		send: { preSend: [validateRoomBody] },
+		send: { preSend: [setExternalId, validateRoomBody] },
 		operations: { pagination: withOutput(createOrUpdateRoom) },
 	},
 };

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import { roomLocator } from '../../shared/descriptions';
+import { setRoomPath } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['delete'] };
 
@@ -9,7 +9,10 @@ export const deleteOperation: INodePropertyOptions = {
 	value: 'delete',
 	action: 'Delete room',
 	description: 'Videsk does not allow deleting a room through its API; use End to close the room',
-	routing: { request: { method: 'DELETE', url: `${ROOMS_PATH}/${ROOM_ID}` } },
+	routing: {
+		request: { method: 'DELETE', url: `${ROOMS_PATH}/${ROOM_ID}` },
+		send: { preSend: [setRoomPath] },
+	},
 };
 
 export const deleteFields: INodeProperties[] = [
@@ -21,5 +24,4 @@ export const deleteFields: INodeProperties[] = [
 		default: '',
 		displayOptions: { show },
 	},
-	{ ...roomLocator, displayOptions: { show } },
 ];

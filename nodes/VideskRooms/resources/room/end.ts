@@ -1,8 +1,9 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import { outputFields, roomLocator } from '../../shared/descriptions';
+import { outputFields } from '../../shared/descriptions';
 import { withOutput } from '../../shared/output';
 import { endRoom } from '../../shared/sequences';
+import { setRoomPath } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['end'] };
 
@@ -13,12 +14,12 @@ export const endOperation: INodePropertyOptions = {
 	description: 'Close a room for everyone by marking it as ended; it cannot be reopened',
 	routing: {
 		request: { method: 'PATCH', url: `${ROOMS_PATH}/${ROOM_ID}`, body: { ended: true } },
+		send: { preSend: [setRoomPath] },
 		operations: { pagination: withOutput(endRoom) },
 	},
 };
 
 export const endFields: INodeProperties[] = [
-	{ ...roomLocator, displayOptions: { show } },
 	{
 		displayName: 'Options',
 		name: 'options',

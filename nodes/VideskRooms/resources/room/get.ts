@@ -1,8 +1,9 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import { outputFields, roomLocator } from '../../shared/descriptions';
+import { outputFields } from '../../shared/descriptions';
 import { withOutput } from '../../shared/output';
 import { sendToRoom } from '../../shared/sequences';
+import { setRoomPath } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['get'] };
 
@@ -13,11 +14,9 @@ export const getOperation: INodePropertyOptions = {
 	description: 'Retrieve a room by its Videsk ID or your External ID',
 	routing: {
 		request: { method: 'GET', url: `${ROOMS_PATH}/${ROOM_ID}` },
+		send: { preSend: [setRoomPath] },
 		operations: { pagination: withOutput(sendToRoom) },
 	},
 };
 
-export const getFields: INodeProperties[] = [
-	{ ...roomLocator, displayOptions: { show } },
-	...outputFields(show),
-];
+export const getFields: INodeProperties[] = outputFields(show);

@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import { roomLocator } from '../../shared/descriptions';
 import { labelParticipant } from '../../shared/output';
+import { setRoomPath } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['getJoinToken'] };
 
@@ -13,14 +13,18 @@ export const getJoinTokenOperation: INodePropertyOptions = {
 		'Issue an access token for one participant to join a room; run it once per participant (one input item each)',
 	routing: {
 		request: { method: 'POST', url: `${ROOMS_PATH}/${ROOM_ID}/join`, body: {} },
+		send: { preSend: [setRoomPath] },
 	},
 };
 
 export const getJoinTokenFields: INodeProperties[] = [
 	{
-		...roomLocator,
+		displayName:
+			'The output accessToken is what the participant’s browser hands to Videsk’s WebRTC SDK',
+		name: 'joinTokenNotice',
+		type: 'notice',
+		default: '',
 		displayOptions: { show },
-		hint: 'The output accessToken is what the participant’s browser hands to Videsk’s WebRTC SDK',
 	},
 	{
 		displayName: 'Participant Label',

@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import { roomLocator } from '../../shared/descriptions';
+import { setRoomPath } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['getStats'] };
 
@@ -9,11 +9,13 @@ export const getStatsOperation: INodePropertyOptions = {
 	value: 'getStats',
 	action: 'Get room quality stats',
 	description: 'Retrieve the WebRTC quality analysis of a room’s session (Videsk telemetry)',
-	routing: { request: { method: 'GET', url: `${ROOMS_PATH}/${ROOM_ID}/stats` } },
+	routing: {
+		request: { method: 'GET', url: `${ROOMS_PATH}/${ROOM_ID}/stats` },
+		send: { preSend: [setRoomPath] },
+	},
 };
 
 export const getStatsFields: INodeProperties[] = [
-	{ ...roomLocator, displayOptions: { show } },
 	{
 		displayName: 'View',
 		name: 'view',

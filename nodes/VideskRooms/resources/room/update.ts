@@ -1,15 +1,9 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOM_ID, ROOMS_PATH } from '../../shared/api';
-import {
-	expiresAtField,
-	nameField,
-	outputFields,
-	roomLocator,
-	startField,
-} from '../../shared/descriptions';
+import { expiresAtField, nameField, outputFields, startField } from '../../shared/descriptions';
 import { withOutput } from '../../shared/output';
 import { sendToRoom } from '../../shared/sequences';
-import { requireUpdateField, validateRoomBody } from '../../shared/validation';
+import { requireUpdateField, setRoomPath, validateRoomBody } from '../../shared/validation';
 
 const show = { resource: ['room'], operation: ['update'] };
 
@@ -21,13 +15,12 @@ export const updateOperation: INodePropertyOptions = {
 		'Change the name, start, expiry or ended state of a room, or issue a new access token',
 	routing: {
 		request: { method: 'PATCH', url: `${ROOMS_PATH}/${ROOM_ID}` },
-		send: { preSend: [validateRoomBody, requireUpdateField] },
+		send: { preSend: [validateRoomBody, requireUpdateField, setRoomPath] },
 		operations: { pagination: withOutput(sendToRoom) },
 	},
 };
 
 export const updateFields: INodeProperties[] = [
-	{ ...roomLocator, displayOptions: { show } },
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',

@@ -1,4 +1,5 @@
-// One benchmark case, in its own process so that its memory is its own. Forked by bench.mjs:
+// One in-process benchmark case, in its own process so that its memory is its own. Forked by
+// in-process.mjs:
 // it warms up (as a running n8n would be), says "ready", measures on "go", and sends the result.
 // Arguments: <case> <sandbox URL> <token> [count]
 import { runNode } from '../test/harness.mjs';
@@ -23,16 +24,20 @@ const cases = {
 		}
 		return rooms;
 	},
-	/** The floor for per-item Get: one GET after the other. */
-	async fetchLoopGet() {
-		const rooms = [];
-		for (let index = 1; index <= Number(count); index += 1) {
-			const response = await fetch(`${baseUrl}/vpaas/rooms/seed-${index}`, {
-				headers: { Authorization: `Bearer ${apiToken}` },
-			});
-			rooms.push(await response.json());
-		}
-		return rooms;
+	/** The baseline for per-item Get: the node's requests, all sent at once as n8n sends them. */
+	async fetchAllGet() {
+		return await Promise.all(
+			Array.from({ length: Number(count) }, async (_, index) => {
+				const response = await fetch(`${baseUrl}/vpaas/rooms/seed-${index + 1}`, {
+					headers: {
+						Accept: 'application/json',
+						'Content-Type': 'application/json',
+						Authorization: `Bearer ${apiToken}`,
+					},
+				});
+				return await response.json();
+			}),
+		);
 	},
 	nodeReturnAll: () => node({ operation: 'getAll', returnAll: true }),
 	nodeLimit250: () => node({ operation: 'getAll', returnAll: false, limit: 250 }),
@@ -41,25 +46,13 @@ const cases = {
 			{ operation: 'get', room: room('={{ $json.room }}') },
 			Array.from({ length: Number(count) }, (_, index) => ({ room: `seed-${index + 1}` })),
 		),
-	/** Bulk create with n8n's batching at Videsk's documented rate: 20 items a second. */
-	nodeCreateBatched: () =>
-		node(
-			{
-				operation: 'create',
-				externalId: '={{ $json.externalId }}',
-				requestOptions: { batching: { batch: { batchSize: 20, batchInterval: 1000 } } },
-			},
-			Array.from({ length: Number(count) }, (_, index) => ({ externalId: `bulk-${index + 1}` })),
-			true,
-		),
 };
 
-async function node(parameters, items, continueOnFail = false) {
+async function node(parameters, items) {
 	const { items: output, error } = await runNode({
 		parameters: { resource: 'room', ...parameters },
 		items,
 		credentials,
-		continueOnFail,
 	});
 	if (error) throw error;
 	const failed = output.filter((item) => item.json.error !== undefined);
