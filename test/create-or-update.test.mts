@@ -51,10 +51,7 @@ describe('Create or Update', () => {
 			updated: false,
 		});
 		expect(items[0].json.accessToken).toBeTruthy();
-		expect(requestLog()).toEqual([
-			'GET /vpaas/rooms/evt/1',
-			'POST /vpaas/rooms',
-		]);
+		expect(requestLog()).toEqual(['GET /vpaas/rooms/evt/1', 'POST /vpaas/rooms']);
 	});
 
 	test('a rescheduled event: only the fields that differ are sent, and the room gets them', async () => {
@@ -168,7 +165,11 @@ describe('Create or Update', () => {
 
 	test('created by another run between the lookup and the POST (409): updated instead', async () => {
 		const existing = seedRoom({ externalId: 'evt-1', nbf: inHours(1), exp: inHours(2) });
-		sandbox().fault({ nth: 1, status: 404, body: { name: 'NotFound', message: 'Room not found', code: 404 } });
+		sandbox().fault({
+			nth: 1,
+			status: 404,
+			body: { name: 'NotFound', message: 'Room not found', code: 404 },
+		});
 		const { items, error } = await upsert({ externalId: 'evt-1', name: 'Renamed' });
 		expect(error).toBeUndefined();
 		expect(items[0].json).toMatchObject({
@@ -179,6 +180,19 @@ describe('Create or Update', () => {
 		});
 		expect(sandbox().requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'PATCH']);
 		expect(sandbox().rooms()).toHaveLength(1);
+	});
+
+	test('found in review: 409 on the create, then no room on the lookup: the clear message, not a TypeError', async () => {
+		sandbox().fault({
+			method: 'POST',
+			status: 409,
+			body: { name: 'Conflict', message: 'externalId already exists', code: 409 },
+		});
+		const { error } = await upsert({ externalId: 'evt-race', name: 'Standup' });
+		expect(error?.message).toBe(
+			'Create or Update: Videsk said a room with External ID "evt-race" already exists, then found no such room',
+		);
+		expect(sandbox().requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
 	});
 
 	test('refuses to run without an External ID, before any request', async () => {

@@ -103,6 +103,21 @@ describe.each(['roomCreated', 'roomEnded'])('%s: a failing list request', (event
 		expect((await trigger.poll()).map((room) => room.externalId)).toEqual(['new']);
 	});
 
+	test('found in review: a 429 asking for longer than the Timeout (Retry-After: 120) fails the poll at once', async () => {
+		const trigger = await poller({ event });
+		await trigger.poll();
+		sandbox().fault({
+			...feathers(429, 'TooManyRequests', 'Slow down'),
+			headers: { 'Retry-After': '120' },
+		});
+		const error = await failure(trigger.poll());
+		expect(error.message).toMatch(new RegExp(`^${label}: Videsk’s rate limit was reached`));
+		expect(error.description).toMatch(
+			/Videsk asked to wait 120 s before retrying, longer than the 30 s Timeout\. The next poll tries again\.$/,
+		);
+		expect(sandbox().requests.filter((request) => request.status === 429)).toHaveLength(1);
+	});
+
 	test('no answer at all: the connection is refused', async () => {
 		const trigger = await poller({ event }, 'http://127.0.0.1:9');
 		const error = await failure(trigger.poll());

@@ -1,7 +1,6 @@
 import {
 	NodeConnectionTypes,
 	NodeOperationError,
-	sleep,
 	type IHttpRequestOptions,
 	type IN8nHttpFullResponse,
 	type INode,
@@ -26,7 +25,7 @@ import {
 	type FailedRequest,
 } from '../VideskRooms/shared/errors';
 import { pacerFor, RateLimitWaitTooLong, readRateLimit } from '../VideskRooms/shared/rateLimit';
-import { retryDelayMs } from '../VideskRooms/shared/sequences';
+import { waitToRetry } from '../VideskRooms/shared/sequences';
 import {
 	createdAtOf,
 	pollRoomCreated,
@@ -39,6 +38,9 @@ import {
 // polling.ts says how each event is found once. Failures become the node's errors (errors.ts).
 
 type Event = 'roomCreated' | 'roomEnded';
+
+/** Why a wait Videsk asks for is not waited out: the trigger's Timeout is fixed. */
+const NEXT_POLL = 'The next poll tries again.';
 const EVENT_NAMES: Record<Event, string> = { roomCreated: 'Room Created', roomEnded: 'Room Ended' };
 
 export class VideskRoomsTrigger implements INodeType {
@@ -104,7 +106,7 @@ export class VideskRoomsTrigger implements INodeType {
 		const label = EVENT_NAMES[event];
 
 		// Paced with the node's requests on the same credential in this n8n process (rateLimit.ts).
-		const pacer = pacerFor(node.credentials?.[CREDENTIAL_TYPE]?.id ?? '', baseUrl);
+		const pacer = pacerFor(node, baseUrl);
 
 		/** A GET, whatever Videsk answers; a 429 is waited out and sent again, as the node does. */
 		const send = async (options: IHttpRequestOptions, request: FailedRequest) => {
@@ -114,7 +116,7 @@ export class VideskRoomsTrigger implements INodeType {
 						? new NodeOperationError(
 								node,
 								`${label}: Videsk’s rate limit leaves no turn for ${request.target} within ${DEFAULT_TIMEOUT_MS / 1000} s`,
-								{ description: `${error.figures} The next poll tries again.` },
+								{ description: `${error.figures} ${NEXT_POLL}` },
 							)
 						: error;
 				});
@@ -132,12 +134,9 @@ export class VideskRoomsTrigger implements INodeType {
 				}
 				ticket.reading = readRateLimit(response.headers, response.statusCode, Date.now());
 				pacer.observe(ticket);
-				const delay =
-					response.statusCode === 429
-						? retryDelayMs(videskApiError(node, response, request), 'GET', attempt)
-						: undefined;
-				if (delay === undefined) return response;
-				await sleep(delay.ms);
+				if (response.statusCode !== 429) return response;
+				const error = videskApiError(node, response, request);
+				if (!(await waitToRetry(error, 'GET', attempt, DEFAULT_TIMEOUT_MS, NEXT_POLL))) throw error;
 			}
 		};
 		const api: RoomsApi = {

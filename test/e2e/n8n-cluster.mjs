@@ -6,22 +6,34 @@
 // Database: PostgreSQL, as n8n requires for queue mode in production. n8n accepts SQLite here
 // only with a warning ("not officially supported"): every process would write one SQLite file.
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	chownSync,
+	existsSync,
+	mkdtempSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createN8nHome, freePort, importIntoN8n, n8n, n8nBin, nodeBinDir } from './n8n-runtime.mjs';
 
-const POSTGRES_VERSIONS = ['17', '16', '15'];
+const POSTGRES_ROOT = '/usr/lib/postgresql';
 
-/** Debian's PostgreSQL binaries (package `postgresql`), newest installed first. */
+/** Debian's PostgreSQL binaries (package `postgresql`), the newest version installed. */
 function postgresBinDir() {
-	for (const version of POSTGRES_VERSIONS) {
-		const dir = `/usr/lib/postgresql/${version}/bin`;
+	const versions = existsSync(POSTGRES_ROOT)
+		? readdirSync(POSTGRES_ROOT).sort((a, b) => Number(b) - Number(a))
+		: [];
+	for (const version of versions) {
+		const dir = path.join(POSTGRES_ROOT, version, 'bin');
 		if (spawnSync(path.join(dir, 'postgres'), ['--version']).status === 0) return dir;
 	}
 	throw new Error(
-		'PostgreSQL not found under /usr/lib/postgresql/<version>/bin: install Debian’s "postgresql" package (bash .ci/run does).',
+		`PostgreSQL not found under ${POSTGRES_ROOT}/<version>/bin: install Debian’s "postgresql" package (bash .ci/run does).`,
 	);
 }
 

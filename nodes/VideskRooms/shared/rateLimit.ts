@@ -2,9 +2,11 @@ import type {
 	IDataObject,
 	IExecuteSingleFunctions,
 	IN8nHttpFullResponse,
+	INode,
 	INodeExecutionData,
 } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
+import { CREDENTIAL_TYPE } from './api';
 import { parseRetryAfter } from './errors';
 
 // Pacing under Videsk's rate limit (about 20 requests a second per token). Videsk counts every
@@ -135,6 +137,8 @@ export class RateLimitPacer {
 	/** Requests a second that other processes send with this token, as Videsk's count shows. */
 	private othersRate = 0;
 	private sent = 0;
+	/** Requests let through whose answer (or failure) has not come back yet. */
+	private outstanding = 0;
 	private lastSentAt = Number.NEGATIVE_INFINITY;
 	private readonly queue: Waiter[] = [];
 	private pumping = false;
@@ -143,13 +147,26 @@ export class RateLimitPacer {
 	/** Waits for this request's turn. Rejects with RateLimitWaitTooLong past `timeoutMs`. */
 	async acquire(timeoutMs: number, signal?: AbortSignal): Promise<Ticket> {
 		return await new Promise<Ticket>((resolve, reject) => {
-			this.queue.push({ timeoutMs, signal, resolve, reject });
+			const waiter: Waiter = { timeoutMs, signal, resolve, reject };
+			// A stopped execution leaves the queue at once, wherever it waits in it.
+			signal?.addEventListener('abort', () => this.leave(waiter, signal.reason), { once: true });
+			this.queue.push(waiter);
+			// Fails at once if Videsk already asks for a longer wait, even while the pump sleeps.
+			this.refuseWaitsPastTimeout(Date.now());
 			void this.pump();
 		});
 	}
 
+	private leave(waiter: Waiter, error: unknown) {
+		const index = this.queue.indexOf(waiter);
+		if (index === -1) return;
+		this.queue.splice(index, 1);
+		waiter.reject(error);
+	}
+
 	/** What came back for a ticket (no reading: the request got no HTTP answer). */
 	observe(ticket: Ticket): void {
+		this.outstanding -= 1;
 		if (this.mode === 'probe') {
 			this.probeOut = false;
 			// A request that got no answer says nothing about the limit: stop probing for now.
@@ -226,9 +243,10 @@ export class RateLimitPacer {
 	private currentWindow(now: number): Window {
 		if (this.window === undefined || now >= this.window.endsAt) {
 			// A new window: as much as Videsk's limit, until Videsk says otherwise. Requests whose
-			// answers are still to come may have reached it already: they count against it.
+			// answers are still to come may have reached it already: they count against it (those
+			// that failed without an answer do not, or a burst of them would block it for good).
 			this.window = {
-				sequence: this.window?.sequence ?? this.sent,
+				sequence: this.sent - this.outstanding,
 				sentAt: now,
 				remaining: this.limit ?? 1,
 				endsAt: now + WINDOW_MS,
@@ -314,26 +332,33 @@ export class RateLimitPacer {
 				if (delay === 0) {
 					this.queue.shift();
 					this.sent += 1;
+					this.outstanding += 1;
 					this.lastSentAt = now;
 					if (this.mode === 'probe') this.probeOut = true;
 					head.resolve({ pacer: this, sequence: this.sent, sentAt: now });
 					continue;
 				}
-				const demanded = this.demandedWaitMs(now);
-				if (demanded > head.timeoutMs) {
-					// Everyone waiting would wait as long: each fails now if that is past its Timeout.
-					const figures = this.describe(now);
-					for (const waiter of this.queue.filter((w) => demanded > w.timeoutMs)) {
-						this.queue.splice(this.queue.indexOf(waiter), 1);
-						waiter.reject(new RateLimitWaitTooLong(demanded, waiter.timeoutMs, figures));
-					}
-					continue;
-				}
+				if (this.refuseWaitsPastTimeout(now)) continue;
 				await this.sleepUnlessWoken(delay);
 			}
 		} finally {
 			this.pumping = false;
 		}
+	}
+
+	/**
+	 * Everyone waiting would wait at least as long as Videsk asks: each whose Timeout is shorter
+	 * fails now, with the figures. Returns whether any did.
+	 */
+	private refuseWaitsPastTimeout(now: number): boolean {
+		const demanded = this.demandedWaitMs(now);
+		const tooLong = this.queue.filter((waiter) => demanded > waiter.timeoutMs);
+		if (tooLong.length === 0) return false;
+		const figures = this.describe(now);
+		for (const waiter of tooLong) {
+			this.leave(waiter, new RateLimitWaitTooLong(demanded, waiter.timeoutMs, figures));
+		}
+		return true;
 	}
 
 	/** Sleeps `delayMs`, or until an answer comes back when there is nothing to wait for yet. */
@@ -350,8 +375,13 @@ export class RateLimitPacer {
 /** One pacer per credential and base URL in this n8n process (no token in the key). */
 const pacers = new Map<string, RateLimitPacer>();
 
-export function pacerFor(credentialId: string, baseUrl: string): RateLimitPacer {
-	const key = `${credentialId} ${baseUrl}`;
+/**
+ * The pacer for the node's Videsk credential at `baseUrl`. A credential is known by its ID, or by
+ * its name where a workflow saved none (n8n before IDs), so two tokens never share a pacer.
+ */
+export function pacerFor(node: INode, baseUrl: string): RateLimitPacer {
+	const credential = node.credentials?.[CREDENTIAL_TYPE];
+	const key = JSON.stringify([credential?.id ?? null, credential?.name ?? null, baseUrl]);
 	let pacer = pacers.get(key);
 	if (pacer === undefined) {
 		pacer = new RateLimitPacer();

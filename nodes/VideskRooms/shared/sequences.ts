@@ -57,7 +57,7 @@ const RETRYABLE_READ_FAILURES = ['502', '503', '504', 'ECONNRESET', 'ECONNABORTE
  * always retried (Videsk refused before doing anything), honouring its Retry-After; a gateway
  * error or a broken connection only for reads, since a write may already have happened.
  */
-export function retryDelayMs(error: unknown, method: string | undefined, attempt: number) {
+function retryDelayMs(error: unknown, method: string | undefined, attempt: number) {
 	if (!(error instanceof NodeApiError) || attempt >= MAX_RETRIES) return undefined;
 	const code = error.httpCode ?? '';
 	if (code !== '429' && !(method === 'GET' && RETRYABLE_READ_FAILURES.includes(code))) {
@@ -65,6 +65,29 @@ export function retryDelayMs(error: unknown, method: string | undefined, attempt
 	}
 	const retryAfterMs = error.context.retryAfterMs as number | undefined;
 	return { ms: retryAfterMs ?? 250 * 2 ** attempt, askedByVidesk: retryAfterMs !== undefined };
+}
+
+/**
+ * Waits before a failed request is sent again (retryDelayMs), or returns false to give up. A
+ * wait Videsk asks for that is longer than the Timeout is not waited: `error` is thrown at once,
+ * saying so, with `advice`.
+ */
+export async function waitToRetry(
+	error: unknown,
+	method: string | undefined,
+	attempt: number,
+	timeoutMs: number,
+	advice: string,
+): Promise<boolean> {
+	const delay = retryDelayMs(error, method, attempt);
+	if (delay === undefined) return false;
+	if (delay.askedByVidesk && delay.ms > timeoutMs) {
+		(error as NodeApiError).description +=
+			` Videsk asked to wait ${seconds(delay.ms)} s before retrying, longer than the ${seconds(timeoutMs)} s Timeout. ${advice}`;
+		throw error;
+	}
+	await sleep(delay.ms);
+	return true;
 }
 
 const TIMEOUT_ADVICE =
@@ -133,8 +156,7 @@ export async function sendWithRetry(
 	this: IExecutePaginationFunctions,
 	request: Request,
 ): Promise<INodeExecutionData[]> {
-	const credentialId = this.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '';
-	const pacer = pacerFor(credentialId, await baseUrlOf(this, request));
+	const pacer = pacerFor(this.getNode(), await baseUrlOf(this, request));
 	const timeoutMs = request.options.timeout ?? DEFAULT_TIMEOUT_MS;
 	for (let attempt = 0; ; attempt += 1) {
 		const ticket = await waitForTurn(this, pacer, timeoutMs);
@@ -146,14 +168,9 @@ export async function sendWithRetry(
 		endRequest(this, ticket);
 		if ('items' in outcome) return outcome.items;
 		const { error } = outcome;
-		const delay = retryDelayMs(error, request.options.method, attempt);
-		if (delay === undefined) throw withNetworkContext(this, error);
-		if (delay.askedByVidesk && delay.ms > timeoutMs) {
-			(error as NodeApiError).description +=
-				` Videsk asked to wait ${seconds(delay.ms)} s before retrying, longer than the ${seconds(timeoutMs)} s Timeout. ${TIMEOUT_ADVICE}`;
-			throw error;
+		if (!(await waitToRetry(error, request.options.method, attempt, timeoutMs, TIMEOUT_ADVICE))) {
+			throw withNetworkContext(this, error);
 		}
-		await sleep(delay.ms);
 	}
 }
 
@@ -367,6 +384,27 @@ export async function sendToRoom(
 	return await sendWithRetry.call(this, await resolveRoom.call(this, request));
 }
 
+/** After Videsk answered 409 to a create: the room that holds the External ID, or a clear error. */
+async function roomTakingExternalId(
+	this: IExecutePaginationFunctions,
+	request: Request,
+	externalId: string,
+): Promise<INodeExecutionData> {
+	const existing = await findByExternalId.call(this, request, externalId);
+	if (existing !== undefined) return existing;
+	throw new NodeApiError(
+		this.getNode(),
+		{},
+		{
+			message: `${operationName(this)}: Videsk said a room with External ID "${externalId}" already exists, then found no such room`,
+			description:
+				'Videsk refused to create the room (409 Conflict: the External ID is taken), but looking the room up by that External ID found nothing; nothing was created. Run the item again. If it keeps failing, Videsk matches this External ID differently when creating and when looking up: use another External ID.',
+			httpCode: '409',
+			itemIndex: this.getItemIndex(),
+		},
+	);
+}
+
 /**
  * Create or Get: create the room; if Videsk answers 409 (the External ID exists), get that room.
  * This is what makes a workflow safe to rerun. `created` tells which path was taken, and an
@@ -384,20 +422,7 @@ export async function createOrGetRoom(
 	} catch (error) {
 		if (!isHttpError(error, 409)) throw new NodeApiError(this.getNode(), error as JsonObject);
 	}
-	const existing = await findByExternalId.call(this, request, externalId);
-	if (existing === undefined) {
-		throw new NodeApiError(
-			this.getNode(),
-			{},
-			{
-				message: `${operationName(this)}: Videsk said a room with External ID "${externalId}" already exists, then found no such room`,
-				description:
-					'Videsk refused to create the room (409 Conflict: the External ID is taken), but looking the room up by that External ID found nothing; nothing was created. Run the item again. If it keeps failing, Videsk matches this External ID differently when creating and when looking up: use another External ID.',
-				httpCode: '409',
-				itemIndex: this.getItemIndex(),
-			},
-		);
-	}
+	const existing = await roomTakingExternalId.call(this, request, externalId);
 	const ended = existing.json.ended === true ? { alreadyEnded: true } : {};
 	return [{ ...existing, json: { ...existing.json, created: false, ...ended } }];
 }
@@ -471,7 +496,7 @@ export async function createOrUpdateRoom(
 			if (!isHttpError(error, 409)) throw new NodeApiError(this.getNode(), error as JsonObject);
 		}
 		// Created by someone else since the lookup (e.g. the same event, run twice at once).
-		room = (await findByExternalId.call(this, request, externalId))!.json as Room;
+		room = (await roomTakingExternalId.call(this, request, externalId)).json as Room;
 	}
 
 	const roomEnded = () =>
