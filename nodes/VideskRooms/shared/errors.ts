@@ -7,7 +7,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { OPERATION_NAMES } from './api';
+import { DEFAULT_TIMEOUT_MS, OPERATION_NAMES } from './api';
 
 // Every Videsk answer goes through here: the node's and the trigger's requests are sent with
 // `ignoreHttpStatusErrors`, so that one table below turns each status into a message that says
@@ -200,13 +200,12 @@ export function parseRetryAfter(header: unknown): number | undefined {
 	return Number.isNaN(ms) ? undefined : Math.max(ms, 0);
 }
 
+const NO_ANSWER_IN_TIME = `Videsk did not answer in time. Try again later, or allow more time under "Request Options" → "Timeout" (${DEFAULT_TIMEOUT_MS / 1000} s unless set).`;
 const NETWORK_ADVICE: Record<string, string> = {
 	ECONNREFUSED:
 		'Nothing answered at the Base URL of the Videsk credential. Check that URL, and that this n8n machine can reach it (firewall, proxy).',
-	ECONNABORTED:
-		'Videsk did not answer in time. Try again later, or allow more time under "Request Options" → "Timeout" (30 s unless set).',
-	ETIMEDOUT:
-		'Videsk did not answer in time. Try again later, or allow more time under "Request Options" → "Timeout" (30 s unless set).',
+	ECONNABORTED: NO_ANSWER_IN_TIME,
+	ETIMEDOUT: NO_ANSWER_IN_TIME,
 };
 
 /**
