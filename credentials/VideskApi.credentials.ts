@@ -36,15 +36,14 @@ export class VideskApi implements ICredentialType {
 		},
 	];
 
-	// The token header and the base URL, set without expressions: n8n (2.x) evaluates each
-	// expression of a request in an isolated VM, about half a millisecond apiece, and the node's
-	// routing used to evaluate `={{$credentials.baseUrl}}` twice per item plus the token once.
-	// Requests that name their own base URL (trigger, list search) keep it.
+	// The token header, set without an expression: n8n (2.x) evaluates each expression of a
+	// request in an isolated VM, about half a millisecond apiece, once per item. (The base URL
+	// stays an expression in the node's requestDefaults: n8n allows that host through the
+	// credential's "Allowed HTTP Request Domains" only when the node names it there.)
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		requestOptions.baseURL ??= credentials.baseUrl as string;
 		requestOptions.headers = {
 			...requestOptions.headers,
 			Authorization: `Bearer ${String(credentials.apiToken)}`,

@@ -28,6 +28,7 @@ export class VideskRooms implements INodeType {
 		credentials: [{ name: 'videskApi', required: true, testedBy: 'videskApiTest' }],
 		// The base URL comes from the credential (its authenticate), not from an expression here.
 		requestDefaults: {
+			baseURL: '={{$credentials.baseUrl}}',
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 			json: true,
 			// Error statuses come back as responses so that throwOnApiError can say what to do.

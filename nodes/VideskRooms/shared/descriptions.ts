@@ -84,18 +84,16 @@ export function outputFields(show: IDisplayOptions['show']): INodeProperties[] {
 	];
 }
 
-export function externalIdField(required: boolean): INodeProperties {
-	return {
-		displayName: 'External ID',
-		name: 'externalId',
-		type: 'string',
-		default: '',
-		required,
-		placeholder: 'e.g. crm-deal-4711',
-		description: `Your own identifier for the room, such as the calendar event or CRM deal ID: unique in your Videsk account, at most ${EXTERNAL_ID_MAX_LENGTH} characters.${required ? '' : ' Leave empty to let Videsk generate one.'}`,
-		// Sent by the setExternalId preSend, not by routing: see there.
-	};
-}
+export const externalIdField: INodeProperties = {
+	displayName: 'External ID',
+	name: 'externalId',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. crm-deal-4711',
+	description: `Your own identifier for the room, such as the calendar event or CRM deal ID: unique in your Videsk account, at most ${EXTERNAL_ID_MAX_LENGTH} characters. Create or Get and Create or Update find the room by it on a rerun, so they need it; Create lets Videsk generate one when it is empty.`,
+	// Sent by the setExternalId preSend, not by routing: see there. Not marked required, as
+	// Create does without it; setExternalId refuses an empty one where it is needed.
+};
 
 export const nameField: INodeProperties = {
 	displayName: 'Name',

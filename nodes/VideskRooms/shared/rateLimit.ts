@@ -97,7 +97,6 @@ export class RateLimitWaitTooLong extends Error {
 
 interface Waiter {
 	timeoutMs: number;
-	signal?: AbortSignal;
 	resolve: (ticket: Ticket) => void;
 	reject: (error: unknown) => void;
 }
@@ -147,12 +146,23 @@ export class RateLimitPacer {
 	/** Waits for this request's turn. Rejects with RateLimitWaitTooLong past `timeoutMs`. */
 	async acquire(timeoutMs: number, signal?: AbortSignal): Promise<Ticket> {
 		return await new Promise<Ticket>((resolve, reject) => {
-			const waiter: Waiter = { timeoutMs, signal, resolve, reject };
+			if (signal?.aborted) return reject(signal.reason);
 			// A stopped execution leaves the queue at once, wherever it waits in it.
-			signal?.addEventListener('abort', () => this.leave(waiter, signal.reason), { once: true });
-			this.queue.push(waiter);
+			const onAbort = () => this.leave(waiter, signal?.reason);
+			const done = () => signal?.removeEventListener('abort', onAbort);
+			const waiter: Waiter = {
+				timeoutMs,
+				resolve: (ticket) => (done(), resolve(ticket)),
+				reject: (error) => (done(), reject(error)),
+			};
+			signal?.addEventListener('abort', onAbort, { once: true });
 			// Fails at once if Videsk already asks for a longer wait, even while the pump sleeps.
-			this.refuseWaitsPastTimeout(Date.now());
+			const now = Date.now();
+			const demanded = this.demandedWaitMs(now);
+			if (demanded > timeoutMs) {
+				return waiter.reject(new RateLimitWaitTooLong(demanded, timeoutMs, this.describe(now)));
+			}
+			this.queue.push(waiter);
 			void this.pump();
 		});
 	}
@@ -322,11 +332,6 @@ export class RateLimitPacer {
 		try {
 			while (this.queue.length > 0) {
 				const head = this.queue[0];
-				if (head.signal?.aborted) {
-					this.queue.shift();
-					head.reject(head.signal.reason);
-					continue;
-				}
 				const now = Date.now();
 				const delay = this.delayMs(now);
 				if (delay === 0) {

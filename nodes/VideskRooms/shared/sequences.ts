@@ -8,7 +8,6 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { operationName, targetOf, withNetworkContext } from './errors';
 import {
-	CREDENTIAL_TYPE,
 	DEFAULT_TIMEOUT_MS,
 	isRoom,
 	isRoomPage,
@@ -125,47 +124,29 @@ async function waitForTurn(
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
-/** The credential's base URL per run of the node (`getExecuteData()`, one object per run). */
-const baseUrlsByRun = new WeakMap<object, Promise<string>>();
-
-/**
- * The base URL a request goes to, for the pacer's key (the trigger keys its pacer the same way).
- * The credential's `authenticate` adds it only as the request is sent, so routing's options lack
- * it here: it is read from the credential, once per run of the node.
- */
-async function baseUrlOf(context: IExecutePaginationFunctions, request: Request): Promise<string> {
-	if (request.options.baseURL !== undefined) return request.options.baseURL;
-	const read = async () =>
-		(await context.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE)).baseUrl;
-	const run = context.getExecuteData();
-	if (run === undefined) return await read();
-	let baseUrl = baseUrlsByRun.get(run);
-	if (baseUrl === undefined) {
-		baseUrl = read();
-		baseUrlsByRun.set(run, baseUrl);
-	}
-	return await baseUrl;
-}
-
 /**
  * Every operation's requests go through here (as routing's pagination hook, the one place
  * that can send a request again): paced under Videsk's rate limit (see rateLimit.ts), bounded
- * retries, then errors that name the room. No wait is longer than the request's Timeout.
+ * retries, then errors that name the room. No wait that Videsk asks for is longer than the
+ * request's Timeout: the item fails at once instead.
  */
 export async function sendWithRetry(
 	this: IExecutePaginationFunctions,
 	request: Request,
 ): Promise<INodeExecutionData[]> {
-	const pacer = pacerFor(this.getNode(), await baseUrlOf(this, request));
+	const pacer = pacerFor(this.getNode(), String(request.options.baseURL));
 	const timeoutMs = request.options.timeout ?? DEFAULT_TIMEOUT_MS;
 	for (let attempt = 0; ; attempt += 1) {
 		const ticket = await waitForTurn(this, pacer, timeoutMs);
 		startRequest(this, ticket);
-		const outcome = await this.makeRoutingRequest(request).then(
-			(items) => ({ items }),
-			(error: unknown) => ({ error }),
-		);
-		endRequest(this, ticket);
+		let outcome: { items: INodeExecutionData[] } | { error: unknown };
+		try {
+			outcome = { items: await this.makeRoutingRequest(request) };
+		} catch (error) {
+			outcome = { error };
+		} finally {
+			endRequest(this, ticket); // every ticket let through is observed, once
+		}
 		if ('items' in outcome) return outcome.items;
 		const { error } = outcome;
 		if (!(await waitToRetry(error, request.options.method, attempt, timeoutMs, TIMEOUT_ADVICE))) {

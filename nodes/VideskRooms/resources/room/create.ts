@@ -1,11 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOMS_PATH } from '../../shared/api';
-import {
-	externalIdField,
-	nameField,
-	outputFields,
-	roomCreationFields,
-} from '../../shared/descriptions';
+import { outputFields } from '../../shared/descriptions';
 import { withOutput } from '../../shared/output';
 import { sendWithRetry } from '../../shared/sequences';
 import { setExternalId, validateRoomBody } from '../../shared/validation';
@@ -24,12 +19,6 @@ export const createOperation: INodePropertyOptions = {
 	},
 };
 
-export const createFields: INodeProperties[] = [
-	{ ...externalIdField(false), displayOptions: { show } },
-	{ ...nameField, displayOptions: { show } },
-	{
-		...roomCreationFields,
-		displayOptions: { show },
-	},
-	...outputFields(show),
-];
+// External ID, Name and Additional Fields: shared with Create or Get and Create or Update
+// (resources/room/index.ts).
+export const createFields: INodeProperties[] = outputFields(show);

@@ -1,11 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { OPERATION_NAMES, ROOMS_PATH } from '../../shared/api';
-import {
-	externalIdField,
-	nameField,
-	outputFields,
-	roomCreationFields,
-} from '../../shared/descriptions';
+import { outputFields } from '../../shared/descriptions';
 import { withOutput } from '../../shared/output';
 import { createOrUpdateRoom } from '../../shared/sequences';
 import { setExternalId, validateRoomBody } from '../../shared/validation';
@@ -17,7 +12,7 @@ export const createOrUpdateOperation: INodePropertyOptions = {
 	value: 'createOrUpdate',
 	action: 'Create or update room',
 	description:
-		'Create a new room, or update the one with this External ID to the given name and times (upsert): for rescheduled events',
+		'Create a new room, or update the one with this External ID to the given name and times (upsert): for rescheduled events. Output "created" and "updated" say which.',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
 		send: { preSend: [setExternalId, validateRoomBody] },
@@ -25,22 +20,6 @@ export const createOrUpdateOperation: INodePropertyOptions = {
 	},
 };
 
-export const createOrUpdateFields: INodeProperties[] = [
-	{
-		...externalIdField(true),
-		displayOptions: { show },
-		hint: 'Output fields "created" and "updated" say whether this run created the room or changed it',
-	},
-	{
-		...nameField,
-		displayOptions: { show },
-		description: `${nameField.description}. An existing room is renamed only when this is filled in.`,
-	},
-	{
-		...roomCreationFields,
-		displayOptions: { show },
-		description:
-			'Start and Expires At also update an existing room (only those that differ); the settings are used only when the room is created, as Videsk cannot change them later',
-	},
-	...outputFields(show),
-];
+// External ID, Name and Additional Fields: shared with Create and Create or Get
+// (resources/room/index.ts).
+export const createOrUpdateFields: INodeProperties[] = outputFields(show);
