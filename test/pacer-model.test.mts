@@ -7,17 +7,11 @@ import { getEventListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import type { RateLimitReading } from '../nodes/VideskRooms/shared/rateLimit.js';
 import { PACKAGE_DIR } from './harness.mjs';
 import { fc, numRuns } from './properties.mjs';
 
-interface Reading {
-	receivedAt: number;
-	status: number;
-	limit?: number;
-	remaining?: number;
-	resetAt?: number;
-	retryAt?: number;
-}
+type Reading = RateLimitReading;
 interface Ticket {
 	sequence: number;
 	reading?: Reading;

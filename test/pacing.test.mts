@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import type { RateLimitReading } from '../nodes/VideskRooms/shared/rateLimit.js';
 import { PACKAGE_DIR } from './harness.mjs';
 import { room, run } from './helpers.mjs';
 import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox/server.mjs';
@@ -235,16 +236,8 @@ describe('waits come from the headers and never exceed the Timeout', () => {
 });
 
 // The parsing and the pacer's decisions, over any header values a server (or a proxy) may send.
-interface Reading {
-	receivedAt: number;
-	status: number;
-	limit?: number;
-	remaining?: number;
-	resetAt?: number;
-	retryAt?: number;
-}
 interface PacerModule {
-	readRateLimit(headers: IDataObject, status: number, receivedAt: number): Reading;
+	readRateLimit(headers: IDataObject, status: number, receivedAt: number): RateLimitReading;
 }
 const { readRateLimit } = createRequire(import.meta.url)(
 	path.join(PACKAGE_DIR, 'dist/nodes/VideskRooms/shared/rateLimit.js'),
