@@ -39,7 +39,8 @@ const cases = {
 			}),
 		);
 	},
-	nodeReturnAll: () => node({ operation: 'getAll', returnAll: true }),
+	// Raw output: the memory target compares with the JSON Videsk sent, which the node reads whole.
+	nodeReturnAll: () => node({ operation: 'getAll', returnAll: true, output: 'raw' }),
 	nodeLimit250: () => node({ operation: 'getAll', returnAll: false, limit: 250 }),
 	nodeGet: () =>
 		node(
