@@ -4,7 +4,7 @@
 // main while its executions run on the workers, each event once. Runs alone, after the other
 // test files (vitest.config.mts), since it measures time against the rate limit.
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { PACKAGE_DIR } from '../harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import { runBulk, WEBHOOKS, WORKFLOWS } from './bulk-scenario.mjs';
@@ -45,10 +45,12 @@ afterAll(async () => {
 	await triggerSandbox?.close();
 }, 2 * MINUTE);
 
+// Concurrent tests take `expect` from their context: the global one belongs to whichever test
+// runs last, and once the bulk test ends, the trigger test's expect.poll would find none.
 describe('n8n in queue mode: main, Redis, 2 workers', () => {
 	test.concurrent(
 		'4 executions × 250 Create or Get items at once, one token at 20 requests/s: none fails, one room per External ID, within 1.25× the floor',
-		async () => {
+		async ({ expect }) => {
 			const { payloads, outputs, figures } = await runBulk(cluster, sandbox, 'plain');
 			process.stdout.write(`queue-mode bulk figures: ${JSON.stringify(figures)}\n`);
 
@@ -90,7 +92,7 @@ describe('n8n in queue mode: main, Redis, 2 workers', () => {
 
 	test.concurrent(
 		'the trigger polls on main, its executions run on the workers, each event exactly once',
-		async () => {
+		async ({ expect }) => {
 			/** Rooms the triggered workflows looked up: Get after Room Created, Get Stats after Room Ended. */
 			const lookedUp = (suffix: string) =>
 				triggerSandbox.requests
