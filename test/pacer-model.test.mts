@@ -220,6 +220,19 @@ describe('the pacer never leaves a request waiting for good', () => {
 		expect(getEventListeners(execution.signal, 'abort')).toHaveLength(0);
 	});
 
+	test('found in review: an execution stopped before its request asks for a turn gets none', async () => {
+		const world = new World();
+		const stopped = new AbortController();
+		stopped.abort();
+		world.waiters.push({ state: 'waiting', stop: stopped });
+		world.pacer.acquire(30_000, stopped.signal).then(
+			() => (world.waiters[0].state = 'sent'),
+			() => (world.waiters[0].state = 'failed'),
+		);
+		await vi.advanceTimersByTimeAsync(1_000);
+		expect(world.waiters[0].state).toBe('failed');
+	});
+
 	test('found in review: a stopped execution waiting behind a request still out leaves at once', async () => {
 		const world = new World();
 		world.acquire(30_000, false); // the probe, out without an answer yet

@@ -8,6 +8,7 @@ const sandbox = useSandbox();
 test.each([
 	['503', { status: 503, body: 'busy', times: 1 }],
 	['502', { status: 502, body: '', times: 1 }],
+	['504', { status: 504, body: '', times: 1 }],
 	['connection reset', { kind: 'reset', times: 1 }],
 	['no answer in time', { kind: 'hang', times: 1 }],
 ] as const)('Get is retried after one %s and succeeds', async (_, fault) => {

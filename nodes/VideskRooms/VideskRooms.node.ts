@@ -26,7 +26,8 @@ export class VideskRooms implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'videskApi', required: true, testedBy: 'videskApiTest' }],
-		// The base URL comes from the credential (its authenticate), not from an expression here.
+		// The base URL as an expression here, so that n8n lets the node reach it through the
+		// credential's "Allowed HTTP Request Domains" (test/credential-domains.test.mts).
 		requestDefaults: {
 			baseURL: '={{$credentials.baseUrl}}',
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },

@@ -92,7 +92,8 @@ export const externalIdField: INodeProperties = {
 	placeholder: 'e.g. crm-deal-4711',
 	description: `Your own identifier for the room, such as the calendar event or CRM deal ID: unique in your Videsk account, at most ${EXTERNAL_ID_MAX_LENGTH} characters. Create or Get and Create or Update find the room by it on a rerun, so they need it; Create lets Videsk generate one when it is empty.`,
 	// Sent by the setExternalId preSend, not by routing: see there. Not marked required, as
-	// Create does without it; setExternalId refuses an empty one where it is needed.
+	// Create does without it; Create or Get and Create or Update refuse an empty one before any
+	// request (externalIdRequired in sequences.ts).
 };
 
 export const nameField: INodeProperties = {
