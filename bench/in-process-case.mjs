@@ -2,7 +2,7 @@
 // in-process.mjs:
 // it warms up (as a running n8n would be), says "ready", measures on "go", and sends the result.
 // Arguments: <case> <sandbox URL> <token> [count]
-import { runNode } from '../test/harness.mjs';
+import { runNode } from '../test/support/harness.mjs';
 
 const [name, baseUrl, apiToken, count = '0'] = process.argv.slice(2);
 const credentials = { apiToken, baseUrl };

@@ -1,5 +1,5 @@
 // `npm run bench:in-process [-- --quick]`: the node run by n8n's execution engine in-process
-// (test/harness.mjs), for what a process of its own measures well: the requests each case makes
+// (test/support/harness.mjs), for what a process of its own measures well: the requests each case makes
 // and the memory it takes, beside a plain-`fetch` baseline sending the same requests with the
 // same concurrency, in the same run. (Time against n8n's HTTP Request node, in a real n8n, is
 // `npm run bench`: bench/n8n.mjs.) The sandbox runs here, on 127.0.0.1; each case runs in its own

@@ -17,7 +17,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } f
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PACKAGE_DIR } from '../test/harness.mjs';
+import { PACKAGE_DIR } from '../test/support/harness.mjs';
 import { startSandbox } from '../test/sandbox/server.mjs';
 import {
 	createN8nHome,

@@ -52,5 +52,5 @@ export class VideskApi implements ICredentialType {
 	}
 
 	// Tested by the Videsk Rooms node (testedBy: testVideskApiCredential in
-	// nodes/VideskRooms/shared/credentialTest.ts), so that an unreachable Base URL is named.
+	// nodes/VideskRooms/credentialTest.ts), so that an unreachable Base URL is named.
 }

@@ -1,11 +1,8 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { searchRooms } from './listSearch/searchRooms';
-import { roomDescription } from './resources/room';
-import { testVideskApiCredential } from './shared/credentialTest';
-import { throwOnApiError } from './shared/errors';
-import { noteRateLimit } from './shared/rateLimit';
-import { sendToRoom } from './shared/sequences';
-import { applyDefaultTimeout } from './shared/validation';
+import { testVideskApiCredential } from './credentialTest';
+import { searchRooms } from './fields/room';
+import { roomOperations } from './operations';
+import { applyDefaultTimeout, keepAnswer } from './transport/routing';
 
 export class VideskRooms implements INodeType {
 	description: INodeTypeDescription = {
@@ -15,7 +12,7 @@ export class VideskRooms implements INodeType {
 		group: ['transform'],
 		version: 1,
 		// The operation's display name ("Create or Get"), not its value ("createOrGet"). A string
-		// literal, as n8n's lint wants; test/ux.test.mts checks it against every operation's name.
+		// literal, as n8n's lint wants; a test checks it against every operation's name.
 		subtitle:
 			'={{ ({ create: "Create", createOrGet: "Create or Get", createOrUpdate: "Create or Update", delete: "Delete", end: "End", get: "Get", getAll: "Get Many", getJoinToken: "Get Join Token", getStats: "Get Stats", update: "Update" })[$parameter["operation"]] }}',
 		description: 'Create, list, update and end Videsk video rooms, and issue join tokens',
@@ -27,12 +24,12 @@ export class VideskRooms implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'videskApi', required: true, testedBy: 'videskApiTest' }],
 		// The base URL as an expression here, so that n8n lets the node reach it through the
-		// credential's "Allowed HTTP Request Domains" (test/credential-domains.test.mts).
+		// credential's "Allowed HTTP Request Domains".
 		requestDefaults: {
 			baseURL: '={{$credentials.baseUrl}}',
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 			json: true,
-			// Error statuses come back as responses so that throwOnApiError can say what to do.
+			// Error statuses come back as answers, so that the transport can say what to do.
 			ignoreHttpStatusErrors: true,
 		},
 		properties: [
@@ -45,20 +42,17 @@ export class VideskRooms implements INodeType {
 					{
 						name: 'Room',
 						value: 'room',
-						// For every room operation: requests go through sendToRoom (routing's
-						// pagination hook: finds a room given by a 24-hex External ID, then
-						// sendWithRetry; operations that take several requests replace it), and
-						// noteRateLimit then throwOnApiError run before any other postReceive.
+						// Every operation sends its requests from its pagination hook (operations/), through
+						// the transport (transport/routing.ts), which reads each answer kept by keepAnswer.
 						routing: {
 							send: { paginate: true, preSend: [applyDefaultTimeout] },
-							operations: { pagination: sendToRoom },
-							output: { postReceive: [noteRateLimit, throwOnApiError] },
+							output: { postReceive: [keepAnswer] },
 						},
 					},
 				],
 				default: 'room',
 			},
-			...roomDescription,
+			...roomOperations,
 		],
 	};
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { PACKAGE_DIR } from '../harness.mjs';
+import { PACKAGE_DIR } from '../support/harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import {
 	activateWorkflow,

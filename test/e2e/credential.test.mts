@@ -3,7 +3,7 @@
 // POST /rest/credentials/test, which runs n8n's CredentialsTester).
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { PACKAGE_DIR } from '../harness.mjs';
+import { PACKAGE_DIR } from '../support/harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import { createN8nHome, ensureN8n, startN8nSignedIn, type N8nHome } from './n8n-runtime.mjs';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
-import { PACKAGE_DIR } from '../harness.mjs';
+import { PACKAGE_DIR } from '../support/harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import {
 	DEMO_OWNER,

@@ -4,7 +4,7 @@ import type { IDataObject, IRun } from 'n8n-workflow';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
-import { PACKAGE_DIR } from '../harness.mjs';
+import { PACKAGE_DIR } from '../support/harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import {
 	activateWorkflow,

@@ -5,7 +5,7 @@
 // test files (vitest.config.mts), since it measures time against the rate limit.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
-import { PACKAGE_DIR } from '../harness.mjs';
+import { PACKAGE_DIR } from '../support/harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
 import { runBulk, WEBHOOKS, WORKFLOWS } from './bulk-scenario.mjs';
 import { logged, startedExecutions, startQueueCluster, type QueueCluster } from './n8n-cluster.mjs';

@@ -1,0 +1,72 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { outputFields } from '../fields/output';
+import { roomLocator } from '../fields/room';
+import { externalIdField, nameField, roomCreationFields } from '../fields/roomFields';
+import { create } from './create';
+import { createOrGet } from './createOrGet';
+import { createOrUpdate } from './createOrUpdate';
+import { deleteFields, deleteRoom } from './delete';
+import { end, endFields } from './end';
+import { get } from './get';
+import { getAll, getAllFields } from './getAll';
+import { getJoinToken, getJoinTokenFields } from './getJoinToken';
+import { getStats, getStatsFields } from './getStats';
+import { update, updateFields } from './update';
+
+// The Room resource's operations. Each file holds one operation: its action, routing, request
+// flow and its own fields. The fields several operations share are defined once here.
+
+/** The operations that create a room (or may). */
+const CREATING = ['create', 'createOrGet', 'createOrUpdate'];
+/** The operations on an existing room, chosen in the Room field. */
+const ON_A_ROOM = ['delete', 'end', 'get', 'getJoinToken', 'getStats', 'update'];
+
+const shownFor = (operation: string[]) => ({ show: { resource: ['room'], operation } });
+
+export const roomOperations: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['room'] } },
+		options: [
+			create,
+			createOrGet,
+			createOrUpdate,
+			deleteRoom,
+			end,
+			get,
+			getJoinToken,
+			getAll,
+			getStats,
+			update,
+		],
+		default: 'createOrGet',
+	},
+	// One copy of each field for the operations that create a room, and one Room field for every
+	// operation on an existing room: n8n's routing evaluates the value of every field, shown or
+	// not, for each item in both of its passes, so a copy per operation would multiply the
+	// evaluations of an expression in it (about 0.5 ms each in n8n 2.x).
+	{ ...externalIdField, displayOptions: shownFor(CREATING) },
+	{
+		...nameField,
+		description: `${nameField.description}. Create or Update renames an existing room only when this is filled in.`,
+		displayOptions: shownFor(CREATING),
+	},
+	{
+		...roomCreationFields,
+		description:
+			'For a new room. Create or Get returns an existing room unchanged; Create or Update changes its Start and Expires At where they differ (Videsk cannot change the other settings later).',
+		displayOptions: shownFor(CREATING),
+	},
+	...outputFields({ resource: ['room'], operation: CREATING }),
+	...deleteFields,
+	{ ...roomLocator, displayOptions: shownFor(ON_A_ROOM) },
+	...endFields,
+	...outputFields({ resource: ['room'], operation: ['get'] }),
+	...getJoinTokenFields,
+	...getAllFields,
+	...getStatsFields,
+	...updateFields,
+];

@@ -1,0 +1,124 @@
+import type {
+	ICredentialTestFunctions,
+	IDataObject,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INode,
+} from 'n8n-workflow';
+import { CREDENTIAL_TYPE, DEFAULT_TIMEOUT_MS } from '../videsk';
+import type { RequestPurpose } from './errors';
+import { pacerFor } from './pacer';
+import { sendToVidesk, type VideskAnswer } from './send';
+
+// The one request path for code that cannot go through routing: the trigger's polls and lookups,
+// the Room list search (both with n8n's authenticated request helper) and the credential test
+// (which n8n gives only its older request helper). The Timeout is fixed here: none of them has
+// the node's "Request Options".
+
+export interface VideskRead {
+	/** Path under the Base URL, e.g. /vpaas/rooms. Query objects go in Feathers' bracket form. */
+	url: string;
+	qs?: IDataObject;
+	purpose: RequestPurpose;
+	expects?: (body: unknown) => boolean;
+	handles?: (answer: VideskAnswer) => boolean;
+	/** What to do when Videsk asks for a wait longer than the fixed Timeout. */
+	timeoutAdvice: string;
+}
+
+/** What can send with the credential's authentication: a poll or a list search context. */
+interface AuthenticatedHelpers {
+	getNode(): INode;
+	helpers: {
+		httpRequestWithAuthentication(
+			credentialType: string,
+			options: IHttpRequestOptions,
+		): Promise<unknown>;
+	};
+}
+
+/** A GET with the node's Videsk credential (whose Base URL is `baseUrl`), on the one path. */
+export async function readFromVidesk(
+	context: AuthenticatedHelpers,
+	baseUrl: string,
+	read: VideskRead,
+): Promise<VideskAnswer> {
+	const node = context.getNode();
+	const { answer } = await sendToVidesk({
+		node,
+		pacer: pacerFor(node.credentials?.[CREDENTIAL_TYPE], baseUrl),
+		method: 'GET',
+		baseUrl,
+		timeoutMs: DEFAULT_TIMEOUT_MS,
+		purpose: read.purpose,
+		timeoutAdvice: read.timeoutAdvice,
+		expects: read.expects,
+		handles: read.handles,
+		attempt: async () => {
+			const response = (await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				CREDENTIAL_TYPE,
+				{
+					method: 'GET',
+					baseURL: baseUrl,
+					url: read.url,
+					qs: read.qs,
+					headers: { Accept: 'application/json' },
+					json: true,
+					timeout: DEFAULT_TIMEOUT_MS,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+				},
+			)) as IN8nHttpFullResponse;
+			return { answer: response, result: undefined };
+		},
+	});
+	return answer;
+}
+
+/**
+ * The credential test's GET, on the one path, with the token given (n8n's credential test has no
+ * authenticated helper). `node` stands for the credential in errors; it holds no parameters.
+ */
+export async function readWithToken(
+	request: ICredentialTestFunctions['helpers']['request'],
+	credential: { id?: string; name?: string; apiToken: string; baseUrl: string },
+	read: VideskRead,
+): Promise<VideskAnswer> {
+	const node: INode = {
+		id: 'videsk-credential-test',
+		name: 'Videsk API credential',
+		type: CREDENTIAL_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const { answer } = await sendToVidesk({
+		node,
+		pacer: pacerFor({ id: credential.id, name: credential.name }, credential.baseUrl),
+		method: 'GET',
+		baseUrl: credential.baseUrl,
+		timeoutMs: DEFAULT_TIMEOUT_MS,
+		purpose: read.purpose,
+		timeoutAdvice: read.timeoutAdvice,
+		expects: read.expects,
+		handles: read.handles,
+		attempt: async () => {
+			const response = (await request({
+				method: 'GET',
+				uri: `${credential.baseUrl.replace(/\/+$/, '')}${read.url}`,
+				qs: read.qs,
+				headers: { Accept: 'application/json', Authorization: `Bearer ${credential.apiToken}` },
+				json: true,
+				simple: false,
+				resolveWithFullResponse: true,
+				timeout: DEFAULT_TIMEOUT_MS,
+			})) as { statusCode: number; headers: IDataObject; body: unknown };
+			return {
+				answer: { statusCode: response.statusCode, headers: response.headers, body: response.body },
+				result: undefined,
+			};
+		},
+	});
+	return answer;
+}

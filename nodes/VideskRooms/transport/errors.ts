@@ -1,0 +1,233 @@
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import { DEFAULT_TIMEOUT_MS } from '../videsk';
+import type { VideskAnswer } from './send';
+
+// One table turns each answer Videsk (or something in front of it) can give into a message that
+// says what to do, keeping Videsk's own (Feathers) message; one more names what a request that got
+// no answer at all ran into. Every request of both nodes ends here when it fails.
+
+/** What a message says: its first line, and what to do. */
+export interface Advice {
+	message: string;
+	description: string;
+}
+
+/** What a request was for, as its error names it. */
+export interface RequestPurpose {
+	/** How the error starts: the operation ("Get"), or the trigger's event ("Room Ended"). */
+	label: string;
+	/** What the request was about, e.g. `room "standup-1"` or "the room list". */
+	target: string;
+	/** What a status means for this request, where the table's general advice would mislead. */
+	advice?: Partial<Record<number, (target: string) => Advice>>;
+	itemIndex?: number;
+}
+
+export const TOKEN_CHECKLIST =
+	'Check that the Videsk credential holds an api-token (the only token type VPaaS accepts), that the token has not expired or been revoked, and that this n8n machine’s IP address is on the token’s IP allow-list.';
+
+export const BASE_URL_ADVICE =
+	'Check the Base URL of the Videsk credential: it should be the API’s root, such as https://api.videsk.io.';
+
+/** Where the path is Videsk's own (the room list, creating a room), a 404 means a wrong Base URL. */
+export const ROOM_LIST_ADVICE: RequestPurpose['advice'] = {
+	404: () => ({ message: 'Videsk did not find the room list', description: BASE_URL_ADVICE }),
+};
+
+interface FeathersError {
+	name?: string;
+	message: string;
+	errors?: IDataObject;
+}
+
+function feathersError(body: unknown): FeathersError | undefined {
+	const error = body as FeathersError | undefined;
+	return typeof error?.message === 'string' ? error : undefined;
+}
+
+/** A short, tag-free excerpt of a non-JSON body (a proxy’s HTML page, plain text). */
+function textExcerpt(body: unknown): string {
+	if (typeof body !== 'string' && !Buffer.isBuffer(body)) return '';
+	const text = body
+		.toString()
+		.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return text.length > 160 ? `${text.slice(0, 160)}…` : text;
+}
+
+/** The general advice for a status; a request's own advice (RequestPurpose.advice) comes first. */
+function generalAdvice(
+	status: number,
+	target: string,
+	videsk: FeathersError | undefined,
+	headers: IDataObject,
+): Advice {
+	const retryAfter = headers['retry-after'];
+	switch (status) {
+		case 400: {
+			const fields = videsk?.errors ? Object.keys(videsk.errors) : [];
+			return {
+				message: `Videsk rejected the request for ${target} as invalid`,
+				description: fields.length
+					? `Check these fields: ${fields.map((field) => `${field} (${String(videsk!.errors![field])})`).join(', ')}.`
+					: 'Check the values of the fields you filled in.',
+			};
+		}
+		case 401:
+			return {
+				message: `Videsk did not accept the API token (${target})`,
+				description: TOKEN_CHECKLIST,
+			};
+		case 403:
+			return {
+				message: `Videsk refused access for ${target}`,
+				description: `The token may lack permission for this, or this machine’s IP may not be on its allow-list. ${TOKEN_CHECKLIST}`,
+			};
+		case 404:
+			return {
+				message: `Videsk has no ${target}`,
+				description:
+					'No room in this Videsk account has that ID or External ID. Check the "Room" field and that the credential belongs to the account that created the room.',
+			};
+		case 409:
+			return {
+				message: `A room with this External ID already exists (${target})`,
+				description:
+					'External IDs are unique per Videsk account. Use the "Create or Get" operation to reuse the existing room (safe when a workflow runs twice), or choose another External ID.',
+			};
+		case 429:
+			return {
+				message: `Videsk’s rate limit was reached (${target})`,
+				description: `Videsk allows about 20 requests per second per token.${retryAfter ? ` It asked to retry after ${String(retryAfter)} s.` : ''} The node paces its requests by Videsk’s rate-limit headers, so something else is using this token heavily too: give this workflow its own token, or turn on "Retry On Fail" in the node’s settings.`,
+			};
+		default:
+			if (status < 400) {
+				return {
+					message: `Videsk sent an unexpected answer (HTTP ${status}) for ${target}`,
+					description:
+						'The API documents a JSON object here. A proxy or a server change may be in the way; try again later.',
+				};
+			}
+			return {
+				message: `Videsk could not process the request for ${target} (HTTP ${status})`,
+				description:
+					'Videsk, or a proxy in front of it, is not answering normally. Try again later; "Retry On Fail" in the node’s settings can do that for you.',
+			};
+	}
+}
+
+/** What a status means for `purpose`, in its words: its own advice, else the general one. */
+export function adviceFor(answer: VideskAnswer, purpose: RequestPurpose): Advice {
+	const own = purpose.advice?.[answer.statusCode];
+	if (own) return own(purpose.target);
+	return generalAdvice(
+		answer.statusCode,
+		purpose.target,
+		feathersError(answer.body),
+		answer.headers,
+	);
+}
+
+/** The error for an answer with an error status, or a success without the documented JSON. */
+export function videskApiError(
+	node: INode,
+	answer: VideskAnswer,
+	purpose: RequestPurpose,
+): NodeApiError {
+	const videsk = feathersError(answer.body);
+	const { message, description } = adviceFor(answer, purpose);
+	const excerpt = textExcerpt(answer.body);
+	const said = videsk
+		? ` Videsk said: "${videsk.message}".`
+		: excerpt
+			? ` Videsk answered: "${excerpt}".`
+			: ' The answer had no body.';
+	const errorResponse: JsonObject = videsk
+		? (answer.body as JsonObject)
+		: { httpCode: answer.statusCode, body: excerpt };
+	return new NodeApiError(node, errorResponse, {
+		message: `${purpose.label}: ${message}`,
+		description: description + said,
+		httpCode: String(answer.statusCode),
+		itemIndex: purpose.itemIndex,
+	});
+}
+
+/** What a request that got no HTTP answer ran into, by its error code, and what to do. */
+export function networkProblem(code: string, baseUrl: string): { problem: string; fix: string } {
+	const host = URL.canParse(baseUrl) ? new URL(baseUrl).hostname : baseUrl;
+	switch (code) {
+		case 'ECONNREFUSED':
+			return {
+				problem: 'nothing answered there (connection refused)',
+				fix: 'Check its host and port, and that the server runs.',
+			};
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return {
+				problem: `there is no host "${host}" (DNS)`,
+				fix: 'Check its spelling; Videsk’s is https://api.videsk.io.',
+			};
+		case 'ETIMEDOUT':
+		case 'ECONNABORTED':
+			return {
+				problem: 'no answer in time',
+				fix: `Try again later; check that this n8n machine can reach it (firewall, proxy); a node can allow more time under "Request Options" → "Timeout" (${DEFAULT_TIMEOUT_MS / 1000} s unless set).`,
+			};
+		case 'EPROTO':
+			return {
+				problem: 'the connection was closed during its set-up',
+				fix: 'Check that its protocol (http or https) and port are right.',
+			};
+		default:
+			return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
+				? { problem: `its TLS certificate was not accepted (${code})`, fix: 'Check the URL.' }
+				: {
+						problem: 'the connection to Videsk broke before its answer was complete',
+						fix: 'Try again; "Retry On Fail" in the node’s settings can do that for you.',
+					};
+	}
+}
+
+function hasHttpStatus(error: NodeApiError): boolean {
+	return /^\d{3}$/.test(error.httpCode ?? '');
+}
+
+/** n8n's error for a request that got no HTTP answer carries the system code (ECONNREFUSED…). */
+export function networkErrorCode(node: INode, error: unknown): string {
+	const wrapped =
+		error instanceof NodeApiError ? error : new NodeApiError(node, error as JsonObject);
+	return wrapped.httpCode ?? '';
+}
+
+/**
+ * n8n reports a request that got no HTTP answer (refused, reset, timed out) with a generic
+ * message; this names what it was for and what to do. Errors with an HTTP status pass unchanged.
+ */
+export function videskNetworkError(
+	node: INode,
+	error: unknown,
+	purpose: RequestPurpose,
+	baseUrl: string,
+): NodeApiError {
+	const original =
+		error instanceof NodeApiError ? error : new NodeApiError(node, error as JsonObject);
+	if (hasHttpStatus(original)) return original;
+	const code = original.httpCode ?? '';
+	const { problem, fix } = networkProblem(code, baseUrl);
+	// Neither `code` nor `httpCode` here: NodeApiError would swap the message for its generic one.
+	const failure = new NodeApiError(
+		node,
+		{ networkError: code },
+		{
+			message: `${purpose.label}: could not reach Videsk for ${purpose.target}: ${original.message}`,
+			description: `${problem[0].toUpperCase()}${problem.slice(1)}. ${fix} (The credential’s Base URL: ${baseUrl})`,
+			itemIndex: purpose.itemIndex,
+		},
+	);
+	failure.context.networkError = code;
+	return failure;
+}

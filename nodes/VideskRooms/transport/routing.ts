@@ -1,0 +1,130 @@
+import type {
+	DeclarativeRestApiSettings,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+} from 'n8n-workflow';
+import { CREDENTIAL_TYPE, DEFAULT_TIMEOUT_MS } from '../videsk';
+import type { RequestPurpose } from './errors';
+import { pacerFor } from './pacer';
+import { sendToVidesk } from './send';
+
+// The action node's side of the one request path. Routing builds each request (fields, preSend)
+// and every operation's pagination hook sends it here with `makeRoutingRequest`, which sends
+// exactly as routing would and runs the operation's postReceive hooks; the first of those keeps
+// Videsk's whole answer (status, headers, body) for the transport.
+
+export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
+
+/** How an operation's errors start, and what a status means for it where that differs. */
+export interface OperationErrors {
+	label: string;
+	advice?: RequestPurpose['advice'];
+}
+
+const TIMEOUT_ADVICE =
+	'Raise "Request Options" → "Timeout", run fewer items at once, or give this workflow its own Videsk token.';
+
+// An item sends one request at a time, so its answer is found by the node's run (one object
+// per run of the node) and the item's index.
+const answers = new WeakMap<object, Map<number, IN8nHttpFullResponse>>();
+const NO_RUN = {};
+
+function answersOf(context: IExecuteSingleFunctions) {
+	const run = context.getExecuteData() ?? NO_RUN;
+	let byItem = answers.get(run);
+	if (byItem === undefined) {
+		byItem = new Map();
+		answers.set(run, byItem);
+	}
+	return byItem;
+}
+
+/** postReceive of every operation, first: keeps Videsk's answer for sendRouted. */
+export async function keepAnswer(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	answersOf(this).set(this.getItemIndex(), response);
+	return items;
+}
+
+/** preSend of every operation: a Videsk call answers in well under a second. */
+export async function applyDefaultTimeout(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	if (!this.getNodeParameter('requestOptions.timeout', 0)) {
+		requestOptions.timeout = DEFAULT_TIMEOUT_MS;
+	}
+	return requestOptions;
+}
+
+/** The room a request is about, as the user entered it, for its error. */
+function targetOf(context: IExecuteSingleFunctions): string {
+	const { parameters } = context.getNode();
+	if (parameters.operation === 'getAll') return 'the room list';
+	if (parameters.room !== undefined) {
+		return `room "${String(context.getNodeParameter('room', '', { extractValue: true }))}"`;
+	}
+	const externalId = String(context.getNodeParameter('externalId', '') ?? '').trim();
+	return externalId !== '' ? `room with External ID "${externalId}"` : 'a new room';
+}
+
+export function purposeOf(
+	context: IExecuteSingleFunctions,
+	operation: OperationErrors,
+): RequestPurpose {
+	return {
+		...operation,
+		itemIndex: context.getItemIndex(),
+		// Read only for an error's message: it evaluates the Room or External ID field once more.
+		get target() {
+			return targetOf(context);
+		},
+	};
+}
+
+export function withOptions(request: RoutedRequest, options: RoutedRequest['options']) {
+	return { ...request, options: { ...request.options, ...options } };
+}
+
+/**
+ * Sends one request of an operation through routing, on the one request path (send.ts): paced,
+ * retried, failures worded for `operation`. Resolves with the items routing made of the answer.
+ */
+export async function sendRouted(
+	context: IExecutePaginationFunctions,
+	operation: OperationErrors,
+	request: RoutedRequest,
+	expects?: (body: unknown) => boolean,
+): Promise<INodeExecutionData[]> {
+	const node = context.getNode();
+	const baseUrl = String(request.options.baseURL);
+	const { result } = await sendToVidesk({
+		node,
+		pacer: pacerFor(node.credentials?.[CREDENTIAL_TYPE], baseUrl),
+		method: request.options.method ?? 'GET',
+		baseUrl,
+		timeoutMs: request.options.timeout ?? DEFAULT_TIMEOUT_MS,
+		signal: context.getExecutionCancelSignal(),
+		purpose: purposeOf(context, operation),
+		timeoutAdvice: TIMEOUT_ADVICE,
+		expects,
+		attempt: async () => {
+			const kept = answersOf(context);
+			kept.delete(context.getItemIndex());
+			const items = await context.makeRoutingRequest(request);
+			const response = kept.get(context.getItemIndex())!;
+			kept.delete(context.getItemIndex());
+			return {
+				answer: { statusCode: response.statusCode, headers: response.headers, body: response.body },
+				result: items,
+			};
+		},
+	});
+	return result;
+}

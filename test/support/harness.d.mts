@@ -1,0 +1,54 @@
+import type { PackageDirectoryLoader } from 'n8n-core';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	IRun,
+} from 'n8n-workflow';
+
+export const PACKAGE_DIR: string;
+export const NODE_TYPE: string;
+export const TRIGGER_TYPE: string;
+
+export function loadPackage(): Promise<PackageDirectoryLoader>;
+
+export interface RunOptions {
+	/** The node's parameters, as the editor would save them. */
+	parameters: INodeParameters;
+	/** Input items; one empty item by default. */
+	items?: IDataObject[];
+	credentials: { apiToken: string; baseUrl: string };
+	continueOnFail?: boolean;
+	/** The workflow's timezone setting (n8n's "Timezone" workflow setting). */
+	timezone?: string;
+	/** Another node type to run instead of Videsk Rooms (e.g. a credential test node). */
+	nodeType?: INodeType;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** The node's output items (json, error, pairedItem), empty if it failed. */
+	items: INodeExecutionData[];
+	/** The error that stopped the workflow, if any. */
+	error?: Error & { description?: string; httpCode?: string | null; context?: IDataObject };
+}
+
+/** Runs one Videsk Rooms node, fed with `items`, the way n8n executes a workflow. */
+export function runNode(options: RunOptions): Promise<RunResult>;
+
+export interface Poller {
+	/** One poll; 'manual' is the editor's test run. Resolves with the emitted rooms. */
+	poll(mode?: 'trigger' | 'manual'): Promise<IDataObject[]>;
+	/** The node's static data, as n8n keeps it between polls. */
+	staticData(): IDataObject;
+	/** Whether the last poll changed the static data, which n8n then writes to its database. */
+	stateChanged(): boolean;
+}
+
+export function createPoller(options: {
+	parameters: INodeParameters;
+	credentials: { apiToken: string; baseUrl: string };
+	/** The credential's ID, which picks its pacer; by default one of its own. */
+	credentialId?: string;
+}): Promise<Poller>;

@@ -1,0 +1,250 @@
+// Runs the built package's nodes in-process with n8n-core's WorkflowExecute, as n8n's own node
+// tests do (packages/core/nodes-testing in the n8n repo): the package is loaded by n8n-core's
+// PackageDirectoryLoader from dist/, so `npm test` builds first. Plain JavaScript (typed by
+// harness.d.mts), so that the benchmarks can use it too.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// n8n-core and the built nodes load n8n-workflow's CommonJS build; take the same copies here, so
+// that classes (Workflow, NodeApiError) are the ones they check against.
+const require = createRequire(import.meta.url);
+const {
+	ExecutionLifecycleHooks,
+	PackageDirectoryLoader,
+	PollContext,
+	TriggersAndPollers,
+	WorkflowExecute,
+} = require('n8n-core');
+// n8n-core's own copy of the dependency-injection container.
+const { Container } = createRequire(require.resolve('n8n-core'))('@n8n/di');
+const { createRunExecutionData, ICredentialsHelper, Workflow } = require('n8n-workflow');
+
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const NODE_TYPE = 'n8n-nodes-videsk.videskRooms';
+export const TRIGGER_TYPE = 'n8n-nodes-videsk.videskRoomsTrigger';
+
+let loaderPromise;
+
+/** The package as n8n loads it, including the options n8n adds to declarative nodes. */
+export function loadPackage() {
+	loaderPromise ??= (async () => {
+		const loader = new PackageDirectoryLoader(PACKAGE_DIR);
+		await loader.loadAll();
+		return loader;
+	})();
+	return loaderPromise;
+}
+
+function nodeTypesOf(loader, extraNodeType) {
+	const byName = (type) => {
+		if (extraNodeType && type === extraNodeType.description.name) return extraNodeType;
+		return loader.getNode(type.replace(/^n8n-nodes-videsk\./, '')).type;
+	};
+	return { getByName: byName, getByNameAndVersion: byName, getKnownTypes: () => ({}) };
+}
+
+/**
+ * The credential seam n8n's own node tests use, with the generic `authenticate` of our
+ * credential resolved the way n8n resolves it: an expression over `$credentials`.
+ */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(loader, data) {
+		super();
+		this.loader = loader;
+		this.data = data;
+	}
+
+	async authenticate(credentials, typeName, requestOptions, workflow, node) {
+		const { authenticate } = this.loader.getCredential(typeName).type;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (authenticate?.type !== 'generic') return requestOptions;
+		for (const [target, values] of Object.entries(authenticate.properties)) {
+			for (const [key, value] of Object.entries(values)) {
+				requestOptions[target] = {
+					...(requestOptions[target] ?? {}),
+					[key]: workflow.expression.getParameterValue(
+						value,
+						null,
+						0,
+						0,
+						node.name,
+						[],
+						'internal',
+						{
+							$credentials: credentials,
+						},
+					),
+				};
+			}
+		}
+		return requestOptions;
+	}
+
+	async getDecrypted() {
+		return this.data;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	getParentTypes() {
+		return [];
+	}
+
+	isCredentialUsableByNode() {
+		return true;
+	}
+
+	async getCredentials() {
+		throw new Error('not used by these tests');
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+function additionalDataFor(loader, credentials, hooks) {
+	return {
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(loader, credentials),
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formBaseUrl: 'http://127.0.0.1/form',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1/form-test',
+		variables: {},
+	};
+}
+
+/** Runs one Videsk Rooms node, fed with `items`, the way n8n executes a workflow. */
+export async function runNode(options) {
+	const loader = await loadPackage();
+	const node = {
+		id: 'videsk-node',
+		name: 'Videsk Rooms',
+		type: options.nodeType?.description.name ?? NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: { videskApi: { id: '1', name: 'Videsk sandbox' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'test',
+		nodes: [node],
+		connections: {},
+		nodeTypes: nodeTypesOf(loader, options.nodeType),
+		active: false,
+		settings: options.timezone ? { timezone: options.timezone } : {},
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+		id: 'test',
+		name: 'test',
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		nodes: [node],
+		connections: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	});
+	const finished = new Promise((resolve) => {
+		hooks.addHandler('workflowExecuteAfter', (run) => resolve(run));
+	});
+
+	const additionalData = additionalDataFor(loader, options.credentials, hooks);
+
+	const runExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [
+				{
+					node,
+					data: { main: [(options.items ?? [{}]).map((json) => ({ json }))] },
+					source: null,
+				},
+			],
+		},
+	});
+
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(
+		workflow,
+	);
+	const run = await finished;
+	const taskData = run.data.resultData.runData[node.name]?.[0];
+	return {
+		run,
+		items: taskData?.data?.main[0] ?? [],
+		error: run.data.resultData.error ?? undefined,
+	};
+}
+
+let pollerCount = 0;
+
+/**
+ * The trigger as n8n polls it in an active workflow: n8n-core's TriggersAndPollers calls its
+ * poll() with a PollContext; the workflow (and so its static data) lives across polls.
+ * `poll('manual')` is the editor's test run. Each poller has a credential of its own (so its
+ * own pacer) unless `credentialId` names one.
+ */
+export async function createPoller({ parameters, credentials, credentialId }) {
+	pollerCount += 1;
+	const loader = await loadPackage();
+	const node = {
+		id: 'videsk-trigger',
+		name: 'Videsk Rooms Trigger',
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: {
+			videskApi: { id: credentialId ?? `poller-${pollerCount}`, name: 'Videsk sandbox' },
+		},
+	};
+	const workflow = new Workflow({
+		id: 'poll-test',
+		nodes: [node],
+		connections: {},
+		nodeTypes: nodeTypesOf(loader),
+		active: true,
+		staticData: {},
+	});
+	const additionalData = additionalDataFor(loader, credentials);
+	const pollers = Container.get(TriggersAndPollers);
+	let activation = 'init';
+	let stateChanged = false;
+	return {
+		async poll(mode = 'trigger') {
+			// n8n saves a workflow's static data after a poll only when this flag is set.
+			workflow.staticData.__dataChanged = false;
+			const context = new PollContext(
+				workflow,
+				node,
+				additionalData,
+				mode,
+				mode === 'manual' ? 'manual' : activation,
+			);
+			const result = await pollers.runPollFunction(workflow, node, context);
+			stateChanged = workflow.staticData.__dataChanged === true;
+			if (mode !== 'manual') activation = 'trigger';
+			return (result?.[0] ?? []).map((item) => item.json);
+		},
+		staticData: () => workflow.getStaticData('node', node),
+		stateChanged: () => stateChanged,
+	};
+}

@@ -1,0 +1,42 @@
+import type { INodeParameterResourceLocator, INodeParameters } from 'n8n-workflow';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { runNode, type RunOptions } from './harness.mjs';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.mjs';
+
+/** A sandbox for the test file, emptied before each test. */
+export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
+	let sandbox: Sandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox(options);
+	});
+	beforeEach(() => {
+		sandbox!.reset();
+	});
+	afterAll(async () => {
+		await sandbox?.close();
+	});
+	return () => sandbox!;
+}
+
+/** Runs the node against the sandbox with its token. */
+export function run(
+	sandbox: Sandbox,
+	parameters: INodeParameters,
+	options: Omit<RunOptions, 'parameters' | 'credentials'> & { token?: string } = {},
+) {
+	return runNode({
+		...options,
+		parameters: { resource: 'room', ...parameters },
+		credentials: { apiToken: options.token ?? sandbox.token, baseUrl: sandbox.url },
+	});
+}
+
+/** A resource-locator value, as the editor saves it. */
+export function room(
+	mode: 'list' | 'id' | 'externalId',
+	value: string,
+): INodeParameterResourceLocator {
+	return { __rl: true, mode, value };
+}
+
+export const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();

@@ -1,0 +1,126 @@
+// The credential's test, found and run the way n8n's credential tester does it: the credential
+// type has no declarative `test`, so n8n takes the `testedBy` method of a node that uses the
+// credential and calls it with n8n-core's CredentialTestContext (whose request helper is n8n's
+// own HTTP client). The end-to-end version, through n8n’s REST API: test/e2e/credential.test.mts.
+import type {
+	ICredentialTestFunction,
+	ICredentialType,
+	INodeCredentialDescription,
+	INodeType,
+} from 'n8n-workflow';
+import { createRequire } from 'node:module';
+import { expect, test } from 'vitest';
+import { loadPackage } from '../../support/harness.mjs';
+import { useSandbox } from '../../support/helpers.mjs';
+
+const sandbox = useSandbox();
+const { CredentialTestContext } = createRequire(import.meta.url)('n8n-core') as {
+	CredentialTestContext: new (additionalData: object) => ThisParameterType<ICredentialTestFunction>;
+};
+
+async function credentialType(): Promise<ICredentialType> {
+	return (await loadPackage()).getCredential('videskApi').type;
+}
+
+/** The function n8n's CredentialsTester would pick for the credential, and its result. */
+async function testCredential(data: { apiToken: string; baseUrl: string }) {
+	const node = (await loadPackage()).getNode('videskRooms').type as INodeType;
+	const { testedBy } = node.description.credentials!.find(
+		(credential: INodeCredentialDescription) => credential.name === 'videskApi',
+	)!;
+	const tester = node.methods!.credentialTest![testedBy as string];
+	return await tester.call(new CredentialTestContext({}), {
+		id: '1',
+		name: 'Videsk',
+		type: 'videskApi',
+		data,
+	});
+}
+
+test('the credential exposes the token as a password field and a changeable base URL', async () => {
+	const [token, baseUrl] = (await credentialType()).properties;
+	expect(token).toMatchObject({
+		name: 'apiToken',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+	});
+	expect(baseUrl).toMatchObject({ name: 'baseUrl', default: 'https://api.videsk.io' });
+});
+
+test('n8n asks the node to test it: the credential has no request test of its own', async () => {
+	// A declarative `test` would take precedence over `testedBy` in n8n's CredentialsTester.
+	expect((await credentialType()).test).toBeUndefined();
+});
+
+test('succeeds with the right token, with one cheap list request', async () => {
+	sandbox().seed(3);
+	expect(await testCredential({ apiToken: sandbox().token, baseUrl: sandbox().url })).toEqual({
+		status: 'OK',
+		message: 'Connection successful: Videsk accepted the token.',
+	});
+	expect(sandbox().requests).toHaveLength(1);
+	expect(sandbox().requests[0]).toMatchObject({
+		method: 'GET',
+		path: '/vpaas/rooms',
+		query: { $limit: '1' },
+	});
+	expect(sandbox().requests[0].headers.authorization).toBe(`Bearer ${sandbox().token}`);
+});
+
+test('a Base URL with a trailing slash works the same', async () => {
+	const result = await testCredential({ apiToken: sandbox().token, baseUrl: `${sandbox().url}/` });
+	expect(result.status).toBe('OK');
+	expect(sandbox().requests[0].rawPath).toBe('/vpaas/rooms');
+});
+
+test('fails with a wrong token, saying what to check and not showing the token', async () => {
+	const result = await testCredential({ apiToken: 'wrong-token', baseUrl: sandbox().url });
+	expect(result).toEqual({
+		status: 'Error',
+		message:
+			'Videsk rejected the token. Check that the Videsk credential holds an api-token (the only token type VPaaS accepts), that the token has not expired or been revoked, and that this n8n machine’s IP address is on the token’s IP allow-list.',
+	});
+	expect(result.message).not.toContain('wrong-token');
+});
+
+test('a token refused for its IP (403) gets the allow-list advice', async () => {
+	sandbox().settings.forbiddenToken = 'ip-blocked';
+	const result = await testCredential({ apiToken: 'ip-blocked', baseUrl: sandbox().url });
+	expect(result.status).toBe('Error');
+	expect(result.message).toMatch(/^Videsk refused this token: .* IP may not be on its allow-list/);
+});
+
+test.each([
+	[
+		'nothing listening',
+		'http://127.0.0.1:9',
+		'Could not reach the Base URL http://127.0.0.1:9: nothing answered there (connection refused). Check its host and port, and that the server runs.',
+	],
+	[
+		'a host that does not exist',
+		'https://no-such-host.invalid',
+		'Could not reach the Base URL https://no-such-host.invalid: there is no host "no-such-host.invalid" (DNS). Check its spelling; Videsk’s is https://api.videsk.io.',
+	],
+	[
+		'no scheme',
+		'api.videsk.io',
+		'The Base URL "api.videsk.io" is not a web address. Use https://api.videsk.io (or your test server’s http(s)://host:port).',
+	],
+])('an unusable Base URL (%s) is named, with what is wrong', async (_, baseUrl, message) => {
+	expect(await testCredential({ apiToken: 'any', baseUrl })).toEqual({ status: 'Error', message });
+});
+
+test('a Base URL that is not the API’s root (404), or answers like something else, says so', async () => {
+	expect(
+		await testCredential({ apiToken: sandbox().token, baseUrl: `${sandbox().url}/api` }),
+	).toEqual({
+		status: 'Error',
+		message: `The Base URL ${sandbox().url}/api has no Videsk room list (404). It should be the API’s root, such as https://api.videsk.io.`,
+	});
+	sandbox().fault({ status: 200, body: { hello: 'world' } });
+	expect(await testCredential({ apiToken: sandbox().token, baseUrl: sandbox().url })).toEqual({
+		status: 'Error',
+		message: `The Base URL ${sandbox().url}/ answered, but not as the Videsk API does. It should be the API’s root, such as https://api.videsk.io.`,
+	});
+});

@@ -1,0 +1,65 @@
+// How many expressions n8n's routing evaluates per item (README: Performance). In n8n 2.x each
+// evaluation runs in an isolated VM, about half a millisecond, so this count is most of the
+// node's cost per item. Counted in n8n's own routing engine (n8n-core, test/support/harness.mjs) by
+// wrapping n8n-workflow's Expression.resolveSimpleParameterValue, which every "=…" value goes
+// through.
+import type { INodeParameters } from 'n8n-workflow';
+import { createRequire } from 'node:module';
+import { expect, test } from 'vitest';
+import { inHours, room, run, useSandbox } from '../../support/helpers.mjs';
+
+// The CommonJS copy n8n-core uses, as in harness.mjs.
+const { Expression } = createRequire(import.meta.url)('n8n-workflow') as {
+	Expression: { prototype: { resolveSimpleParameterValue: (...args: unknown[]) => unknown } };
+};
+
+const sandbox = useSandbox();
+const ITEMS = 10;
+
+/** Evaluations per item of each expression, over a run of ITEMS items. */
+async function evaluationsPerItem(parameters: INodeParameters) {
+	const { prototype } = Expression;
+	const original = prototype.resolveSimpleParameterValue;
+	const counts: Record<string, number> = {};
+	prototype.resolveSimpleParameterValue = function (this: unknown, value, ...rest) {
+		if (typeof value === 'string') counts[value] = (counts[value] ?? 0) + 1;
+		return original.call(this, value, ...rest);
+	};
+	try {
+		const items = Array.from({ length: ITEMS }, (_, index) => ({ key: `evt-${index}` }));
+		const { error } = await run(sandbox(), parameters, { items });
+		expect(error).toBeUndefined();
+	} finally {
+		prototype.resolveSimpleParameterValue = original;
+	}
+	return Object.fromEntries(Object.entries(counts).map(([value, count]) => [value, count / ITEMS]));
+}
+
+const KEY = '={{ $json.key }}';
+const BASE_URL = '={{$credentials.baseUrl}}';
+
+test.each([
+	{ operation: 'get' },
+	{ operation: 'update', updateFields: { name: 'Renamed' } },
+	{ operation: 'end' },
+	{ operation: 'getJoinToken' },
+	{ operation: 'getStats' },
+])('$operation: Room evaluated 3 times per item, the base URL twice', async (parameters) => {
+	sandbox().seed(ITEMS, (index) => ({ externalId: `evt-${index}`, nbf: inHours(-1) }));
+	expect(await evaluationsPerItem({ ...parameters, room: room('externalId', KEY) })).toEqual({
+		[KEY]: 3,
+		[BASE_URL]: 2,
+	});
+});
+
+test.each([
+	['create', 3],
+	['createOrGet', 3],
+	// One more: its lookup of a room that does not exist yet answers 404, whose error names it.
+	['createOrUpdate', 4],
+])('%s: External ID evaluated %i times per item, the base URL twice', async (operation, times) => {
+	expect(await evaluationsPerItem({ operation, externalId: KEY })).toEqual({
+		[KEY]: times,
+		[BASE_URL]: 2,
+	});
+});

@@ -1,0 +1,30 @@
+// Get Join Token through n8n's routing engine against the sandbox: success and the errors Videsk
+// documents for it.
+import { describe, expect, test } from 'vitest';
+import { room, run, useSandbox } from '../../support/helpers.mjs';
+
+const sandbox = useSandbox();
+
+describe('Get Join Token', () => {
+	test('issues one token per input item (participant), paired with its item', async () => {
+		sandbox().seed(1);
+		const participants = [
+			{ email: 'ana@example.com' },
+			{ email: 'bo@example.com' },
+			{ email: 'cy@example.com' },
+		];
+		const { items } = await run(
+			sandbox(),
+			{ operation: 'getJoinToken', room: room('externalId', 'seed-1') },
+			{ items: participants },
+		);
+		expect(items).toHaveLength(3);
+		expect(new Set(items.map((item) => item.json.accessToken)).size).toBe(3);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		// n8n sends no body for an empty JSON object; the docs call the body optional.
+		expect(sandbox().requests.map((r) => `${r.method} ${r.path}`)).toEqual(
+			Array(3).fill('POST /vpaas/rooms/seed-1/join'),
+		);
+		expect(sandbox().rooms()[0].authorizations).toHaveLength(4);
+	});
+});

@@ -1,0 +1,60 @@
+// Update through n8n's routing engine against the sandbox: success and the errors Videsk
+// documents for it.
+import { describe, expect, test } from 'vitest';
+import { inHours, room, run, useSandbox } from '../../support/helpers.mjs';
+
+const sandbox = useSandbox();
+
+describe('Update', () => {
+	test('changes name and dates and can issue a new access token', async () => {
+		sandbox().seed(1);
+		const exp = inHours(5);
+		const { items } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { name: 'Renamed', exp, generateToken: true },
+		});
+		expect(sandbox().requests[0]).toMatchObject({
+			method: 'PATCH',
+			path: '/vpaas/rooms/seed-1',
+			body: { name: 'Renamed', exp, generateToken: true },
+		});
+		expect(items[0].json).toMatchObject({ name: 'Renamed', exp });
+		expect(items[0].json.accessToken).toBeTruthy();
+	});
+
+	test('without generating a token, no access token is in the output', async () => {
+		sandbox().seed(1);
+		const { items } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { name: 'Renamed' },
+		});
+		expect(items[0].json.accessToken).toBeUndefined();
+	});
+
+	test('needs at least one field, checked before any request', async () => {
+		sandbox().seed(1);
+		const { error } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { name: ' ' },
+		});
+		expect(error?.message).toBe('Update Fields: add at least one field to change');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	test('an ended room (404) says it may have ended', async () => {
+		sandbox().seed(1);
+		sandbox().end('seed-1');
+		const { error } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { name: 'x' },
+		});
+		expect(error?.message).toBe(
+			'Update: Videsk found no open room "seed-1": it does not exist or has already ended',
+		);
+		expect(error?.description).toContain('Videsk said: "Room not found or already ended"');
+	});
+});

@@ -1,0 +1,157 @@
+// What the trigger costs on large accounts, counted (requests, state size, polls), not timed:
+// the figures of the README's trigger section. Accounts hold 100, 1,000 or 10,000 open rooms
+// created over the last 70 hours (expired rooms that nobody ended stay open), with rooms that
+// carry `updatedAt` or not. Run with --silent=false to see the table.
+import type { INodeParameters } from 'n8n-workflow';
+import { expect, test } from 'vitest';
+import { createPoller } from '../../support/harness.mjs';
+import { useSandbox } from '../../support/helpers.mjs';
+
+const sandbox = useSandbox();
+const HOUR = 3_600_000;
+
+async function poller(parameters: INodeParameters) {
+	const trigger = await createPoller({
+		parameters,
+		credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },
+	});
+	/** One poll: its requests, the state's size afterwards (JSON characters) and what it emitted. */
+	const poll = async () => {
+		const before = sandbox().requests.length;
+		const emitted = await trigger.poll();
+		return {
+			requests: sandbox().requests.length - before,
+			state: JSON.stringify(trigger.staticData()).length,
+			emitted: emitted.length,
+			writesState: trigger.stateChanged(),
+		};
+	};
+	return { poll };
+}
+
+function seedOpenRooms(count: number) {
+	const start = Date.now() - 70 * HOUR;
+	sandbox().seed(count, (index) => ({
+		externalId: `open-${index}`,
+		createdAt: start + Math.floor((index * 70 * HOUR) / count),
+	}));
+}
+
+/** Ends the rooms `open-<from>`… : old rooms, long out of the trigger's one-minute window. */
+function endOldRooms(count: number, from = 0) {
+	for (let index = from; index < from + count; index += 1) sandbox().end(`open-${index}`);
+}
+
+async function measure(openRooms: number, updatedAt: boolean) {
+	sandbox().settings.updatedAt = updatedAt;
+	seedOpenRooms(openRooms);
+	const created = await poller({ event: 'roomCreated' });
+	const ended = await poller({ event: 'roomEnded' });
+	const activation = { created: await created.poll(), ended: await ended.poll() };
+	const quiet = { created: await created.poll(), ended: await ended.poll() };
+	sandbox().seed(1, () => ({ externalId: 'new', createdAt: Date.now() }));
+	const oneNew = { created: await created.poll(), ended: await ended.poll() };
+	endOldRooms(1);
+	const oneOldEnded = await ended.poll();
+	// Then 60 at once, as the "end expired rooms" example may: polls until all are out.
+	endOldRooms(60, 1);
+	const manyEnded = [await ended.poll(), await ended.poll(), await ended.poll()];
+	return {
+		'open rooms': openRooms,
+		updatedAt,
+		'Room Created: state': quiet.created.state,
+		'Room Created: requests (activation / quiet / a new room)': [
+			activation.created.requests,
+			quiet.created.requests,
+			oneNew.created.requests,
+		],
+		'Room Ended: state': quiet.ended.state,
+		'Room Ended: requests (activation / quiet / a new room / an old room ended)': [
+			activation.ended.requests,
+			quiet.ended.requests,
+			oneNew.ended.requests,
+			oneOldEnded.requests,
+		],
+		// n8n writes the static data to its database only when a poll changed it.
+		'a quiet poll writes the state (Room Created / Room Ended)': [
+			quiet.created.writesState,
+			quiet.ended.writesState,
+		],
+		'Room Ended: 60 old rooms ended, emitted per poll': manyEnded.map((poll) => poll.emitted),
+		'Room Ended: 60 old rooms ended, requests per poll': manyEnded.map((poll) => poll.requests),
+	};
+}
+
+// The README's table. Rooms without updatedAt (as the docs show them) cost the open rooms' IDs
+// in the state (27 characters each), and a read of them all when one of them ends; lookups are
+// capped at 50 per poll.
+const expected = [
+	[100, false, 60, [1, 1, 1], 2743, [3, 2, 2, 4], [false, false], [50, 10, 0], [53, 12, 2]],
+	[100, true, 60, [1, 1, 1], 41, [2, 1, 1, 1], [false, false], [60, 0, 0], [1, 1, 1]],
+	[1000, false, 60, [1, 1, 1], 27043, [13, 2, 2, 14], [false, false], [50, 10, 0], [63, 12, 2]],
+	[1000, true, 60, [1, 1, 1], 41, [2, 1, 1, 1], [false, false], [60, 0, 0], [1, 1, 1]],
+	[
+		10000,
+		false,
+		114,
+		[1, 1, 1],
+		269989,
+		[113, 2, 2, 114],
+		[false, false],
+		[50, 10, 0],
+		[163, 12, 2],
+	],
+	[10000, true, 114, [1, 1, 1], 41, [2, 1, 1, 1], [false, false], [60, 0, 0], [1, 1, 1]],
+];
+
+test('state size and requests per poll at 100, 1,000 and 10,000 open rooms', async () => {
+	const rows = [];
+	for (const openRooms of [100, 1000, 10_000]) {
+		for (const updatedAt of [false, true]) {
+			sandbox().reset();
+			rows.push(await measure(openRooms, updatedAt));
+		}
+	}
+	console.table(rows);
+	expect(rows.map((row) => Object.values(row))).toEqual(expected);
+}, 300_000);
+
+test('after failures, every pending event is out at the first poll that meets none', async () => {
+	for (const updatedAt of [false, true]) {
+		sandbox().reset();
+		sandbox().settings.updatedAt = updatedAt;
+		seedOpenRooms(1000);
+		const ended = await poller({ event: 'roomEnded' });
+		await ended.poll();
+		endOldRooms(10);
+		// Three polls in a row fail, every request each time, differently.
+		for (const fault of [
+			{ status: 503, body: '<html>down</html>' },
+			{ status: 200, body: '<html>proxy</html>' },
+			{ kind: 'reset' as const },
+		]) {
+			let failing = true;
+			sandbox().fault({ ...fault, match: () => failing, times: Number.POSITIVE_INFINITY });
+			await expect(ended.poll()).rejects.toThrow();
+			failing = false;
+		}
+		expect((await ended.poll()).emitted).toBe(10);
+		expect((await ended.poll()).emitted).toBe(0);
+	}
+}, 120_000);
+
+test('10,000 open rooms under Videsk’s rate limit (20 requests a second): a full read paces itself by the RateLimit headers', async () => {
+	seedOpenRooms(10_000);
+	const ended = await poller({ event: 'roomEnded' });
+	await ended.poll();
+	sandbox().settings.rateLimit = { perSecond: 20 };
+	endOldRooms(1);
+	const before = sandbox().requests.length;
+	expect((await ended.poll()).emitted).toBe(1);
+	const sent = sandbox().requests.slice(before);
+	const refused = sent.filter((request) => request.status === 429).length;
+	// 114 requests (see the table), plus the few answered 429 (sent again) before the pacer
+	// has read the window: without pacing, a 429 for every request past 20 in each second.
+	expect(sent.length).toBe(114 + refused);
+	expect(refused).toBeLessThanOrEqual(1);
+}, 120_000);

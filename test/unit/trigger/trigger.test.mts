@@ -1,0 +1,120 @@
+// The Videsk Rooms Trigger through n8n's polling machinery (n8n-core's TriggersAndPollers and
+// PollContext), against the sandbox.
+import type { INodeParameters } from 'n8n-workflow';
+import { describe, expect, test } from 'vitest';
+import { createPoller } from '../../support/harness.mjs';
+import { useSandbox } from '../../support/helpers.mjs';
+
+const sandbox = useSandbox();
+
+function poller(parameters: INodeParameters) {
+	return createPoller({
+		parameters,
+		credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },
+	});
+}
+
+/** Rooms created `at` (now by default), a millisecond apart (seed() backdates its rooms). */
+function createRooms(count: number, prefix = 'new', at = Date.now()) {
+	sandbox().seed(count, (index) => ({
+		externalId: `${prefix}-${index + 1}`,
+		createdAt: at + index,
+	}));
+}
+
+const ids = (rooms: Array<Record<string, unknown>>) => rooms.map((room) => room.externalId);
+
+describe('Room Created', () => {
+	test('the first activation emits nothing old; then each new room once, oldest first', async () => {
+		sandbox().seed(50);
+		const trigger = await poller({ event: 'roomCreated' });
+		expect(await trigger.poll()).toEqual([]);
+		createRooms(3);
+		expect(ids(await trigger.poll())).toEqual(['new-1', 'new-2', 'new-3']);
+		expect(await trigger.poll()).toEqual([]);
+	});
+
+	test('250 rooms between two polls, across page boundaries: all, once, without reading the account', async () => {
+		sandbox().seed(1000);
+		const trigger = await poller({ event: 'roomCreated' });
+		await trigger.poll();
+		createRooms(250);
+		sandbox().requests.length = 0;
+		const emitted = await trigger.poll();
+		expect(ids(emitted)).toEqual(Array.from({ length: 250 }, (_, index) => `new-${index + 1}`));
+		// Pages overlap by 10 rooms; the last one reaches the minute before the previous newest.
+		expect(sandbox().requests.map((r) => r.query.$skip)).toEqual(['0', '90', '180', '270']);
+		expect(sandbox().requests[0].query.$sort).toEqual({ createdAt: '-1' });
+	});
+
+	test('the API failing mid-poll: nothing emitted, nothing lost on the next poll', async () => {
+		const trigger = await poller({ event: 'roomCreated' });
+		await trigger.poll();
+		createRooms(150);
+		const before = JSON.parse(JSON.stringify(trigger.staticData()));
+		// The page and its 3 retries (a read is retried after a 503).
+		sandbox().fault({ match: (r) => r.query.$skip === '90', status: 503, body: 'down', times: 4 });
+		await expect(trigger.poll()).rejects.toThrow();
+		expect(trigger.staticData()).toEqual(before);
+		expect(ids(await trigger.poll())).toHaveLength(150);
+		expect(await trigger.poll()).toEqual([]);
+	});
+
+	test('External ID prefix filter', async () => {
+		const trigger = await poller({ event: 'roomCreated', options: { externalIdPrefix: 'crm-' } });
+		await trigger.poll();
+		createRooms(2, 'crm');
+		createRooms(2, 'calendar');
+		expect(ids(await trigger.poll())).toEqual(['crm-1', 'crm-2']);
+	});
+
+	test('a manual test run shows the newest matching room and leaves the state alone', async () => {
+		sandbox().seed(5);
+		const trigger = await poller({ event: 'roomCreated' });
+		expect(ids(await trigger.poll('manual'))).toEqual(['seed-5']);
+		expect(trigger.staticData()).toEqual({});
+		expect(await trigger.poll()).toEqual([]);
+	});
+
+	test('the state holds the last minute’s rooms, however long the workflow runs', async () => {
+		const trigger = await poller({ event: 'roomCreated' });
+		await trigger.poll();
+		const sizes: number[] = [];
+		for (let round = 0; round < 5; round += 1) {
+			// 120 rooms at once, two minutes after the previous ones.
+			createRooms(120, `round-${round}`, Date.now() - (5 - round) * 120_000);
+			expect(await trigger.poll()).toHaveLength(120);
+			sizes.push(JSON.stringify(trigger.staticData()).length);
+		}
+		// Their 120 IDs (27 characters each in JSON) and a cursor; older rounds are forgotten.
+		expect(Math.max(...sizes)).toBeLessThan(120 * 27 + 100);
+		expect(sizes[4]).toBe(sizes[0]);
+	});
+});
+
+describe('Room Ended', () => {
+	test('rooms ended between polls, including one created and ended in between, once each', async () => {
+		sandbox().seed(5);
+		const trigger = await poller({ event: 'roomEnded' });
+		expect(await trigger.poll()).toEqual([]);
+		sandbox().end('seed-2');
+		sandbox().end('seed-4');
+		createRooms(1, 'brief');
+		sandbox().end('brief-1');
+		expect(ids(await trigger.poll())).toEqual(['seed-2', 'seed-4', 'brief-1']);
+		expect(await trigger.poll()).toEqual([]);
+		sandbox().end('seed-5');
+		const emitted = await trigger.poll();
+		expect(emitted).toEqual([expect.objectContaining({ externalId: 'seed-5', ended: true })]);
+	});
+
+	test('rooms ended before activation are not emitted; a test run shows the newest ended room', async () => {
+		sandbox().seed(3);
+		sandbox().end('seed-1');
+		sandbox().end('seed-2');
+		const trigger = await poller({ event: 'roomEnded' });
+		expect(ids(await trigger.poll('manual'))).toEqual(['seed-2']);
+		expect(await trigger.poll()).toEqual([]);
+		expect(await trigger.poll()).toEqual([]);
+	});
+});
