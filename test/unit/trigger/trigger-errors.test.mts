@@ -125,7 +125,9 @@ describe.each(['roomCreated', 'roomEnded'])('%s: a failing list request', (event
 		expect(error.message).toBe(
 			`${label}: could not reach Videsk for the room list: The service refused the connection - perhaps it is offline`,
 		);
-		expect(error.description).toMatch(/^Nothing answered there \(connection refused\)\. Check its host and port/);
+		expect(error.description).toMatch(
+			/^Nothing answered there \(connection refused\)\. Check its host and port/,
+		);
 	});
 });
 
