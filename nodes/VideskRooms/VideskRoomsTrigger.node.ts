@@ -1,26 +1,30 @@
 import {
+	NodeApiError,
 	NodeConnectionTypes,
 	NodeOperationError,
-	type INode,
+	type IDataObject,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
+import { keptFields, outputFields, pick } from './fields/output';
 import { readFromVidesk } from './transport/direct';
 import { ROOM_LIST_ADVICE } from './transport/errors';
+import { OutOfTime, type RoomsApi } from './trigger/list';
 import {
-	createdAtOf,
+	isState,
 	pollRoomCreated,
 	pollRoomEnded,
-	type PollState,
-	type RoomsApi,
+	type EndedState,
+	type WindowState,
 } from './trigger/polling';
+import { EVENT_NAMES, exampleRoom, newestRoom, type Event } from './trigger/sample';
 import {
 	CREDENTIAL_TYPE,
+	DEFAULT_TIMEOUT_MS,
 	isJsonObject,
 	isRoomPage,
-	MAX_PAGE_SIZE,
 	roomPath,
 	ROOMS_PATH,
 	type Room,
@@ -30,11 +34,18 @@ import {
 // Videsk has no webhooks for rooms, so this polls the list Get Many reads; trigger/polling.ts
 // says how each event is found once. Its requests take the nodes' one request path (transport/).
 
-type Event = 'roomCreated' | 'roomEnded';
-
 /** Why a wait Videsk asks for is not waited out: the trigger's Timeout is fixed. */
 const NEXT_POLL = 'The next poll tries again.';
-const EVENT_NAMES: Record<Event, string> = { roomCreated: 'Room Created', roomEnded: 'Room Ended' };
+/** A poll's time where n8n does not say (n8n 1.x); n8n 2's own default. */
+const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
+
+/**
+ * The static data of the triggers being polled. n8n's default scheduler starts a poll at every
+ * tick without waiting for the last one; two polls of one state would both emit its events. A
+ * trigger's static data is one object per workflow, node and activation (the durable scheduler
+ * gives each poll a copy, and runs one at a time), so a second poll of it returns at once.
+ */
+const polling = new WeakSet<IDataObject>();
 
 export class VideskRoomsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -84,92 +95,139 @@ export class VideskRoomsTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. crm-deal-',
-						description: 'Only rooms whose External ID starts with this text',
+						description:
+							'Only rooms whose External ID starts with this text. Changing it (or the Event) starts the trigger afresh: it emits what happens from its next poll on.',
 					},
 				],
 			},
+			...outputFields(),
 		],
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as Event;
 		const prefix = this.getNodeParameter('options.externalIdPrefix', '') as string;
-		const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
-		const node = this.getNode();
-		const label = EVENT_NAMES[event];
-
-		const api: RoomsApi = {
-			node,
-			matches: (room) => prefix === '' || (room.externalId ?? '').startsWith(prefix),
-			list: async (query) => {
-				const answer = await readFromVidesk(this, baseUrl, {
-					url: ROOMS_PATH,
-					qs: query,
-					purpose: { label, target: 'the room list', advice: ROOM_LIST_ADVICE },
-					expects: isRoomPage,
-					timeoutAdvice: NEXT_POLL,
-				});
-				return answer.body as RoomPage;
-			},
-			get: async (roomId) => {
-				const answer = await readFromVidesk(this, baseUrl, {
-					url: roomPath(roomId),
-					purpose: { label, target: `room "${roomId}"` },
-					expects: isJsonObject,
-					handles: ({ statusCode }) => statusCode === 404,
-					timeoutAdvice: NEXT_POLL,
-				});
-				return answer.statusCode === 404 ? undefined : (answer.body as Room);
-			},
-		};
-
-		if (this.getMode() === 'manual') {
-			// A test run shows the newest matching room, so that its fields can be mapped.
-			const page = await api.list({
-				$sort: { createdAt: -1 },
-				$limit: MAX_PAGE_SIZE,
-				...(event === 'roomEnded' ? { ended: true } : {}),
-			});
-			const sample = page.data.find(api.matches);
-			if (sample === undefined) throw noSampleError(node, event, prefix);
-			return [[{ json: sample }]];
+		const fields = keptFields(
+			this.getNodeParameter('output', 'simple') as string,
+			this.getNodeParameter('fields', []) as string[],
+		);
+		const shape = (room: IDataObject) => (fields === undefined ? room : pick(room, fields));
+		const manual = this.getMode() === 'manual';
+		const state = this.getWorkflowStaticData('node');
+		if (!manual && polling.has(state)) return null;
+		if (!manual) polling.add(state);
+		const budget = (this as Partial<IPollFunctions>).getPollBudgetMs?.();
+		const budgetMs = typeof budget === 'number' && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS;
+		try {
+			const api = await roomsApi(this, event, prefix, Date.now() + budgetMs);
+			if (manual) {
+				const room = await newestRoom(api, event);
+				if (room !== undefined) return [[{ json: shape(room) }]];
+				const { room: example, example: notice } = exampleRoom(event, prefix);
+				return [[{ json: { example: notice, ...shape(example) } }]];
+			}
+			const builtFor = JSON.stringify([event, prefix]);
+			const saved = isState(state, builtFor, event === 'roomEnded') ? { ...state } : undefined;
+			const { events, next } =
+				event === 'roomCreated'
+					? await pollRoomCreated(api, builtFor, saved as WindowState | undefined)
+					: await pollRoomEnded(api, builtFor, saved as EndedState | undefined);
+			// n8n saves the static data only when it was changed: leave it alone when nothing moved.
+			if (JSON.stringify(next) !== JSON.stringify({ ...state })) {
+				for (const key of Object.keys(state)) delete state[key];
+				Object.assign(state, next);
+			}
+			if (events.length === 0) return null;
+			return [events.map((room) => ({ json: shape(room) }))];
+		} catch (error) {
+			// Only the reads that start the trigger afresh must end within the poll's time.
+			if (!(error instanceof OutOfTime)) throw error;
+			throw new NodeOperationError(
+				this.getNode(),
+				`${EVENT_NAMES[event]}: reading the rooms to start from took longer than the ${Math.round(budgetMs / 100) / 10} s n8n gives a poll`,
+				{
+					description: `Starting afresh (on activation, or after the Event or the External ID Prefix changed), the trigger reads the newest rooms${event === 'roomEnded' ? ' and every open room' : ''}. The next poll tries again; if this persists, Videsk answers slowly, or other workflows use the same API token heavily.`,
+				},
+			);
+		} finally {
+			if (!manual) polling.delete(state);
 		}
-
-		const state = this.getWorkflowStaticData('node') as PollState;
-		const { events, next } =
-			event === 'roomCreated' ? await pollRoomCreated(api, state) : await pollRoomEnded(api, state);
-		// n8n saves the static data only when it was changed: leave it alone when nothing moved.
-		if (JSON.stringify(next) !== JSON.stringify({ ...state })) {
-			for (const key of Object.keys(state)) delete state[key];
-			Object.assign(state, next);
-		}
-		if (events.length === 0) return null;
-		const timeOf = (room: Room) =>
-			next.byUpdatedAt ? Date.parse(String(room.updatedAt)) : createdAtOf(room);
-		return [events.sort((a, b) => timeOf(a) - timeOf(b)).map((room) => ({ json: room }))];
 	}
 }
 
 /**
- * A test run that finds nothing to show fails with what to do, rather than n8n's generic
- * "create one in Videsk Rooms", which does not say how to get an ended room.
+ * The trigger's view of Videsk for one poll: its requests on the nodes' one path, each within
+ * what is left of the time n8n gives the poll (until `deadline`), which then stops reading.
  */
-function noSampleError(node: INode, event: Event, prefix: string) {
-	const ended = event === 'roomEnded';
-	const action = ended ? 'End' : 'Create';
-	const message =
-		prefix !== ''
-			? `none of the ${MAX_PAGE_SIZE} newest ${ended ? 'ended ' : ''}rooms has an External ID starting with "${prefix}"`
-			: ended
-				? 'no room has ended yet, so there is no sample to show'
-				: 'Videsk has no room yet to show as a sample';
-	const room = `${action} a room${prefix !== '' ? ' with such an External ID' : ''}`;
-	const where = `(with the Videsk Rooms node’s ${action} operation, or in your application)`;
-	const orPrefix = prefix !== '' ? ' or change "Options" → "External ID Prefix"' : '';
-	const expired = ended
-		? ' A room that has only expired does not count: it ends when marked as ended.'
-		: '';
-	return new NodeOperationError(node, `${EVENT_NAMES[event]}: ${message}`, {
-		description: `${room} ${where}${orPrefix}, then click "Fetch Test Event" again.${expired}`,
-	});
+async function roomsApi(
+	context: IPollFunctions,
+	event: Event,
+	prefix: string,
+	deadline: number,
+): Promise<RoomsApi> {
+	const { baseUrl } = await context.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
+	const node = context.getNode();
+	const label = EVENT_NAMES[event];
+	let slowest = 0;
+	let answered = 0;
+	/**
+	 * A read within the poll's time. Once the poll has read something, one that the time cut
+	 * short (no turn, a wait or an answer past it) stops the poll's reading instead of failing it.
+	 */
+	const read = async (request: Omit<Parameters<typeof readFromVidesk>[2], 'timeoutAdvice'>) => {
+		const left = deadline - Date.now();
+		if (answered > 0 && left <= slowest) throw new OutOfTime();
+		const started = Date.now();
+		try {
+			const answer = await readFromVidesk(context, baseUrl, {
+				...request,
+				timeoutAdvice: NEXT_POLL,
+				timeoutMs: left,
+			});
+			answered += 1;
+			return answer;
+		} catch (error) {
+			if (answered > 0 && left < DEFAULT_TIMEOUT_MS && isCutShort(error)) throw new OutOfTime();
+			throw error;
+		} finally {
+			slowest = Math.max(slowest, Date.now() - started);
+		}
+	};
+	return {
+		node,
+		label,
+		matches: (room) => prefix === '' || (room.externalId ?? '').startsWith(prefix),
+		hasTime: () => deadline - Date.now() > slowest,
+		report: (error) => context.__emitError(error),
+		list: async (query) => {
+			const answer = await read({
+				url: ROOMS_PATH,
+				qs: query,
+				purpose: { label, target: 'the room list', advice: ROOM_LIST_ADVICE },
+				expects: isRoomPage,
+			});
+			// Videsk's clock (its Date header, to the second), or n8n's when it sends none.
+			const date = Date.parse(String(answer.headers.date ?? ''));
+			return {
+				page: answer.body as RoomPage,
+				ceiling: (Number.isNaN(date) ? Date.now() : date) + 999,
+			};
+		},
+		get: async (roomId) => {
+			const answer = await read({
+				url: roomPath(roomId),
+				purpose: { label, target: `room "${roomId}"` },
+				expects: isJsonObject,
+				handles: ({ statusCode }) => statusCode === 404,
+			});
+			return answer.statusCode === 404 ? undefined : (answer.body as Room);
+		},
+	};
+}
+
+/** Whether a request failed for want of time: no turn or wait within it (429), or no answer. */
+function isCutShort(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const networkError = String(error.context.networkError ?? '');
+	return error.httpCode === '429' || ['ETIMEDOUT', 'ECONNABORTED'].includes(networkError);
 }

@@ -1,39 +1,60 @@
-// Model-based test of the Videsk Rooms Trigger: random histories of an account (creates, several
-// in one second and out of visibility order, updates, ends, purges, failing answers, changes
-// between the pages of one poll) interleaved with polls of both events, through n8n-core's
-// polling path. After every poll, trigger-world.mts checks that each event is emitted once.
-// Counterexamples it found are kept, shrunk, in trigger.examples.test.mts.
-import fc from 'fast-check';
-import { afterAll, beforeAll, test } from 'vitest';
+// Model-based test of the Videsk Rooms Trigger: random histories of what Videsk and n8n do to two
+// triggers watching one account (trigger-world.mts says what, and checks after every poll that
+// each event is emitted once, none for rooms outside the trigger's options, state bounded,
+// failures visible, and, once nothing fails, every event out within a few polls). Polls run
+// through n8n-core's polling path. Counterexamples it found are kept, shrunk, in
+// trigger.examples.test.mts. Prints the number of runs and the kinds of steps and outcomes.
+import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { fc, numRuns, PROPERTY_TIMEOUT_MS, test } from '../support/properties.mjs';
 import {
 	EVENTS,
 	MAX_LAG_SECONDS,
+	tally,
+	tallyLines,
 	World,
+	WATCHERS,
 	type Answer,
 	type Change,
+	type Options,
 	type Setup,
 	type Step,
 } from '../support/trigger-world.mjs';
 
-const RUNS = Number(process.env.TRIGGER_MODEL_RUNS ?? 1000);
-/** Fixed in CI, so that a run can be repeated; elsewhere fast-check draws one (printed on failure). */
-const SEED = process.env.CI === 'true' ? 12_2026 : undefined;
+const RUNS = numRuns(400);
 
 let sandbox: Sandbox;
 beforeAll(async () => {
 	sandbox = await startSandbox();
 });
-afterAll(async () => sandbox?.close());
+afterAll(async () => {
+	await sandbox?.close();
+	process.stdout.write(
+		`\ntrigger model: ${tally.get('runs') ?? 0} runs\n${tallyLines()
+			.map((line) => `  ${line}`)
+			.join('\n')}\n`,
+	);
+});
 
 const lag = fc.oneof(
 	{ weight: 2, arbitrary: fc.constant(0) },
 	{ weight: 1, arbitrary: fc.integer({ min: 1, max: MAX_LAG_SECONDS }) },
 );
-const pick = fc.oneof(fc.nat(3), fc.nat(40));
+/** Mostly the newest rooms, sometimes any (the old ones of a large account too). */
+const pick = fc.oneof(fc.nat(3), fc.nat(40), fc.nat(5000));
 const create = fc.record({
 	do: fc.constant('create' as const),
-	rooms: fc.array(fc.record({ matching: fc.boolean(), lagS: lag }), { minLength: 1, maxLength: 3 }),
+	rooms: fc.array(
+		fc.record(
+			{
+				matching: fc.boolean(),
+				lagS: lag,
+				createdAt: fc.constantFrom('missing' as const, 'unreadable' as const, 'ahead' as const),
+			},
+			{ requiredKeys: ['matching', 'lagS'] },
+		),
+		{ minLength: 1, maxLength: 3 },
+	),
 });
 const advance = fc.record({
 	do: fc.constant('advance' as const),
@@ -42,12 +63,22 @@ const advance = fc.record({
 const update = fc.record({ do: fc.constant('update' as const), pick });
 const end = fc.record({ do: fc.constant('end' as const), pick, lagS: lag });
 const purge = fc.record({ do: fc.constant('purge' as const), pick });
-const change: fc.Arbitrary<Change> = fc.oneof(
+const room: fc.Arbitrary<Change> = fc.oneof(
 	{ weight: 4, arbitrary: create },
 	{ weight: 3, arbitrary: advance },
 	{ weight: 1, arbitrary: update },
-	{ weight: 3, arbitrary: end },
+	{ weight: 4, arbitrary: end },
 	{ weight: 1, arbitrary: purge },
+);
+/** What Videsk's service does: fields, sorting, speed. */
+const service: fc.Arbitrary<Change> = fc.oneof(
+	fc.record({ do: fc.constant('updatedAt' as const), sent: fc.boolean() }),
+	fc.record({
+		do: fc.constant('sort' as const),
+		ignored: fc.constantFrom([], ['updatedAt'], ['createdAt'], ['createdAt', 'updatedAt']),
+	}),
+	fc.record({ do: fc.constant('latency' as const), ms: fc.constantFrom(0, 2, 8) }),
+	fc.record({ do: fc.constant('rateLimit' as const), perSecond: fc.constantFrom(null, 60) }),
 );
 /** Between the pages of a poll, what moves the pages matters most: rooms leaving or arriving. */
 const changeDuringPoll: fc.Arbitrary<Change> = fc.oneof(
@@ -56,51 +87,84 @@ const changeDuringPoll: fc.Arbitrary<Change> = fc.oneof(
 	{ weight: 3, arbitrary: end },
 	{ weight: 3, arbitrary: purge },
 );
+const watcher = fc.constantFrom(...WATCHERS);
+const options: fc.Arbitrary<Options> = fc.record({
+	event: fc.constantFrom(...EVENTS),
+	prefix: fc.constantFrom('' as const, 'p-' as const),
+});
 const request = fc.integer({ min: 1, max: 8 });
 const answers: Answer[] = ['429', '503 html', '200 html', '200 empty', '502 empty', 'reset'];
+const polls = fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, fc.integer({ min: 2, max: 7 }));
 const step: fc.Arbitrary<Step> = fc.oneof(
-	{ weight: 6, arbitrary: change },
+	{ weight: 8, arbitrary: room },
+	{ weight: 1, arbitrary: service },
+	{ weight: 7, arbitrary: fc.record({ do: fc.constant('poll' as const), watcher }) },
+	{ weight: 1, arbitrary: fc.record({ do: fc.constant('manual' as const), watcher }) },
 	{
-		weight: 5,
-		arbitrary: fc.record({ do: fc.constant('poll' as const), event: fc.constantFrom(...EVENTS) }),
+		weight: 1,
+		arbitrary: fc.record({ do: fc.constant('overlap' as const), watcher, request }),
+	},
+	{ weight: 1, arbitrary: fc.record({ do: fc.constant('options' as const), watcher, options }) },
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			do: fc.constantFrom('deactivate' as const, 'activate' as const),
+			watcher,
+		}),
 	},
 	{
 		weight: 2,
 		arbitrary: fc.record({
 			do: fc.constant('fault' as const),
-			event: fc.constantFrom(...EVENTS),
-			// Lookups come after the list's pages: aim at them too, or they would rarely fail.
-			request: fc.oneof(request, fc.constant('lookup' as const)),
+			watcher,
+			request,
 			answer: fc.constantFrom(...answers),
+			polls,
+		}),
+	},
+	{
+		weight: 1,
+		arbitrary: fc.record({
+			do: fc.constant('failLookup' as const),
+			pick,
+			answer: fc.constantFrom(...answers),
+			polls: fc.integer({ min: 1, max: 10 }),
 		}),
 	},
 	{
 		weight: 2,
 		arbitrary: fc.record({
 			do: fc.constant('midPoll' as const),
-			event: fc.constantFrom(...EVENTS),
+			watcher,
 			request,
 			change: changeDuringPoll,
 		}),
 	},
 );
-const setup: fc.Arbitrary<Setup> = fc.record({
+const initial = fc.array(
+	fc.record({
+		matching: fc.boolean(),
+		ageS: fc.constantFrom(0, 30, 90, 600),
+		ended: fc.boolean(),
+	}),
+	{ maxLength: 8 },
+);
+const small = fc.record({
 	pageSize: fc.constantFrom(3, 4, 100),
 	updatedAt: fc.boolean(),
-	prefixes: fc.record({
-		roomCreated: fc.constantFrom('', 'p-'),
-		roomEnded: fc.constantFrom('', 'p-'),
-	}),
-	// Rooms from before the history: the old ones are below any window at once.
-	initial: fc.array(
-		fc.record({
-			matching: fc.boolean(),
-			ageS: fc.constantFrom(0, 30, 90, 600),
-			ended: fc.boolean(),
-		}),
-		{ maxLength: 8 },
-	),
+	options: fc.record({ first: options, second: options }),
+	initial,
+	bulk: fc.constant(0),
+	scheduler: fc.constantFrom('default' as const, 'durable' as const),
+	budgetMs: fc.constantFrom(undefined, 250, 800),
 });
+/** Accounts of thousands of rooms, read 100 at a time. */
+const large = small.chain((setup) =>
+	fc
+		.integer({ min: 1500, max: 4000 })
+		.map((bulk): Setup => ({ ...setup, pageSize: 100, bulk, budgetMs: undefined })),
+);
+const setup: fc.Arbitrary<Setup> = fc.oneof({ weight: 9, arbitrary: small }, large);
 
 /** One step as a fast-check command; printed as the JSON a kept example replays. */
 class StepCommand implements fc.AsyncCommand<object, World> {
@@ -116,17 +180,25 @@ class StepCommand implements fc.AsyncCommand<object, World> {
 	}
 }
 
-test(`${RUNS} random histories: every event exactly once, in time`, async () => {
-	await fc.assert(
-		fc.asyncProperty(
-			setup,
-			fc.commands([step.map((s) => new StepCommand(s))], { maxCommands: 30 }),
-			async (history, commands) => {
-				const world = await World.start(sandbox, history);
-				await fc.asyncModelRun(() => ({ model: {}, real: world }), commands);
-				await world.settle();
-			},
-		),
-		{ numRuns: RUNS, seed: SEED },
-	);
-}, 600_000);
+test(
+	`${RUNS} random histories: every event once, none outside the options, bounded state, no stall, failures visible`,
+	async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				setup,
+				fc.commands([step.map((s) => new StepCommand(s))], { maxCommands: 40, size: 'max' }),
+				async (history, commands) => {
+					tally.set('runs', (tally.get('runs') ?? 0) + 1);
+					const t0 = Date.now();
+					const world = await World.start(sandbox, history);
+					await fc.asyncModelRun(() => ({ model: {}, real: world }), commands);
+					const t1 = Date.now();
+					await world.settle();
+					if (process.env.PROF) process.stdout.write(`PROF ${t1 - t0} ${Date.now() - t1} ${JSON.stringify({ ...history, initial: history.initial.length })} ${commands.toString().length}\n`);
+				},
+			),
+			{ numRuns: RUNS },
+		);
+	},
+	PROPERTY_TIMEOUT_MS * 4,
+);

@@ -43,6 +43,10 @@ export interface SandboxOptions {
 	latencyMs?: number;
 	/** Rooms also carry `updatedAt` (an ASSUMPTION: the docs do not show it). */
 	updatedAt?: boolean;
+	/** Fields whose `$sort` the list ignores, answering in the stored order instead. */
+	ignoredSorts?: string[];
+	/** The time (ms) the answers' Date header gives; the real time by default. */
+	clock?: () => number;
 	host?: string;
 	port?: number;
 }

@@ -42,6 +42,9 @@ const base64url = (value) => Buffer.from(value).toString('base64url');
  *   past that many requests a second per token (see `rateLimited` for the variants).
  * - latencyMs: delay before every answer.
  * - updatedAt: rooms also carry `updatedAt`, set when created and on every change (see below).
+ * - ignoredSorts: fields whose `$sort` the list ignores (as a server without that index might),
+ *   answering in the rooms' stored order instead.
+ * - clock: the time (ms) its answers' Date header gives; the real time by default.
  * Faults are added with `sandbox.fault(...)` (see below).
  */
 export async function startSandbox(options = {}) {
@@ -54,6 +57,8 @@ export async function startSandbox(options = {}) {
 		rateLimit: undefined,
 		latencyMs: 0,
 		updatedAt: false,
+		ignoredSorts: [],
+		clock: () => Date.now(),
 		host: '127.0.0.1',
 		port: 0,
 		...options,
@@ -171,9 +176,10 @@ export async function startSandbox(options = {}) {
 				throw new FeathersError(400, `Invalid sort direction for "${field}"`);
 			}
 		}
+		const applied = sortEntries.filter(([field]) => !settings.ignoredSorts.includes(field));
 		// Stable insertion order is the tie-breaker, as MongoDB's natural order would be.
 		matching.sort((a, b) => {
-			for (const [field, direction] of sortEntries) {
+			for (const [field, direction] of applied) {
 				const order = compare(a[field], b[field]);
 				if (order !== 0) return direction === '-1' ? -order : order;
 			}
@@ -326,6 +332,7 @@ export async function startSandbox(options = {}) {
 			body: parseJson(rawBody) ?? rawBody,
 		};
 		requests.push(entry);
+		res.setHeader('Date', new Date(settings.clock()).toUTCString());
 		if (onRequest) await onRequest(entry);
 		res.once('finish', () => (entry.status = res.statusCode));
 		if (settings.latencyMs) await sleep(settings.latencyMs);
@@ -449,7 +456,7 @@ export async function startSandbox(options = {}) {
 		},
 		/** Empties the store, the log and the faults, and restores the options it started with. */
 		reset() {
-			Object.assign(settings, defaults);
+			Object.assign(settings, defaults, { ignoredSorts: [] });
 			rooms.clear();
 			requests.length = 0;
 			faults.length = 0;

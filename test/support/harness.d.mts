@@ -42,8 +42,14 @@ export interface Poller {
 	poll(mode?: 'trigger' | 'manual'): Promise<IDataObject[]>;
 	/** The node's static data, as n8n keeps it between polls. */
 	staticData(): IDataObject;
+	/** The node's static data as n8n's database holds it (what a reactivation loads). */
+	saved(): IDataObject;
 	/** Whether the last poll changed the static data, which n8n then writes to its database. */
 	stateChanged(): boolean;
+	/** Errors the trigger reported without failing its poll (n8n saves each as a failed execution). */
+	reported(): Error[];
+	/** Deactivates and activates the workflow (with new parameters, as a published change). */
+	reactivate(parameters?: INodeParameters): void;
 }
 
 export function createPoller(options: {
@@ -51,4 +57,8 @@ export function createPoller(options: {
 	credentials: { apiToken: string; baseUrl: string };
 	/** The credential's ID, which picks its pacer; by default one of its own. */
 	credentialId?: string;
+	/** What the poll context's getPollBudgetMs() answers; n8n's own default when undefined. */
+	budgetMs?: number;
+	/** How n8n keeps the static data between polls (see harness.mjs); 'default' when undefined. */
+	scheduler?: 'default' | 'durable';
 }): Promise<Poller>;

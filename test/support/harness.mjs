@@ -198,11 +198,27 @@ let pollerCount = 0;
 
 /**
  * The trigger as n8n polls it in an active workflow: n8n-core's TriggersAndPollers calls its
- * poll() with a PollContext; the workflow (and so its static data) lives across polls.
- * `poll('manual')` is the editor's test run. Each poller has a credential of its own (so its
- * own pacer) unless `credentialId` names one.
+ * poll() with a PollContext; `poll('manual')` is the editor's test run (Fetch Test Event). Each
+ * poller is a workflow of its own, with a credential of its own (so its own pacer) unless
+ * `credentialId` names one.
+ *
+ * `scheduler` is how n8n keeps the static data between polls:
+ * - 'default' (n8n's in-memory scheduler): one Workflow and one PollContext per activation, for
+ *   every tick; the static data lives in that Workflow, and n8n saves it to its database after
+ *   activation and after a poll that emitted (fire-and-forget beside the execution);
+ * - 'durable' (N8N_POLLER_DURABLE_CURSORS_ENABLED): each poll gets a copy of the saved cursor,
+ *   saved back when the poll succeeds (committed with its execution, or alone when it emitted
+ *   nothing).
+ * `reactivate()` deactivates and activates the workflow (optionally with new parameters, as a
+ * published change does): what the database holds is loaded again, through JSON.
  */
-export async function createPoller({ parameters, credentials, credentialId }) {
+export async function createPoller({
+	parameters,
+	credentials,
+	credentialId,
+	budgetMs,
+	scheduler = 'default',
+}) {
 	pollerCount += 1;
 	const loader = await loadPackage();
 	const node = {
@@ -216,35 +232,98 @@ export async function createPoller({ parameters, credentials, credentialId }) {
 			videskApi: { id: credentialId ?? `poller-${pollerCount}`, name: 'Videsk sandbox' },
 		},
 	};
-	const workflow = new Workflow({
-		id: 'poll-test',
-		nodes: [node],
-		connections: {},
-		nodeTypes: nodeTypesOf(loader),
-		active: true,
-		staticData: {},
-	});
+	const workflowId = `poll-test-${pollerCount}`;
 	const additionalData = additionalDataFor(loader, credentials);
 	const pollers = Container.get(TriggersAndPollers);
-	let activation = 'init';
+	const reported = [];
+	const emitError = (error) => void reported.push(error);
+	const getPollBudgetMs = budgetMs === undefined ? undefined : () => budgetMs;
+	/** The node's static data as n8n's database holds it (JSON). */
+	let saved = '{}';
+	let workflow;
+	let context;
+	let firstPoll;
 	let stateChanged = false;
+
+	function activate() {
+		workflow = new Workflow({
+			id: workflowId,
+			nodes: [node],
+			connections: {},
+			nodeTypes: nodeTypesOf(loader),
+			active: true,
+			staticData: { [`node:${node.name}`]: JSON.parse(saved) },
+		});
+		context = new PollContext(
+			workflow,
+			node,
+			additionalData,
+			'trigger',
+			'activate',
+			undefined,
+			emitError,
+			undefined,
+			undefined,
+			undefined,
+			getPollBudgetMs,
+		);
+		firstPoll = true;
+	}
+	activate();
+
+	const nodeData = () => workflow.getStaticData('node', node);
+	const save = (data) => (saved = JSON.stringify(data));
+
+	async function pollDurably() {
+		const before = saved;
+		const snapshot = JSON.parse(saved);
+		const durable = new PollContext(
+			workflow,
+			node,
+			additionalData,
+			'trigger',
+			'update',
+			undefined,
+			emitError,
+			undefined,
+			undefined,
+			() => snapshot,
+			getPollBudgetMs,
+		);
+		const result = await pollers.runPollFunction(workflow, node, durable);
+		save(snapshot);
+		stateChanged = saved !== before;
+		return result;
+	}
+
 	return {
 		async poll(mode = 'trigger') {
-			// n8n saves a workflow's static data after a poll only when this flag is set.
-			workflow.staticData.__dataChanged = false;
-			const context = new PollContext(
-				workflow,
-				node,
-				additionalData,
-				mode,
-				mode === 'manual' ? 'manual' : activation,
-			);
-			const result = await pollers.runPollFunction(workflow, node, context);
-			stateChanged = workflow.staticData.__dataChanged === true;
-			if (mode !== 'manual') activation = 'trigger';
+			if (mode === 'manual') {
+				const manual = new PollContext(workflow, node, additionalData, 'manual', 'manual');
+				const result = await pollers.runPollFunction(workflow, node, manual);
+				return (result?.[0] ?? []).map((item) => item.json);
+			}
+			let result;
+			if (scheduler === 'durable') {
+				result = await pollDurably();
+			} else {
+				// n8n saves a workflow's static data after a poll only when this flag is set.
+				workflow.staticData.__dataChanged = false;
+				const activation = firstPoll;
+				firstPoll = false;
+				result = await pollers.runPollFunction(workflow, node, context);
+				stateChanged = workflow.staticData.__dataChanged === true;
+				if (activation || result !== null) save(nodeData());
+			}
 			return (result?.[0] ?? []).map((item) => item.json);
 		},
-		staticData: () => workflow.getStaticData('node', node),
+		staticData: () => (scheduler === 'durable' ? JSON.parse(saved) : nodeData()),
+		saved: () => JSON.parse(saved),
 		stateChanged: () => stateChanged,
+		reported: () => reported,
+		reactivate(newParameters) {
+			if (newParameters !== undefined) node.parameters = newParameters;
+			activate();
+		},
 	};
 }

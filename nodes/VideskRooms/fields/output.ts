@@ -29,8 +29,11 @@ export const SIMPLIFIED_FIELDS = ['id', 'externalId', 'name', 'nbf', 'exp', 'end
 /** What the operation did (not room fields): kept whatever the Output. */
 const OUTCOME_FIELDS = ['created', 'updated', 'alreadyEnded'];
 
-/** "Output" and, for "Selected Fields", the fields to keep; applied by withOutput. */
-export function outputFields(show: IDisplayOptions['show']): INodeProperties[] {
+/**
+ * "Output" and, for "Selected Fields", the fields to keep; applied by withOutput (and by the
+ * trigger, which has no `show`: its Output is always there).
+ */
+export function outputFields(show?: IDisplayOptions['show']): INodeProperties[] {
 	return [
 		{
 			displayName: 'Output',
@@ -38,7 +41,7 @@ export function outputFields(show: IDisplayOptions['show']): INodeProperties[] {
 			type: 'options',
 			// Simplified by default, as in n8n's Microsoft Entra ID node.
 			default: 'simple',
-			displayOptions: { show },
+			...(show ? { displayOptions: { show } } : {}),
 			options: [
 				{
 					name: 'Simplified',
@@ -67,7 +70,14 @@ export function outputFields(show: IDisplayOptions['show']): INodeProperties[] {
 	];
 }
 
-function pick(room: IDataObject, fields: string[]): IDataObject {
+/** The room fields "Output" keeps (`selected`: those of "Selected Fields"); all for Raw. */
+export function keptFields(output: string, selected: string[]): string[] | undefined {
+	if (output === 'raw') return undefined;
+	return output === 'fields' ? ['id', ...selected] : SIMPLIFIED_FIELDS;
+}
+
+/** `room`'s `fields` that it has, in that order. */
+export function pick(room: IDataObject, fields: string[]): IDataObject {
 	const picked: IDataObject = {};
 	for (const field of fields) if (room[field] !== undefined) picked[field] = room[field];
 	return picked;
@@ -83,11 +93,8 @@ export function withOutput(flow: Flow): Flow {
 	return async function (this: IExecutePaginationFunctions, request) {
 		const items = await flow.call(this, request);
 		const output = this.getNodeParameter('output', 'raw') as string;
-		if (output === 'raw') return items;
-		const fields =
-			output === 'fields'
-				? ['id', ...(this.getNodeParameter('fields', []) as string[])]
-				: SIMPLIFIED_FIELDS;
+		const fields = keptFields(output, this.getNodeParameter('fields', []) as string[]);
+		if (fields === undefined) return items;
 		return items.map((item) => ({
 			...item,
 			json: pick(item.json, [...fields, ...OUTCOME_FIELDS]),

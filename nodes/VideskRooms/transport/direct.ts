@@ -22,8 +22,10 @@ export interface VideskRead {
 	purpose: RequestPurpose;
 	expects?: (body: unknown) => boolean;
 	handles?: (answer: VideskAnswer) => boolean;
-	/** What to do when Videsk asks for a wait longer than the fixed Timeout. */
+	/** What to do when Videsk asks for a wait longer than the Timeout. */
 	timeoutAdvice: string;
+	/** A shorter Timeout than the fixed one, e.g. what is left of a poll's time. */
+	timeoutMs?: number;
 }
 
 /** What can send with the credential's authentication: a poll or a list search context. */
@@ -44,12 +46,13 @@ export async function readFromVidesk(
 	read: VideskRead,
 ): Promise<VideskAnswer> {
 	const node = context.getNode();
+	const timeoutMs = Math.min(read.timeoutMs ?? DEFAULT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
 	const { answer } = await sendToVidesk({
 		node,
 		pacer: pacerFor(node.credentials?.[CREDENTIAL_TYPE], baseUrl),
 		method: 'GET',
 		baseUrl,
-		timeoutMs: DEFAULT_TIMEOUT_MS,
+		timeoutMs,
 		purpose: read.purpose,
 		timeoutAdvice: read.timeoutAdvice,
 		expects: read.expects,
@@ -65,7 +68,7 @@ export async function readFromVidesk(
 					qs: read.qs,
 					headers: { Accept: 'application/json' },
 					json: true,
-					timeout: DEFAULT_TIMEOUT_MS,
+					timeout: timeoutMs,
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 				},

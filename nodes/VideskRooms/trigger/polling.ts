@@ -1,248 +1,293 @@
-import { NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
-import { MAX_PAGE_SIZE, type ListQuery, type Room, type RoomPage } from '../videsk';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+import type { Room } from '../videsk';
+import {
+	beginsBefore,
+	LATE_VISIBILITY_MS,
+	NEWEST_FIRST,
+	OLDEST_FIRST,
+	OutOfTime,
+	readList,
+	positionOf,
+	windowIndex,
+	type Listed,
+	type RoomsApi,
+	type Times,
+} from './list';
+import { readOpenRooms, watchOpenRooms } from './openRooms';
 
-// How the trigger finds each event once. Videsk has no webhooks and its list is filtered only by
-// `ended` and `externalId`, sorted by `createdAt`; so:
-// - Room Created reads the rooms newest first down to a window before the newest it saw last
-//   time, and emits those it has not seen. The window catches a room that becomes visible after
-//   a newer one, and the IDs seen in it keep each room to one event.
-// - Room Ended does the same over ended rooms sorted by `updatedAt`, when Videsk's rooms carry
-//   it. Otherwise it reads the same window of all rooms (recent rooms that ended), and watches
-//   the open rooms created before the window: their count, one request, tells whether any ended;
-//   only then are they all read and those gone looked up.
-// Pages overlap, so that rooms leaving the list while it is read (ending, purged) cannot make a
-// page skip one. The state changes only when a poll succeeds; a failed poll is repeated whole.
+// How the trigger finds each event once, from the list alone (only documented fields: `ended`,
+// the order by `createdAt`, a room's lookup). Its state is all in n8n's static data, each poll
+// starting from what the last successful one saved, whatever happened since.
+// - The window: the rooms created from a minute (LATE_VISIBILITY_MS) before the newest one the
+//   last poll read. Each poll reads it oldest first from where it began last time, to the end of
+//   the list, and notes the rooms of the next window it saw, so that none is emitted twice. Room
+//   Created emits the window's new rooms; Room Ended those that ended.
+// - Room Ended also watches the open rooms older than the window, by ID in list order: when
+//   fewer are listed than it watches, it finds which left by comparing the list with them where
+//   they differ, and looks each up (ended: an event; purged, 404: forgotten).
+// A poll that fails changes nothing: the next repeats it. One that runs out of n8n's time
+// returns what it found and leaves the rest to the next.
 
-/**
- * ASSUMPTION: a room appears in Videsk's list less than this after its `createdAt` (and an end
- * less than this after its `updatedAt`). Concurrent writes can become visible out of order;
- * a room later than that would be missed.
- */
-export const LATE_VISIBILITY_MS = 60_000;
-/** Rooms that left the open list are looked up (one request each) at most this many per poll. */
+/** Rooms that left the open list are looked up (one request each) at most this many a poll. */
 export const MAX_LOOKUPS_PER_POLL = 50;
-/** Times one read of the list may go back a page because rooms left it meanwhile. */
-const MAX_STEP_BACKS = 10;
+/** A room whose lookup failed in this many polls in a row is reported (and still looked up). */
+export const LOOKUP_FAILURES_REPORTED = 5;
 
-export interface PollState extends IDataObject {
-	/** Newest time (ms) the last poll saw when it started: `createdAt`, or `updatedAt` below. */
-	cursor?: number;
-	/** Matching rooms from LATE_VISIBILITY_MS before the cursor that were already accounted for. */
-	seen?: string[];
-	/** Room Ended: Videsk's rooms carry `updatedAt` (seen on activation). */
-	byUpdatedAt?: boolean;
-	/** Room Ended without `updatedAt`: the open rooms created before the window (matching ones)… */
-	open?: string[];
-	/** …and how many others. */
-	otherOpen?: number;
-	/** …and those that left the open list and are still to be looked up. */
-	pending?: string[];
+/** Where a poll resumes the window. */
+export interface WindowState extends IDataObject {
+	/** The options the state was built for: another Event or prefix starts afresh. */
+	builtFor: string;
+	/** The newest creation time (ms) read so far; the window starts a minute before. */
+	cursor: number;
+	/** Where the window started at the last poll, in the list oldest first. */
+	position: number;
+	/** The matching rooms of the window already accounted for (Room Ended: those ended), by ID, with their creation times (ms). */
+	seen: Record<string, number>;
+	/** Videsk's rooms carry no createdAt: their times are their IDs' (list.ts); unset until known. */
+	fromIds?: boolean;
 }
 
-export interface RoomsApi {
-	node: INode;
-	list(query: ListQuery): Promise<RoomPage>;
-	/** The room, or undefined when Videsk no longer has it (404). */
-	get(roomId: string): Promise<Room | undefined>;
-	/** Whether the External ID Prefix option lets the room through. */
-	matches(room: Room): boolean;
+export interface EndedState extends WindowState {
+	/** Every open room older than the window, oldest first, as listed. */
+	open: string[];
+	/** Those of `open` that left the list, to look up, with how many polls' lookups failed. */
+	lookups: Array<[string, number]>;
 }
 
-type TimeOf = (room: Room) => number;
+export interface Polled<State> {
+	events: Room[];
+	next: State;
+}
+
+/** Whether `value` is a state built for `builtFor` (the static data may hold anything). */
+export function isState(value: IDataObject, builtFor: string, ended: boolean): boolean {
+	const ids = (list: unknown) => Array.isArray(list) && list.every((id) => typeof id === 'string');
+	return (
+		value.builtFor === builtFor &&
+		Number.isFinite(value.cursor) &&
+		Number.isSafeInteger(value.position) &&
+		(value.position as number) >= 0 &&
+		typeof value.seen === 'object' &&
+		value.seen !== null &&
+		!Array.isArray(value.seen) &&
+		Object.values(value.seen).every(Number.isFinite) &&
+		(value.fromIds === undefined || typeof value.fromIds === 'boolean') &&
+		(!ended ||
+			(ids(value.open) &&
+				Array.isArray(value.lookups) &&
+				value.lookups.every(
+					(entry) =>
+						Array.isArray(entry) && typeof entry[0] === 'string' && Number.isInteger(entry[1]),
+				)))
+	);
+}
 
 /**
- * ASSUMPTION: the docs sort rooms by `createdAt` but their example does not show the field;
- * without it, the creation second held in the MongoDB ObjectId is used.
+ * The window on activation (nothing before it is an event): the rooms from a minute before the
+ * newest, read newest first; `keep` says which of them to note as seen.
  */
-export const createdAtOf: TimeOf = (room) =>
-	typeof room.createdAt === 'string'
-		? Date.parse(room.createdAt)
-		: parseInt(room.id.slice(0, 8), 16) * 1000;
-
-function updatedAtOf(api: RoomsApi): TimeOf {
-	return (room) => {
-		const time = typeof room.updatedAt === 'string' ? Date.parse(room.updatedAt) : NaN;
-		if (Number.isNaN(time)) {
-			throw new NodeOperationError(api.node, `Room Ended: room "${room.id}" has no updatedAt`, {
-				description:
-					'When this workflow was activated, Videsk’s rooms carried "updatedAt", which the trigger uses to find ended rooms. Deactivate and activate the workflow again, so that it watches the open rooms instead.',
-			});
-		}
-		return time;
-	};
-}
-
-const newestFirst = { createdAt: -1 as const };
-
-/**
- * Reads the list newest first until `isBelow(room)`: every room above, once, in list order,
- * and how many rooms are at or below that point (0 at the end of the list). ASSUMPTION: rooms
- * with the same `createdAt` keep their order from one request to the next.
- */
-async function readNewestFirst(
+async function startWindow(
 	api: RoomsApi,
-	query: ListQuery,
-	isBelow: (room: Room) => boolean,
-): Promise<{ rooms: Room[]; below: number }> {
-	const rooms: Room[] = [];
-	const read = new Set<string>();
-	let skip = 0;
-	let overlap = 0;
-	let pageLength = 0;
-	for (let stepBacks = 0; ; ) {
-		const page = await api.list({ ...query, $limit: MAX_PAGE_SIZE, $skip: skip });
-		if (overlap > 0 && !page.data.some((room) => read.has(room.id))) {
-			// Rooms above left the list (ended, purged), so it moved up past this page's start.
-			if (++stepBacks > MAX_STEP_BACKS) {
-				throw new NodeOperationError(api.node, 'The room list changed too fast to be read', {
-					description: 'Rooms kept ending while the trigger read them. The next poll tries again.',
-				});
-			}
-			skip = Math.max(0, skip - pageLength);
-			continue;
-		}
-		pageLength = Math.max(pageLength, page.data.length);
-		for (const [index, room] of page.data.entries()) {
-			if (isBelow(room)) return { rooms, below: page.total - skip - index };
-			if (!read.has(room.id)) {
-				read.add(room.id);
-				rooms.push(room);
-			}
-		}
-		if (page.data.length === 0 || skip + page.data.length >= page.total) return { rooms, below: 0 };
-		// Start the next page a few rooms back: finding one of them again proves none was skipped.
-		overlap = Math.min(Math.ceil(page.data.length / 10), page.data.length - 1);
-		skip += page.data.length - overlap;
-	}
-}
-
-/**
- * The rooms of `query` from LATE_VISIBILITY_MS before `cursor` (or before the newest room, on
- * activation), and the cursor for the next poll: the newest time seen by the poll's first request,
- * so that a room appearing later in the poll is still inside the next window.
- */
-async function readWindow(api: RoomsApi, query: ListQuery, timeOf: TimeOf, cursor?: number) {
+	times: Times,
+	builtFor: string,
+	keep: (room: Room) => boolean,
+): Promise<WindowState> {
 	let newest: number | undefined;
-	let from = cursor === undefined ? undefined : cursor - LATE_VISIBILITY_MS;
-	const { rooms } = await readNewestFirst(api, query, (room) => {
-		const time = timeOf(room);
-		newest ??= time;
-		from ??= time - LATE_VISIBILITY_MS;
-		return time < from;
-	});
-	const next = Math.max(cursor ?? 0, newest ?? 0);
-	return { rooms, from: from ?? 0, cursor: next, nextFrom: next - LATE_VISIBILITY_MS };
-}
-
-/** Room Created, and Room Ended with `updatedAt`: the rooms of the window not seen before. */
-async function windowEvents(
-	api: RoomsApi,
-	state: PollState,
-	query: ListQuery,
-	timeOf: TimeOf,
-): Promise<{ events: Room[]; next: PollState }> {
-	const window = await readWindow(api, query, timeOf, state.cursor);
-	const seen = new Set(state.seen);
-	const matching = window.rooms.filter(api.matches);
+	let ceiling = Date.now();
+	const above: Listed[] = [];
+	let position = 0;
+	read: for await (const page of readList(api, times, { $sort: NEWEST_FIRST }, 0)) {
+		ceiling = page.ceiling;
+		for (const room of page.rooms) {
+			if (room.time === undefined) continue;
+			newest ??= room.time;
+			if (room.time < newest - LATE_VISIBILITY_MS) {
+				position = page.total - room.position;
+				break read;
+			}
+			above.push(room);
+		}
+	}
 	return {
-		events: state.cursor === undefined ? [] : matching.filter((room) => !seen.has(room.id)),
-		next: {
-			cursor: window.cursor,
-			seen: matching.filter((room) => timeOf(room) >= window.nextFrom).map((room) => room.id),
-		},
+		builtFor,
+		cursor: newest ?? ceiling,
+		position,
+		seen: noted(above.reverse(), keep),
+		...(times.fromIds === undefined ? {} : { fromIds: times.fromIds }),
 	};
 }
 
-export async function pollRoomCreated(api: RoomsApi, state: PollState) {
-	return await windowEvents(api, state, { $sort: newestFirst }, createdAtOf);
+/** One poll's read of the window: its rooms, oldest first, and the state for the next poll. */
+async function readWindow(
+	api: RoomsApi,
+	state: WindowState,
+	keep: (room: Room) => boolean,
+): Promise<{ window: Listed[]; aged: Listed[]; next: WindowState; times: Times }> {
+	const times: Times = { fromIds: state.fromIds };
+	const from = state.cursor - LATE_VISIBILITY_MS;
+	const start = Math.max(0, state.position - 1);
+	const rooms: Listed[] = [];
+	let complete = true;
+	try {
+		const pages = readList(api, times, { $sort: OLDEST_FIRST }, start, beginsBefore(from));
+		for await (const page of pages) rooms.push(...page.rooms);
+	} catch (error) {
+		if (!(error instanceof OutOfTime)) throw error;
+		complete = false;
+	}
+	const starts = windowIndex(rooms, from);
+	const listed = rooms.slice(starts);
+	// A room whose createdAt cannot be read cannot be placed in time: it is no event.
+	const window = listed.filter((room) => room.time !== undefined);
+	const cursor = rooms.reduce((newest, { time }) => Math.max(newest, time ?? newest), state.cursor);
+	const nextFrom = cursor - LATE_VISIBILITY_MS;
+	const nextStarts = Math.max(starts, windowIndex(rooms, nextFrom));
+	// What the next window holds: by time, not by what was read, as a room may move in the list
+	// (a server ignoring the order); one the read did not reach stays.
+	const read = new Set(rooms.map(({ room }) => room.id));
+	const kept = Object.entries(state.seen).filter(
+		([id, time]) => time >= nextFrom || (!complete && !read.has(id)),
+	);
+	const seen = { ...Object.fromEntries(kept), ...noted(window, keep, nextFrom) };
+	return {
+		window,
+		aged: rooms.slice(starts, nextStarts),
+		next: {
+			builtFor: state.builtFor,
+			cursor,
+			position: positionOf(rooms, nextStarts),
+			seen,
+			...(times.fromIds === undefined ? {} : { fromIds: times.fromIds }),
+		},
+		times,
+	};
 }
+
+const isSeen = (state: WindowState, room: Room) =>
+	Object.prototype.hasOwnProperty.call(state.seen, room.id);
+
+/** The rooms of `rooms` that `keep` says, from `from` on, by ID with their creation times. */
+function noted(rooms: Listed[], keep: (room: Room) => boolean, from = -Infinity) {
+	const seen: Record<string, number> = {};
+	for (const { room, time } of rooms) if (keep(room) && time! >= from) seen[room.id] = time!;
+	return seen;
+}
+
+export async function pollRoomCreated(
+	api: RoomsApi,
+	builtFor: string,
+	state: WindowState | undefined,
+): Promise<Polled<WindowState>> {
+	if (state === undefined) {
+		return { events: [], next: await startWindow(api, {}, builtFor, api.matches) };
+	}
+	const { window, next } = await readWindow(api, state, api.matches);
+	const events = window.filter(({ room }) => api.matches(room) && !isSeen(state, room));
+	return { events: events.map(({ room }) => room), next };
+}
+
+const endedAndMatching = (api: RoomsApi) => (room: Room) => room.ended === true && api.matches(room);
 
 export async function pollRoomEnded(
 	api: RoomsApi,
-	state: PollState,
-): Promise<{ events: Room[]; next: PollState }> {
-	let byUpdatedAt = state.byUpdatedAt === true;
-	if (state.cursor === undefined) {
-		const { data } = await api.list({ $sort: newestFirst, $limit: 1 });
-		byUpdatedAt = typeof data[0]?.updatedAt === 'string';
+	builtFor: string,
+	state: EndedState | undefined,
+): Promise<Polled<EndedState>> {
+	const keep = endedAndMatching(api);
+	if (state === undefined) {
+		const times: Times = {};
+		const window = await startWindow(api, times, builtFor, keep);
+		const open = await readOpenRooms(api, times, window.cursor - LATE_VISIBILITY_MS);
+		return { events: [], next: { ...window, open, lookups: [] } };
 	}
-	if (byUpdatedAt) {
-		const { events, next } = await windowEvents(
-			api,
-			state,
-			{ ended: true, $sort: { updatedAt: -1 } },
-			updatedAtOf(api),
-		);
-		return { events, next: { ...next, byUpdatedAt } };
-	}
-	return await pollRoomEndedByOpenRooms(api, state);
+	const from = state.cursor - LATE_VISIBILITY_MS;
+	const { window, aged, next, times } = await readWindow(api, state, keep);
+	const windowEvents = window.filter(({ room }) => keep(room) && !isSeen(state, room));
+
+	const lookups = new LookUps(api, state.lookups);
+	let open = await watchOpenRooms(api, times, state.open, lookups, from);
+	// Those left by earlier polls, after the rooms that left since (asked as they were found).
+	await lookups.ask([...lookups.pending.keys()]);
+	lookups.report();
+	const known = new Set(open);
+	open = [
+		...open.filter((id) => !lookups.gone.has(id)),
+		...aged.filter(({ room }) => room.ended !== true && !known.has(room.id)).map(({ room }) => room.id),
+	];
+	return {
+		events: [...lookups.events, ...windowEvents.map(({ room }) => room)],
+		next: { ...next, open, lookups: [...lookups.pending] },
+	};
 }
 
-/** Room Ended without `updatedAt`: recent rooms from the window, older ones from the open list. */
-async function pollRoomEndedByOpenRooms(
-	api: RoomsApi,
-	state: PollState,
-): Promise<{ events: Room[]; next: PollState }> {
-	const activating = state.cursor === undefined;
-	const window = await readWindow(api, { $sort: newestFirst }, createdAtOf, state.cursor);
-	const seen = new Set(state.seen);
-	const endedInWindow = window.rooms.filter((room) => room.ended === true && api.matches(room));
-	const events = activating ? [] : endedInWindow.filter((room) => !seen.has(room.id));
+/**
+ * The lookups of the rooms that left the open list: at most MAX_LOOKUPS_PER_POLL a poll, those
+ * not reached last time first, a failing one after the others, so that it cannot hold back the
+ * rest. Ended: an event; purged (404): gone; open: watched again.
+ */
+export class LookUps {
+	/** The rooms to look up, with how many polls' lookups of each failed, in the order to ask. */
+	readonly pending: Map<string, number>;
+	readonly events: Room[] = [];
+	readonly gone = new Set<string>();
+	private readonly asked = new Set<string>();
+	private readonly failing: string[] = [];
+	private lastFailure = '';
 
-	// The open rooms created before the window. Only ends take rooms out of it (a late room
-	// comes within the window), so an unchanged count means none ended.
-	let open = new Set(state.open);
-	let otherOpen = state.otherOpen ?? 0;
-	const openList = { ended: false, $sort: newestFirst };
-	const isBefore = (room: Room) => createdAtOf(room) < window.from;
-	let left: string[] = [];
-	if (
-		activating ||
-		(await readNewestFirst(api, openList, isBefore)).below !== open.size + otherOpen
+	constructor(
+		private readonly api: RoomsApi,
+		pending: Array<[string, number]>,
 	) {
-		const stillOpen = (await readNewestFirst(api, openList, () => false)).rooms.filter(isBefore);
-		const stillOpenIds = new Set(stillOpen.map((room) => room.id));
-		left = [...open].filter((id) => !stillOpenIds.has(id));
-		open = new Set(stillOpen.filter(api.matches).map((room) => room.id));
-		otherOpen = stillOpen.length - open.size;
+		this.pending = new Map(pending);
 	}
 
-	// Each room that left is looked up: ended (an event), purged (404: forgotten), or, when the
-	// lookup fails, kept for the next poll without holding back the others.
-	const pending: string[] = [];
-	let lookups = 0;
-	for (const roomId of [...(state.pending ?? []), ...left]) {
-		if (lookups++ >= MAX_LOOKUPS_PER_POLL) {
-			pending.push(roomId);
-			continue;
-		}
-		let room: Room | undefined;
-		try {
-			room = await api.get(roomId);
-		} catch {
-			pending.push(roomId);
-			continue;
-		}
-		if (room?.ended === true) events.push(room);
-		else if (room) open.add(roomId);
+	/** Adds rooms to look up (that just left the list). */
+	add(roomIds: string[]) {
+		for (const id of roomIds) this.pending.set(id, 0);
 	}
 
-	// Rooms of this window that the next one no longer covers join the watched open rooms.
-	for (const room of window.rooms) {
-		if (room.ended === true || createdAtOf(room) >= window.nextFrom) continue;
-		if (api.matches(room)) open.add(room.id);
-		else otherOpen += 1;
+	/** Looks up those of `roomIds` pending and not asked yet in this poll, as far as allowed. */
+	async ask(roomIds: string[]): Promise<void> {
+		for (const roomId of roomIds) {
+			const failures = this.pending.get(roomId);
+			if (failures === undefined || this.asked.has(roomId)) continue;
+			if (this.asked.size >= MAX_LOOKUPS_PER_POLL || !this.api.hasTime()) return;
+			this.asked.add(roomId);
+			let room: Room | undefined;
+			try {
+				room = await this.api.get(roomId);
+			} catch (error) {
+				if (error instanceof OutOfTime) return;
+				// After the others, next time.
+				this.pending.delete(roomId);
+				this.pending.set(roomId, failures + 1);
+				if (failures + 1 === LOOKUP_FAILURES_REPORTED) this.failing.push(roomId);
+				this.lastFailure = (error as Error).message;
+				continue;
+			}
+			this.pending.delete(roomId);
+			// Still open: watched again (listed again, or looked up again when not).
+			if (room !== undefined && room.ended !== true) continue;
+			this.gone.add(roomId);
+			if (room !== undefined && this.api.matches(room)) this.events.push(room);
+		}
 	}
-	return {
-		events,
-		next: {
-			cursor: window.cursor,
-			seen: endedInWindow
-				.filter((room) => createdAtOf(room) >= window.nextFrom)
-				.map((room) => room.id),
-			open: [...open],
-			otherOpen,
-			pending,
+
+	/** Shows the user the rooms whose lookups failed in LOOKUP_FAILURES_REPORTED polls in a row. */
+	report() {
+		if (this.failing.length > 0) {
+			this.api.report(lookupsFailing(this.api, this.failing, this.lastFailure));
+		}
+	}
+}
+
+function lookupsFailing(api: RoomsApi, roomIds: string[], lastFailure: string) {
+	const rooms = roomIds.map((id) => `"${id}"`).join(', ');
+	return new NodeOperationError(
+		api.node,
+		`${api.label}: looking up ${roomIds.length === 1 ? 'room' : 'rooms'} ${rooms} failed in ${LOOKUP_FAILURES_REPORTED} polls in a row`,
+		{
+			description: `${roomIds.length === 1 ? 'It' : 'They'} left the list of open rooms, so the trigger asks Videsk whether each ended; the last answer: ${lastFailure} The trigger keeps asking at every poll, after the other rooms, and emits an end once Videsk answers.`,
 		},
-	};
+	);
 }

@@ -1,0 +1,210 @@
+import { NodeOperationError, type INode } from 'n8n-workflow';
+import { MAX_PAGE_SIZE, type ListQuery, type Room, type RoomPage } from '../videsk';
+
+// How the trigger reads Videsk's room list: page by page at an offset ($skip), ordered by
+// `createdAt` (the only order Videsk documents), where rooms leaving the list meanwhile move the
+// others up. What it relies on is checked on every page, not trusted:
+// - the order: creation times never go backwards in the order asked for (else the poll fails,
+//   saying so: without that order no room could be told new from old);
+// - the times: a `createdAt` that cannot be read places nothing (its room keeps the place
+//   Videsk lists it at), and one ahead of Videsk's own clock counts as that clock's time.
+
+/**
+ * ASSUMPTION: a room appears in Videsk's list less than this after its `createdAt`. Concurrent
+ * writes can become visible out of order; a room later than that would be missed.
+ */
+export const LATE_VISIBILITY_MS = 60_000;
+/** Times one read of the list may go back a page because rooms left it meanwhile. */
+const MAX_STEP_BACKS = 10;
+
+export const OLDEST_FIRST = { createdAt: 1 as const };
+export const NEWEST_FIRST = { createdAt: -1 as const };
+
+/** One answer of the list, and the latest creation time its rooms can have: Videsk's clock. */
+export interface ListAnswer {
+	page: RoomPage;
+	ceiling: number;
+}
+
+export interface RoomsApi {
+	node: INode;
+	/** What the trigger's errors start with: its event, e.g. "Room Ended". */
+	label: string;
+	list(query: ListQuery): Promise<ListAnswer>;
+	/** The room, or undefined when Videsk no longer has it (404). */
+	get(roomId: string): Promise<Room | undefined>;
+	/** Whether the External ID Prefix option lets the room through. */
+	matches(room: Room): boolean;
+	/** Whether the poll has time left for another request (n8n's poll budget). */
+	hasTime(): boolean;
+	/** Shows the user a failure that does not stop the poll (n8n saves it as a failed execution). */
+	report(error: Error): void;
+}
+
+/** Thrown instead of a request when the poll's time is spent: what was read stands. */
+export class OutOfTime extends Error {
+	constructor() {
+		super('The poll’s time is spent');
+	}
+}
+
+/** A room as one answer listed it. */
+export interface Listed {
+	room: Room;
+	/** Its place in the list, from 0, in the order asked for, when it was read. */
+	position: number;
+	/** Its creation time (ms), at most Videsk's clock; undefined when none can be read. */
+	time?: number;
+	/** The creation time as Videsk gave it, for the order check. */
+	order?: number;
+	/** The time is the creation second held in the room's ID. */
+	fromId?: boolean;
+}
+
+/** The page the read is on: its new rooms, in list order, and the list's length then. */
+interface Page {
+	rooms: Listed[];
+	total: number;
+	ceiling: number;
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
+/**
+ * How the rooms' creation times are read: from `createdAt`, or, where Videsk sends none at all
+ * (`fromIds`, decided by the first rooms the trigger reads, kept in its state), from their IDs.
+ */
+export interface Times {
+	fromIds?: boolean;
+}
+
+/**
+ * The rooms of one answer with their creation times. ASSUMPTION: where Videsk's rooms carry no
+ * `createdAt` (the docs' room example shows none), each was created in the second its MongoDB
+ * ObjectId holds, which is then used (as that second's last millisecond). Where they carry it, a
+ * room without one has no time.
+ */
+function listed(answer: ListAnswer, skip: number, times: Times): Listed[] {
+	const { data } = answer.page;
+	if (data.length > 0) times.fromIds ??= data.every((room) => room.createdAt === undefined);
+	return data.map((room, index) => {
+		const fromId = times.fromIds === true && room.createdAt === undefined;
+		let order: number | undefined;
+		if (fromId) {
+			if (OBJECT_ID.test(room.id)) order = parseInt(room.id.slice(0, 8), 16) * 1000 + 999;
+		} else if (typeof room.createdAt === 'string' && ISO_DATE_TIME.test(room.createdAt)) {
+			order = Date.parse(room.createdAt);
+		}
+		const known = order !== undefined && Number.isFinite(order);
+		return {
+			room,
+			position: skip + index,
+			...(known ? { order, time: Math.min(order!, answer.ceiling), fromId } : {}),
+		};
+	});
+}
+
+function tooFast({ node, label }: RoomsApi) {
+	return new NodeOperationError(node, `${label}: the room list changed too fast to be read`, {
+		description: 'Rooms kept leaving the list while the trigger read it. The next poll tries again.',
+	});
+}
+
+function outOfOrder({ node, label }: RoomsApi, earlier: Listed, later: Listed) {
+	return new NodeOperationError(node, `${label}: Videsk did not sort the room list by creation time`, {
+		description: `Asked for rooms ordered by "createdAt", it listed room "${later.room.id}" (${String(later.room.createdAt ?? 'its ID’s time')}) after room "${earlier.room.id}" (${String(earlier.room.createdAt ?? 'its ID’s time')}). Without that order the trigger cannot tell new rooms from old ones; it tries again at the next poll. If this persists, Videsk’s API has changed: report it to Videsk.`,
+	});
+}
+
+/**
+ * Checks one answer's order (`direction` 1: oldest first): across answers, rooms created or
+ * listed meanwhile may come between. Times Videsk sent and times from IDs are each checked
+ * apart: MongoDB lists rooms without a field before the others.
+ */
+function checkOrder(api: RoomsApi, rooms: Listed[], direction: 1 | -1) {
+	const last = new Map<boolean, Listed>();
+	for (const room of rooms) {
+		if (room.order === undefined) continue;
+		const before = last.get(room.fromId!);
+		if (before && direction * (room.order - before.order!) < 0) throw outOfOrder(api, before, room);
+		last.set(room.fromId!, room);
+	}
+}
+
+/**
+ * Reads `query` (its `$sort` on `createdAt`) from position `skip` to the end of the list, page
+ * after page; yields each page's rooms not read before. Each page begins a tenth back into the
+ * one before: when rooms before it left the list, which moved the rest up, finding none of those
+ * again means some were skipped, and the read steps back. The first page must satisfy `opens`
+ * (e.g. begin before a window), else the read steps back too.
+ */
+export async function* readList(
+	api: RoomsApi,
+	times: Times,
+	query: ListQuery,
+	skip: number,
+	opens: (rooms: Listed[]) => boolean = () => true,
+): AsyncGenerator<Page, void> {
+	const direction = query.$sort?.createdAt ?? 1;
+	const read = new Set<string>();
+	let overlap = 0;
+	let pageLength = MAX_PAGE_SIZE;
+	for (let stepBacks = 0; ; ) {
+		const answer = await api.list({ ...query, $skip: skip, $limit: MAX_PAGE_SIZE });
+		const rooms = listed(answer, skip, times);
+		const skipped =
+			overlap > 0 ? !rooms.some(({ room }) => read.has(room.id)) : skip > 0 && !opens(rooms);
+		if (skipped) {
+			// Back by a page, less one room, so that it reaches again where this one began.
+			if (++stepBacks > MAX_STEP_BACKS) throw tooFast(api);
+			skip = Math.max(0, skip - Math.max(1, pageLength - 1));
+			continue;
+		}
+		checkOrder(api, rooms, direction);
+		const fresh = rooms.filter(({ room }) => !read.has(room.id));
+		for (const { room } of fresh) read.add(room.id);
+		const { total, data } = answer.page;
+		yield { rooms: fresh, total, ceiling: answer.ceiling };
+		if (data.length === 0 || skip + data.length >= total) return;
+		pageLength = Math.max(1, data.length);
+		overlap = Math.min(Math.ceil(data.length / 10), data.length - 1);
+		skip += data.length - overlap;
+	}
+}
+
+/** Whether the page begins before the window that starts at `from`: it holds an older room. */
+export function beginsBefore(from: number) {
+	return (rooms: Listed[]) => {
+		const places = placing(rooms);
+		return rooms.some((room) => places(room) && room.time! < from);
+	};
+}
+
+/** Which rooms place the window: those with a time; only those Videsk sent it for, if any. */
+function placing(rooms: Listed[]) {
+	const sent = rooms.some((room) => room.time !== undefined && !room.fromId);
+	return (room: Listed) => room.time !== undefined && (!sent || !room.fromId);
+}
+
+/**
+ * Where the window that starts at `from` begins in `rooms`, as read oldest first from a page
+ * that begins before it (or at the list's start): the index after the last room older than
+ * `from`, else of the first room with a creation time (else 0). Only rooms whose `createdAt`
+ * Videsk sent place the window, where it sent any. A room without a time is no event, and keeps
+ * the place Videsk lists it at. (Read order, not the positions of the rooms' pages: rooms leaving
+ * the list during the read move those of the later pages.)
+ */
+export function windowIndex(rooms: Listed[], from: number): number {
+	const places = placing(rooms);
+	for (let index = rooms.length - 1; index >= 0; index -= 1) {
+		if (places(rooms[index]) && rooms[index].time! < from) return index + 1;
+	}
+	return Math.max(0, rooms.findIndex(places));
+}
+
+/** The list position of `rooms[index]` when it was read (or just after the last). */
+export function positionOf(rooms: Listed[], index: number): number {
+	if (index < rooms.length) return rooms[index].position;
+	return rooms.length > 0 ? rooms[rooms.length - 1].position + 1 : 0;
+}
