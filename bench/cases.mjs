@@ -70,7 +70,7 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 			prepare: (sandbox) => sandbox.reset(),
 			items: (tag) => freshRooms(perItem, tag),
 			contenders: {
-				node: [ours({ operation: 'create', externalId: '={{ $json.externalId }}' })],
+				node: [ours({ operation: 'create', createExternalId: '={{ $json.externalId }}' })],
 				peer: [
 					peer(`${base}/vpaas/rooms`, {
 						method: 'POST',
@@ -164,7 +164,7 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 				// the output.
 				node: [
 					{
-						...ours({ operation: 'create', externalId: '={{ $json.externalId }}' }),
+						...ours({ operation: 'create', createExternalId: '={{ $json.externalId }}' }),
 						onError: 'continueRegularOutput',
 					},
 				],

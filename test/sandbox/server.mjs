@@ -505,11 +505,13 @@ function roomStats(room, view) {
 
 function validateRoomFields(body, { creating }) {
 	const errors = {};
+	// ASSUMPTION: the docs give the limits in "characters" without saying how they are counted;
+	// the sandbox counts Unicode code points (as JSON Schema's maxLength does), as the node does.
 	const checkString = (field, max) => {
 		if (body[field] === undefined) return;
 		if (typeof body[field] !== 'string' || body[field].length === 0) {
 			errors[field] = 'must be a non-empty string';
-		} else if (body[field].length > max) {
+		} else if (Array.from(body[field]).length > max) {
 			errors[field] = `must be at most ${max} characters`;
 		}
 	};

@@ -1,16 +1,17 @@
 import type {
 	IDataObject,
 	IDisplayOptions,
-	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import type { RoutedRequest } from '../transport/routing';
+import { oneOf, readParameter, someOf } from './contract';
 
 // The "Output" parameter (Simplified / Raw / Selected Fields), as n8n's UX guidelines ask of
 // nodes usable as AI tools. It shapes an operation's final items, after all of its requests:
 // Create or Update and End read fields of the room they fetched, so shaping each response as it
-// arrives (a postReceive) would hide from them what they compare.
+// arrives (a postReceive) would hide from them what they compare. It is read, like every
+// parameter, before any request.
 
 /** Room fields as the user picks them under "Selected Fields"; `id` is always returned. */
 const ROOM_FIELD_OPTIONS = [
@@ -73,24 +74,19 @@ function pick(room: IDataObject, fields: string[]): IDataObject {
 	return picked;
 }
 
-type Flow = (
-	this: IExecutePaginationFunctions,
-	request: RoutedRequest,
-) => Promise<INodeExecutionData[]>;
+const OUTPUT = oneOf<'simple' | 'raw' | 'fields'>(outputFields({})[0]);
+const FIELDS = someOf(outputFields({})[1]);
 
-/** Wraps an operation's request flow (routing's pagination hook) to apply "Output". */
-export function withOutput(flow: Flow): Flow {
-	return async function (this: IExecutePaginationFunctions, request) {
-		const items = await flow.call(this, request);
-		const output = this.getNodeParameter('output', 'raw') as string;
-		if (output === 'raw') return items;
-		const fields =
-			output === 'fields'
-				? ['id', ...(this.getNodeParameter('fields', []) as string[])]
-				: SIMPLIFIED_FIELDS;
-		return items.map((item) => ({
-			...item,
-			json: pick(item.json, [...fields, ...OUTCOME_FIELDS]),
-		}));
-	};
+/** The room fields an item keeps: all (Raw), or these; read before any request. */
+export function readOutput(context: IExecuteSingleFunctions): string[] | 'all' {
+	const output = readParameter(context, 'output', OUTPUT) ?? 'simple';
+	if (output === 'raw') return 'all';
+	if (output === 'simple') return SIMPLIFIED_FIELDS;
+	return ['id', ...(readParameter(context, 'fields', FIELDS) ?? [])];
+}
+
+/** Applies "Output" to an operation's final items, after all of its requests. */
+export function shapeOutput(items: INodeExecutionData[], kept: string[] | 'all') {
+	if (kept === 'all') return items;
+	return items.map((item) => ({ ...item, json: pick(item.json, [...kept, ...OUTCOME_FIELDS]) }));
 }

@@ -1,7 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { outputFields } from '../fields/output';
 import { roomLocator } from '../fields/room';
-import { externalIdField, nameField, roomCreationFields } from '../fields/roomFields';
+import {
+	createExternalIdField,
+	externalIdField,
+	nameField,
+	roomCreationFields,
+} from '../fields/roomFields';
 import { create } from './create';
 import { createOrGet } from './createOrGet';
 import { createOrUpdate } from './createOrUpdate';
@@ -18,6 +23,8 @@ import { update, updateFields } from './update';
 
 /** The operations that create a room (or may). */
 const CREATING = ['create', 'createOrGet', 'createOrUpdate'];
+/** The operations that find the room by its External ID on a rerun. */
+const BY_EXTERNAL_ID = ['createOrGet', 'createOrUpdate'];
 /** The operations on an existing room, chosen in the Room field. */
 const ON_A_ROOM = ['delete', 'end', 'get', 'getJoinToken', 'getStats', 'update'];
 
@@ -47,8 +54,11 @@ export const roomOperations: INodeProperties[] = [
 	// One copy of each field for the operations that create a room, and one Room field for every
 	// operation on an existing room: n8n's routing evaluates the value of every field, shown or
 	// not, for each item in both of its passes, so a copy per operation would multiply the
-	// evaluations of an expression in it (about 0.5 ms each in n8n 2.x).
-	{ ...externalIdField, displayOptions: shownFor(CREATING) },
+	// evaluations of an expression in it (about 0.5 ms each in n8n 2.x). External ID is required
+	// for some of them only, so it is two fields: with two names, a workflow holds only the one
+	// shown, and an expression in it is evaluated as often as in one field.
+	{ ...createExternalIdField, displayOptions: shownFor(['create']) },
+	{ ...externalIdField, displayOptions: shownFor(BY_EXTERNAL_ID) },
 	{
 		...nameField,
 		description: `${nameField.description}. Create or Update renames an existing room only when this is filled in.`,

@@ -18,9 +18,11 @@ import { sendToVidesk } from './send';
 
 export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
 
-/** How an operation's errors start, and what a status means for it where that differs. */
+/** How an operation's errors start, what they name, and what a status means for it. */
 export interface OperationErrors {
 	label: string;
+	/** What the request is about, as the operation read it: `room "standup-1"`, "a new room". */
+	target: string;
 	advice?: RequestPurpose['advice'];
 }
 
@@ -63,29 +65,11 @@ export async function applyDefaultTimeout(
 	return requestOptions;
 }
 
-/** The room a request is about, as the user entered it, for its error. */
-function targetOf(context: IExecuteSingleFunctions): string {
-	const { parameters } = context.getNode();
-	if (parameters.operation === 'getAll') return 'the room list';
-	if (parameters.room !== undefined) {
-		return `room "${String(context.getNodeParameter('room', '', { extractValue: true }))}"`;
-	}
-	const externalId = String(context.getNodeParameter('externalId', '') ?? '').trim();
-	return externalId !== '' ? `room with External ID "${externalId}"` : 'a new room';
-}
-
 export function purposeOf(
 	context: IExecuteSingleFunctions,
 	operation: OperationErrors,
 ): RequestPurpose {
-	return {
-		...operation,
-		itemIndex: context.getItemIndex(),
-		// Read only for an error's message: it evaluates the Room or External ID field once more.
-		get target() {
-			return targetOf(context);
-		},
-	};
+	return { ...operation, itemIndex: context.getItemIndex() };
 }
 
 export function withOptions(request: RoutedRequest, options: RoutedRequest['options']) {

@@ -78,7 +78,7 @@ export async function sendToVidesk<T>(
 		pacer.observe(ticket);
 		if (answer.statusCode < 400 && expects(answer.body)) return outcome;
 		if (exchange.handles?.(answer)) return outcome;
-		const failure = videskApiError(node, answer, purpose);
+		const failure = videskApiError(node, answer, purpose, { method: exchange.method, expects });
 		if (await waitToRetry(exchange, failure, failure.httpCode ?? undefined, attempt, ticket))
 			continue;
 		throw failure;

@@ -107,7 +107,7 @@ describe('n8n’s UX guidelines, item by item', () => {
 		expect(node.properties.some((p) => p.name === 'simplify')).toBe(false);
 	});
 
-	test('Additional Fields and Update Fields are in the same (alphabetical) order', () => {
+	test('Additional Fields and Update Fields list Start before Expires At, the order they happen in', () => {
 		const names = (collection: string, operation: string) =>
 			(
 				node.properties.filter(shownFor(operation)).find((p) => p.name === collection)!
@@ -118,8 +118,15 @@ describe('n8n’s UX guidelines, item by item', () => {
 			names('additionalFields', 'createOrUpdate'),
 			names('updateFields', 'update'),
 		]) {
-			expect(list).toEqual([...list].sort());
+			expect(list.indexOf('Start')).toBe(list.indexOf('Expires At') - 1);
 		}
+		expect(names('additionalFields', 'create')).toEqual([
+			'Start',
+			'Expires At',
+			'Max Participants',
+			'Recording Enabled',
+			'Other Settings (JSON)',
+		]);
 	});
 
 	test('the Status filter of Get Many is a visible choice, not a boolean that defaults to "not ended"', () => {
@@ -202,7 +209,7 @@ describe('Output', () => {
 	});
 
 	test('Simplified (the default) keeps the access token of Create', async () => {
-		const { items } = await run(sandbox(), { operation: 'create', externalId: 'x' });
+		const { items } = await run(sandbox(), { operation: 'create', createExternalId: 'x' });
 		expect(Object.keys(items[0].json).sort()).toEqual([
 			'accessToken',
 			'ended',
@@ -258,8 +265,13 @@ describe('labelled join tokens', () => {
 		expect(sandbox().requests.map((r) => r.body)).toEqual(['', '']);
 	});
 
-	test('without a label (or a blank one) the output is Videsk’s answer as before', async () => {
+	test('without a label the output is Videsk’s answer; a label whose expression gives nothing is refused', async () => {
 		sandbox().seed(1);
+		const unlabelled = await run(sandbox(), {
+			operation: 'getJoinToken',
+			room: room('externalId', 'seed-1'),
+		});
+		expect(unlabelled.items.map((item) => Object.keys(item.json))).toEqual([['accessToken']]);
 		const { items } = await run(
 			sandbox(),
 			{
@@ -267,9 +279,13 @@ describe('labelled join tokens', () => {
 				room: room('externalId', 'seed-1'),
 				participant: '={{ $json.email }}',
 			},
-			{ items: [{ email: '  ' }, {}] },
+			{ items: [{ email: '  ' }, {}], continueOnFail: true },
 		);
-		expect(items.map((item) => Object.keys(item.json))).toEqual([['accessToken'], ['accessToken']]);
+		expect(items.map((item) => item.json.error)).toEqual([
+			'Participant Label: the expression gave "  "',
+			'Participant Label: the expression gave undefined',
+		]);
+		expect(sandbox().requests).toHaveLength(1);
 	});
 
 	test('Continue On Fail: a failing item keeps its place among the labelled tokens', async () => {

@@ -11,7 +11,7 @@ describe('Create', () => {
 		const exp = inHours(3);
 		const { items, error } = await run(sandbox(), {
 			operation: 'create',
-			externalId: 'deal-4711',
+			createExternalId: 'deal-4711',
 			name: 'Kick-off',
 			additionalFields: {
 				nbf,
@@ -46,7 +46,7 @@ describe('Create', () => {
 
 	test('a duplicate External ID (409) points to Create or Get', async () => {
 		sandbox().seed(1);
-		const { error } = await run(sandbox(), { operation: 'create', externalId: 'seed-1' });
+		const { error } = await run(sandbox(), { operation: 'create', createExternalId: 'seed-1' });
 		expect(error?.message).toBe(
 			'Create: A room with this External ID already exists (room with External ID "seed-1")',
 		);

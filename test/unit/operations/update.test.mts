@@ -38,11 +38,38 @@ describe('Update', () => {
 		const { error } = await run(sandbox(), {
 			operation: 'update',
 			room: room('externalId', 'seed-1'),
-			updateFields: { name: ' ' },
+			updateFields: {},
 		});
 		expect(error?.message).toBe('Update Fields: add at least one field to change');
 		expect(sandbox().requests).toHaveLength(0);
 	});
+
+	test('an added field left empty is named, not dropped', async () => {
+		sandbox().seed(1);
+		const { error } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { name: ' ' },
+		});
+		expect(error?.message).toBe('Name: added but empty');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	// Reported: Update with only "Generate New Access Token" off sent an empty change.
+	test.each([{ generateToken: false }, { ended: false }, { ended: false, generateToken: false }])(
+		'switches that are off change nothing: %j is refused like an empty Update',
+		async (updateFields) => {
+			sandbox().seed(1);
+			const { error } = await run(sandbox(), {
+				operation: 'update',
+				room: room('externalId', 'seed-1'),
+				updateFields,
+			});
+			expect(error?.message).toBe('Update Fields: add at least one field to change');
+			expect(error?.description).toContain('change something only when on');
+			expect(sandbox().requests).toHaveLength(0);
+		},
+	);
 
 	test('an ended room (404) says it may have ended', async () => {
 		sandbox().seed(1);

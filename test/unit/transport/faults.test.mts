@@ -13,7 +13,7 @@ const sandbox = useSandbox({ token: 'SECRET-api-token-value-7f3a' });
 const byItem = room('externalId', '={{ $json.room }}');
 const operations: Record<string, { parameters: INodeParameters; name: string; target: string }> = {
 	create: {
-		parameters: { operation: 'create', externalId: '={{ $json.room }}-new' },
+		parameters: { operation: 'create', createExternalId: '={{ $json.room }}-new' },
 		name: 'Create',
 		target: 'room with External ID "seed-2-new"',
 	},
@@ -98,7 +98,7 @@ const faults: Record<
 		},
 		message: (_, target) => `Videsk rejected the request for ${target} as invalid`,
 		description:
-			'Check these fields: name (must be at most 500 characters). Videsk said: "Invalid "name"".',
+			'Check these fields: name: must be at most 500 characters. Videsk said: "Invalid "name"".',
 	},
 	'401 jwt expired': {
 		fault: { ...feathers(401, 'NotAuthenticated', 'jwt expired'), times: 10 },
@@ -149,12 +149,12 @@ const faults: Record<
 	},
 	'200 with an empty body': {
 		fault: { status: 200, body: '', contentType: 'application/json', times: 10 },
-		message: (_, target) => `Videsk sent an unexpected answer (HTTP 200) for ${target}`,
+		message: (_, target) => `Videsk answered 200 with an empty body (${target})`,
 		description: 'The answer had no body.',
 	},
 	'200 with a non-JSON body': {
 		fault: { status: 200, body: 'OK', contentType: 'text/plain', times: 10 },
-		message: (_, target) => `Videsk sent an unexpected answer (HTTP 200) for ${target}`,
+		message: (_, target) => `Videsk answered 200 with text, not JSON (${target})`,
 		description: 'Videsk answered: "OK".',
 	},
 	'connection reset mid-answer': {
@@ -247,7 +247,7 @@ describe('retries and timeouts', () => {
 
 	test('a write is not repeated after a 5xx, as it may already have happened', async () => {
 		sandbox().fault({ status: 503, body: 'busy', times: 10 });
-		const { error } = await run(sandbox(), { operation: 'create', externalId: 'once' });
+		const { error } = await run(sandbox(), { operation: 'create', createExternalId: 'once' });
 		expect(error?.message).toMatch(/could not process the request .*\(HTTP 503\)/);
 		expect(sandbox().requests).toHaveLength(1);
 	});

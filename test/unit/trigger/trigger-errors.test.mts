@@ -67,7 +67,7 @@ describe.each(['roomCreated', 'roomEnded'])('%s: a failing list request', (event
 		[
 			'200 with an HTML page instead of JSON',
 			{ status: 200, body: '<html><body>Checking your browser…</body></html>' },
-			/Videsk sent an unexpected answer \(HTTP 200\) for the room list/,
+			/Videsk answered 200 with text, not JSON \(the room list\)/,
 			/A proxy or a server change may be in the way.*Checking your browser/,
 		],
 	];
