@@ -152,15 +152,18 @@ export async function startSandbox(options = {}) {
 	function list(query) {
 		let matching = [...rooms.values()];
 		if (query.ended !== undefined) {
-			if (query.ended !== 'true' && query.ended !== 'false') {
+			const valid = (text) => text === 'true' || text === 'false';
+			if (
+				typeof query.ended === 'object' ? !operands(query.ended).every(valid) : !valid(query.ended)
+			) {
 				throw new FeathersError(400, 'Invalid value for "ended"', {
 					errors: { ended: 'must be a boolean' },
 				});
 			}
-			matching = matching.filter((room) => room.ended === (query.ended === 'true'));
+			matching = matching.filter((room) => matches(String(room.ended), query.ended));
 		}
 		if (query.externalId !== undefined) {
-			matching = matching.filter((room) => room.externalId === query.externalId);
+			matching = matching.filter((room) => matches(room.externalId, query.externalId));
 		}
 		if (query.$sort !== undefined && typeof query.$sort !== 'object') {
 			throw new FeathersError(400, 'Invalid "$sort": use $sort[field]=1 or -1');
@@ -553,18 +556,46 @@ function send(res, status, payload) {
 	res.end(body);
 }
 
-/** Feathers' query syntax: `$sort[createdAt]=-1` becomes `{ $sort: { createdAt: '-1' } }`. */
+/**
+ * Feathers' query syntax: `$sort[createdAt]=-1` becomes `{ $sort: { createdAt: '-1' } }`, and
+ * `externalId[$in][0]=a` (or `[]=a`) `{ externalId: { $in: ['a'] } }`.
+ */
 function parseQuery(rawQuery) {
 	const query = {};
 	for (const [key, value] of new URLSearchParams(rawQuery)) {
-		const nested = /^([^[\]]+)\[([^[\]]+)\]$/.exec(key);
-		if (nested) {
-			query[nested[1]] = { ...(query[nested[1]] ?? {}), [nested[2]]: value };
+		const [, name, inner, index] = /^([^[\]]+)(?:\[([^[\]]+)\](?:\[(\d*)\])?)?$/.exec(key) ?? [
+			,
+			key,
+		];
+		if (inner === undefined) {
+			query[name] = value;
 		} else {
-			query[key] = value;
+			const object = (query[name] = typeof query[name] === 'object' ? query[name] : {});
+			object[inner] = index === undefined ? value : [...(object[inner] ?? []), value];
 		}
 	}
 	return query;
+}
+
+/**
+ * A field's value against a query condition: a plain value, or Feathers' common operators.
+ * ASSUMPTION: Videsk's docs list only plain values for the `ended` and `externalId` filters, but
+ * say the server is Feathers, whose services take `$ne`, `$in` and `$nin` on any field: so does
+ * the sandbox, so that a query operator reaching it would show what it does.
+ */
+function matches(value, condition) {
+	if (typeof condition !== 'object' || condition === null) return value === condition;
+	return Object.entries(condition).every(([operator, operand]) => {
+		const list = [operand].flat();
+		if (operator === '$ne') return value !== operand;
+		if (operator === '$in') return list.includes(value);
+		if (operator === '$nin') return !list.includes(value);
+		throw new FeathersError(400, `Invalid query operator "${operator}"`);
+	});
+}
+
+function operands(condition) {
+	return Object.values(condition).flat();
 }
 
 function parseInteger(value, fallback) {

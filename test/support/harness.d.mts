@@ -19,7 +19,10 @@ export interface RunOptions {
 	/** Input items; one empty item by default. */
 	items?: IDataObject[];
 	credentials: { apiToken: string; baseUrl: string };
+	/** Shorthand for onError: 'continueRegularOutput' ("Continue"). */
 	continueOnFail?: boolean;
+	/** The node's "On Error" setting; n8n's default is to stop the workflow. */
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	/** The workflow's timezone setting (n8n's "Timezone" workflow setting). */
 	timezone?: string;
 	/** Another node type to run instead of Videsk Rooms (e.g. a credential test node). */
@@ -30,6 +33,8 @@ export interface RunResult {
 	run: IRun;
 	/** The node's output items (json, error, pairedItem), empty if it failed. */
 	items: INodeExecutionData[];
+	/** Its error output's items, with onError 'continueErrorOutput'. */
+	errorItems: INodeExecutionData[];
 	/** The error that stopped the workflow, if any. */
 	error?: Error & { description?: string; httpCode?: string | null; context?: IDataObject };
 }

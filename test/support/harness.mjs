@@ -143,6 +143,7 @@ export async function runNode(options) {
 		parameters: options.parameters,
 		credentials: { videskApi: { id: '1', name: 'Videsk sandbox' } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		...(options.onError ? { onError: options.onError } : {}),
 	};
 	const workflow = new Workflow({
 		id: 'test',
@@ -190,6 +191,7 @@ export async function runNode(options) {
 	return {
 		run,
 		items: taskData?.data?.main[0] ?? [],
+		errorItems: taskData?.data?.main[1] ?? [],
 		error: run.data.resultData.error ?? undefined,
 	};
 }

@@ -201,6 +201,7 @@ export function dateTime(label: string): Rule<Instant> {
 						: iso;
 			let quoted = `"${entered}" (${iso})`;
 			if (readsInTimezone(entered)) quoted = `"${entered}" (in ${timeZone}: ${iso})`;
+			if (/(?:Z|[+-]00:?00)$/i.test(entered)) quoted = `"${entered}"`; // UTC already
 			if (entered === iso) quoted = iso;
 			return { utcMs: parsed.utcMs, iso, quoted };
 		},

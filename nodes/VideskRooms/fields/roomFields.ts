@@ -236,7 +236,7 @@ function checkStartAndExpiry(
 ): void {
 	if (nbf === undefined || exp === undefined) return;
 	if (nbf.utcMs >= exp.utcMs) {
-		throw invalid(context, START.label, `${nbf.quoted} must be before Expires At (${exp.quoted})`);
+		throw invalid(context, START.label, `${nbf.quoted} must be before Expires At ${exp.quoted}`);
 	}
 	checkLifetime(context, EXPIRES_AT.label, nbf.utcMs, exp.utcMs);
 }

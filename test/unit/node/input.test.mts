@@ -372,3 +372,31 @@ describe('Continue On Fail', () => {
 		expect((error as any).context.itemIndex).toBe(1);
 	});
 });
+
+describe('a date error quotes the date as entered, with the workflow’s timezone', () => {
+	// Reported: after a local-time entry, the error quoted only the UTC instant.
+	test('a wall time in the past: quoted as entered, in the workflow’s timezone, and in UTC', async () => {
+		const { error } = await run(
+			sandbox(),
+			{ operation: 'create', additionalFields: { exp: '2020-01-15T10:00:00' } },
+			{ timezone: 'Europe/Madrid' },
+		);
+		expect(error?.message).toBe(
+			'Expires At: "2020-01-15T10:00:00" (in Europe/Madrid: 2020-01-15T09:00:00.000Z) is not in the future',
+		);
+	});
+
+	test('a value with an offset: quoted as entered, and in UTC', async () => {
+		const { error } = await run(
+			sandbox(),
+			{
+				operation: 'create',
+				additionalFields: { nbf: '2030-01-15T12:00:00+02:00', exp: '2030-01-15T09:00:00Z' },
+			},
+			{ timezone: 'Europe/Madrid' },
+		);
+		expect(error?.message).toBe(
+			'Start: "2030-01-15T12:00:00+02:00" (2030-01-15T10:00:00.000Z) must be before Expires At "2030-01-15T09:00:00Z"',
+		);
+	});
+});

@@ -85,3 +85,35 @@ describe('Update', () => {
 		expect(error?.description).toContain('Videsk said: "Room not found or already ended"');
 	});
 });
+
+describe('Update: switches reach Videsk typed', () => {
+	// Reported: Update's Ended `{{ "false" }}` was sent as the text "false".
+	test('Ended "true" from an expression is sent as true; "false" changes nothing', async () => {
+		sandbox().seed(1);
+		const ended = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { ended: '={{ "true" }}' },
+		});
+		expect(ended.error).toBeUndefined();
+		expect(sandbox().requests[0].body).toEqual({ ended: true });
+		const off = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { ended: '={{ "false" }}', name: 'Renamed' },
+		});
+		expect(off.error?.message).toMatch(/found no open room/); // it has just ended
+		expect(sandbox().requests[1].body).toEqual({ name: 'Renamed' });
+	});
+
+	test('Generate New Access Token "maybe" is refused before any request', async () => {
+		sandbox().seed(1);
+		const { error } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { generateToken: '={{ "maybe" }}' },
+		});
+		expect(error?.message).toBe('Generate New Access Token: "maybe" is not true or false');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+});

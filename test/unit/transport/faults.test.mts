@@ -271,3 +271,53 @@ describe('retries and timeouts', () => {
 		expect(none).toBeUndefined();
 	});
 });
+
+describe('what Videsk or a gateway says is shown as it is', () => {
+	const update = {
+		operation: 'update',
+		room: room('externalId', 'seed-1'),
+		updateFields: { name: 'x' },
+	};
+
+	// Reported: Videsk's validation details showed as "[object Object]".
+	test.each([
+		[
+			'an object of details with messages',
+			{ name: { message: 'is too long', kind: 'maxlength' }, exp: 'must be a date' },
+			'Check these fields: name: is too long; exp: must be a date.',
+		],
+		[
+			'a list of details',
+			[
+				{ path: ['name'], message: '"name" is too long' },
+				{ field: 'exp', message: 'must be in the future' },
+				'something else',
+			],
+			'Check these fields: name: "name" is too long; exp: must be in the future; something else.',
+		],
+	])('400 whose validation errors come as %s: field: message', async (_, errors, described) => {
+		sandbox().seed(1);
+		sandbox().fault({ ...feathers(400, 'BadRequest', 'Validation failed', { errors }) });
+		const { error } = await run(sandbox(), update);
+		expect(error?.description).toBe(`${described} Videsk said: "Validation failed".`);
+		expect(error?.description).not.toContain('[object Object]');
+	});
+
+	// Reported: a JSON error body from a gateway was reported as "no body".
+	test('a gateway’s JSON body without a message is quoted, not "no body"', async () => {
+		sandbox().seed(1);
+		sandbox().fault({ status: 502, body: { error: 'Bad Gateway', status: 502 }, times: 10 });
+		const { error } = await run(sandbox(), update);
+		expect(error?.description).toContain('Videsk answered: "{"error":"Bad Gateway","status":502}".');
+	});
+
+	test('an answer in the wrong shape is quoted with its tokens hidden', async () => {
+		sandbox().seed(1);
+		const token = 'eyJhbGciOiJIUzI1NiJ9.eyJyb29tIjoieCJ9.c2lnbmF0dXJl';
+		sandbox().fault({ method: 'PATCH', status: 200, body: { name: 'x', accessToken: token } });
+		const { error, run: execution } = await run(sandbox(), update);
+		expect(error?.message).toBe('Update: Videsk answered 200 with a room without "id" (room "seed-1")');
+		expect(error?.description).toContain('Videsk answered: "{"name":"x","accessToken":"(hidden)"}".');
+		expect(JSON.stringify(execution)).not.toContain(token);
+	});
+});
