@@ -252,7 +252,21 @@ function isPlainObject(value: unknown): value is IDataObject {
 	return prototype === Object.prototype || prototype === null;
 }
 
-/** A JSON object: as JSON text, or an object from an expression. */
+/** A key that starts with "$", at any depth: a query operator to Feathers and MongoDB. */
+function operatorKey(value: unknown): string | undefined {
+	if (typeof value !== 'object' || value === null) return undefined;
+	for (const [key, inner] of Object.entries(value)) {
+		if (key.startsWith('$')) return key;
+		const found = operatorKey(inner);
+		if (found) return found;
+	}
+	return undefined;
+}
+
+/**
+ * A JSON object: as JSON text, or an object from an expression. Its keys may not start with
+ * "$": Feathers and MongoDB read those as query operators, not as data.
+ */
 export function jsonObject(label: string, example: string): Rule<IDataObject> {
 	return {
 		label,
@@ -266,6 +280,12 @@ export function jsonObject(label: string, example: string): Rule<IDataObject> {
 				}
 			}
 			if (!isPlainObject(object)) return refuse(`must be a JSON object, e.g. ${example}`);
+			const operator = operatorKey(object);
+			if (operator) {
+				return refuse(
+					`the key ${JSON.stringify(operator)} starts with "$", which Videsk’s server reads as a query operator`,
+				);
+			}
 			return object;
 		},
 	};

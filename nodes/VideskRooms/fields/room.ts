@@ -97,6 +97,11 @@ export function roomReferenceProblem(text: string): string | undefined {
 	if (text === '.' || text === '..') {
 		return `${shown(text)} cannot identify a room: in a URL it means "this folder" or "the folder above", so the request would reach another address. Use another External ID`;
 	}
+	return urlProblem(text);
+}
+
+/** Why a text cannot be sent in a URL at all (a query string too), or undefined. */
+export function urlProblem(text: string): string | undefined {
 	if (LONE_SURROGATE.test(text)) {
 		return `${shown(text)} contains an incomplete Unicode character (a lone UTF-16 surrogate), which cannot be sent in a URL`;
 	}

@@ -10,6 +10,7 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 import { oneOf, readParameter, text, trueOrFalse, wholeNumber } from '../fields/contract';
 import { outputFields } from '../fields/output';
+import { urlProblem } from '../fields/room';
 import { ROOM_LIST_ADVICE } from '../transport/errors';
 import {
 	sendRouted,
@@ -134,13 +135,13 @@ const LIMIT_ADVICE =
 	'Set Limit to how many rooms you want (e.g. 50), or turn on "Return All" to get every room';
 const LIMIT = wholeNumber(limitField.displayName, {
 	min: 1,
-	required: 'needed: a whole number of 1 or more, unless Return All is on',
 	advice: LIMIT_ADVICE,
 	whenEmpty: LIMIT_ADVICE,
 });
 const STATUS = oneOf<'ended' | 'notEnded'>(statusFilter);
 const EXTERNAL_ID_FILTER = text(externalIdFilter.displayName, {
 	maxLength: EXTERNAL_ID_MAX_LENGTH,
+	problem: urlProblem,
 	whenEmpty:
 		'An empty filter is refused rather than read as "every room". Fill in the External ID, or remove the filter to list every room',
 });
@@ -157,7 +158,10 @@ interface ListParameters {
 /** Every parameter of Get Many, by its rule: never "all rooms" but by Return All. */
 function readListParameters(context: IExecuteSingleFunctions): ListParameters {
 	const returnAll = readParameter(context, 'returnAll', RETURN_ALL) ?? false;
-	const wanted = returnAll ? Number.POSITIVE_INFINITY : readParameter(context, 'limit', LIMIT)!;
+	// Limit is not in the parameters when the editor hid it (Return All from an expression).
+	const wanted = returnAll
+		? Number.POSITIVE_INFINITY
+		: (readParameter(context, 'limit', LIMIT) ?? (limitField.default as number));
 	const query: ListQuery = {};
 	const status = readParameter(context, 'filters.status', STATUS);
 	if (status !== undefined) query.ended = status === 'ended';

@@ -1,5 +1,6 @@
 // Get Many: Return All returns all, Limit returns exactly that many, whatever page size the
 // server really uses. (How it reads a list that changes meanwhile: test/model/getAll.model.test.mts.)
+import type { INodeTypeDescription } from 'n8n-workflow';
 import { describe, expect, test } from 'vitest';
 import { run, useSandbox } from '../../support/helpers.mjs';
 
@@ -335,7 +336,8 @@ describe('the External ID filter never widens the list', () => {
 
 	test('the form says so: the filter’s hint tells that empty is refused and how to list every room', async () => {
 		const { loadPackage } = await import('../../support/harness.mjs');
-		const description = (await loadPackage()).getNode('videskRooms').type.description;
+		const description = (await loadPackage()).getNode('videskRooms').type
+			.description as INodeTypeDescription;
 		const filters = description.properties.find((p) => p.name === 'filters')!;
 		const filter = (filters.options as Array<{ name: string; hint?: string }>).find(
 			(option) => option.name === 'externalId',
@@ -361,7 +363,8 @@ describe('the Status filter says what Videsk’s ended flag means', () => {
 		});
 		expect(items.map((item) => item.json.externalId)).toEqual(['expired']);
 		const { loadPackage } = await import('../../support/harness.mjs');
-		const description = (await loadPackage()).getNode('videskRooms').type.description;
+		const description = (await loadPackage()).getNode('videskRooms').type
+			.description as INodeTypeDescription;
 		const filters = description.properties.find((p) => p.name === 'filters')!;
 		const status = (filters.options as Array<{ name: string; options?: any[] }>).find(
 			(option) => option.name === 'status',

@@ -308,7 +308,9 @@ describe('what Videsk or a gateway says is shown as it is', () => {
 		sandbox().seed(1);
 		sandbox().fault({ status: 502, body: { error: 'Bad Gateway', status: 502 }, times: 10 });
 		const { error } = await run(sandbox(), update);
-		expect(error?.description).toContain('Videsk answered: "{"error":"Bad Gateway","status":502}".');
+		expect(error?.description).toContain(
+			'Videsk answered: "{"error":"Bad Gateway","status":502}".',
+		);
 	});
 
 	test('an answer in the wrong shape is quoted with its tokens hidden', async () => {
@@ -316,8 +318,12 @@ describe('what Videsk or a gateway says is shown as it is', () => {
 		const token = 'eyJhbGciOiJIUzI1NiJ9.eyJyb29tIjoieCJ9.c2lnbmF0dXJl';
 		sandbox().fault({ method: 'PATCH', status: 200, body: { name: 'x', accessToken: token } });
 		const { error, run: execution } = await run(sandbox(), update);
-		expect(error?.message).toBe('Update: Videsk answered 200 with a room without "id" (room "seed-1")');
-		expect(error?.description).toContain('Videsk answered: "{"name":"x","accessToken":"(hidden)"}".');
+		expect(error?.message).toBe(
+			'Update: Videsk answered 200 with a room without "id" (room "seed-1")',
+		);
+		expect(error?.description).toContain(
+			'Videsk answered: "{"name":"x","accessToken":"(hidden)"}".',
+		);
 		expect(JSON.stringify(execution)).not.toContain(token);
 	});
 });
