@@ -129,6 +129,29 @@ describe('n8n’s UX guidelines, item by item', () => {
 		]);
 	});
 
+	// Reported: External ID was not marked required for Create or Get and Create or Update, which
+	// cannot work without it; its hint was a five-line tooltip covering the Operation field.
+	test('External ID: required for Create or Get and Create or Update, optional for Create; a short description and a hint', () => {
+		const externalId = (operation: string) =>
+			node.properties
+				.filter(shownFor(operation))
+				.filter((p) => p.displayName === 'External ID');
+		for (const operation of ['createOrGet', 'createOrUpdate']) {
+			expect(externalId(operation)).toEqual([
+				expect.objectContaining({ name: 'externalId', required: true }),
+			]);
+		}
+		expect(externalId('create')).toEqual([
+			expect.objectContaining({ name: 'createExternalId', required: false }),
+		]);
+		for (const operation of ['create', 'createOrGet']) {
+			const [field] = externalId(operation);
+			expect(field.description!.length).toBeLessThanOrEqual(100);
+			expect(field.hint).toMatch(/at most 100 characters/);
+		}
+		expect(externalId('create')[0].hint).toMatch(/Leave empty to let Videsk generate one/);
+	});
+
 	test('the Status filter of Get Many is a visible choice, not a boolean that defaults to "not ended"', () => {
 		const filters = node.properties.filter(shownFor('getAll')).find((p) => p.name === 'filters')!;
 		const status = (filters.options as INodeProperties[]).find((p) => p.name === 'status');
