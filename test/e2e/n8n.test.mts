@@ -145,6 +145,19 @@ describe('in a real n8n', { timeout: 120_000 }, () => {
 		]);
 	});
 
+	test('Continue (using error output): each item reaches its output paired, so `$(…).item` finds its input', async () => {
+		sandbox.seed(2);
+		const { output, run } = await execute('e2eContinueErrorOutput');
+		expect(run.data.resultData.error).toBeUndefined();
+		expect(output('Found').map((item) => [item.asked, item.externalId])).toEqual([
+			['seed-1', 'seed-1'],
+			['seed-2', 'seed-2'],
+		]);
+		expect(output('Failed').map((item) => [item.asked, item.error])).toEqual([
+			['no-such-room', 'Get: Videsk has no room "no-such-room"'],
+		]);
+	});
+
 	test('without Continue On Fail, an error stops the workflow with the node’s message', async () => {
 		const { run } = await execute('e2eErrorStops');
 		const error = run.data.resultData.error as
