@@ -1,10 +1,12 @@
 import type {
+	IDataObject,
+	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { roomUrl, sendToRoom, setRoomPath } from '../fields/room';
+import { chosenRoom, ROOM_ID, roomUrl, sendToRoom, setRoomPath } from '../fields/room';
 import type { OperationErrors } from '../transport/routing';
 import { roomNotOpen } from './notOpen';
 
@@ -21,7 +23,13 @@ export const getJoinToken: INodePropertyOptions = {
 		send: { preSend: [setRoomPath] },
 		operations: {
 			pagination: async function (request) {
-				return await sendToRoom(this, errors, request);
+				const items = await sendToRoom(this, errors, request);
+				// The room beside its token, so that a later node (an email) need not reach back.
+				const room = roomOf(this, request.options.url!);
+				return items.map((item) => {
+					const { participant, ...rest } = item.json;
+					return { ...item, json: { ...(participant ? { participant } : {}), ...room, ...rest } };
+				});
 			},
 		},
 	},
@@ -50,6 +58,20 @@ export const getJoinTokenFields: INodeProperties[] = [
 		routing: { output: { postReceive: [labelParticipant] } },
 	},
 ];
+
+/**
+ * The room a join URL addresses, as the Room field gave it: by ID (From List, By ID), or by
+ * External ID. Read from the URL setRoomPath made and the saved mode (never an expression), so
+ * that the Room field is not evaluated again — except for an External ID of 24 hexadecimal
+ * characters, which is not in the URL (the room was looked up by it).
+ */
+function roomOf(context: IExecutePaginationFunctions, url: string): IDataObject {
+	const segment = url.split('/')[3];
+	if (segment === ROOM_ID) return { externalId: chosenRoom(context).value };
+	const mode = (context.getNode().parameters.room as { mode?: string } | undefined)?.mode;
+	const value = decodeURIComponent(segment);
+	return mode === 'externalId' ? { externalId: value } : { roomId: value };
+}
 
 /**
  * postReceive: Videsk's join answer is only the token, so the label the user gives goes beside

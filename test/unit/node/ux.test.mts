@@ -68,10 +68,19 @@ describe('n8n’s UX guidelines, item by item', () => {
 		}
 	});
 
-	test('the suggested operations are there: Create, Create or Update, Delete, Get, Get Many, Update', () => {
+	test('the suggested operations Videsk supports are there: Create, Create or Update, Get, Get Many, Update', () => {
 		expect(operations.map((operation) => operation.name)).toEqual(
-			expect.arrayContaining(['Create', 'Create or Update', 'Delete', 'Get', 'Get Many', 'Update']),
+			expect.arrayContaining(['Create', 'Create or Update', 'Get', 'Get Many', 'Update']),
 		);
+	});
+
+	test('no Delete: Videsk refuses every delete, so none is offered; End says it closes the room', () => {
+		expect(operations.map((operation) => operation.name)).not.toContain('Delete');
+		expect(operations.map((operation) => operation.routing?.request?.method)).not.toContain(
+			'DELETE',
+		);
+		const end = operations.find((operation) => operation.value === 'end')!;
+		expect(end.description).toMatch(/^Close a room for everyone/);
 	});
 
 	test('booleans are described with "Whether…"; placeholders start with "e.g."', () => {
@@ -250,15 +259,15 @@ describe('labelled join tokens', () => {
 			'bo@example.com',
 		]);
 		expect(items.map((item) => Object.keys(item.json))).toEqual([
-			['participant', 'accessToken'],
-			['participant', 'accessToken'],
+			['participant', 'externalId', 'accessToken'],
+			['participant', 'externalId', 'accessToken'],
 		]);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		// The label is the node's: Videsk gets nothing new.
 		expect(sandbox().requests.map((r) => r.body)).toEqual(['', '']);
 	});
 
-	test('without a label (or a blank one) the output is Videsk’s answer as before', async () => {
+	test('without a label (or a blank one): the room and Videsk’s token, no participant', async () => {
 		sandbox().seed(1);
 		const { items } = await run(
 			sandbox(),
@@ -269,7 +278,10 @@ describe('labelled join tokens', () => {
 			},
 			{ items: [{ email: '  ' }, {}] },
 		);
-		expect(items.map((item) => Object.keys(item.json))).toEqual([['accessToken'], ['accessToken']]);
+		expect(items.map((item) => Object.keys(item.json))).toEqual([
+			['externalId', 'accessToken'],
+			['externalId', 'accessToken'],
+		]);
 	});
 
 	test('Continue On Fail: a failing item keeps its place among the labelled tokens', async () => {
