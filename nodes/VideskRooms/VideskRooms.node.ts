@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { testVideskApiCredential } from './credentialTest';
 import { searchRooms } from './fields/roomSearch';
+import { toolDescriptionFields } from './fields/toolDescriptions';
 import { roomOperations, unknownOperation } from './operations';
 import { applyDefaultTimeout, keepAnswer } from './transport/routing';
 
@@ -33,6 +34,8 @@ export class VideskRooms implements INodeType {
 			ignoreHttpStatusErrors: true,
 		},
 		properties: [
+			// The tool variant's "Description", first as n8n places its own.
+			...toolDescriptionFields,
 			{
 				displayName: 'Resource',
 				name: 'resource',
