@@ -270,6 +270,7 @@ test('tools/call Get join token: the participant’s token, the one operation th
 	const [answer] = JSON.parse(result.content[0].text);
 	expect(answer).toEqual({
 		participant: 'ana@example.com',
+		externalId: 'mcp-retro',
 		accessToken: expect.stringMatching(JWT),
 	});
 	expect(sandbox.rooms()[0].authorizations).toHaveLength(issued + 1);
