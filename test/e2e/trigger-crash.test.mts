@@ -6,7 +6,7 @@
 // its default scheduler the test measures what each kill point does, prints it as a table, and
 // holds n8n to the table of docs/notes/trigger-crash.md. Both schedulers run at once.
 import { afterAll, beforeAll, test, type ExpectStatic } from 'vitest';
-import { PACKAGE_DIR } from '../harness.mjs';
+import { PACKAGE_DIR } from '../support/harness.mjs';
 import type { Sandbox } from '../sandbox/server.mjs';
 import { waitFor } from './n8n-cluster.mjs';
 import { prepareCrashRig, TRIGGERS, type CrashRig, type Scheduler } from './n8n-crash.mjs';
