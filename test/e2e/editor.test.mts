@@ -26,7 +26,6 @@ const ACTIONS = [
 	'Create room',
 	'Create or get room',
 	'Create or update room',
-	'Delete room',
 	'End room',
 	'Get room',
 	'Get join token',

@@ -62,7 +62,7 @@ function killGroup(child, signal) {
 }
 
 /** Starts `command` in its own process group, its output appended to `logFile`. */
-function startProcess(command, args, { env, cwd, logFile, user = {} }) {
+export function startProcess(command, args, { env, cwd, logFile, user = {} }) {
 	const out = openSync(logFile, 'a');
 	const child = spawn(command, args, {
 		cwd,
@@ -92,7 +92,8 @@ function startProcess(command, args, { env, cwd, logFile, user = {} }) {
 	};
 }
 
-async function waitFor(what, check, { timeoutMs = 120_000, process: started } = {}) {
+/** Waits until `check()` resolves truthy; fails early when `process` (from startProcess) exits. */
+export async function waitFor(what, check, { timeoutMs = 120_000, process: started } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (await check().catch(() => false)) return;

@@ -78,12 +78,6 @@ const OPERATIONS: Record<
 		target: 'the room list',
 		requests: ['page'],
 	},
-	delete: {
-		parameters: { operation: 'delete', room: room('externalId', 'seed-1') },
-		label: 'Delete',
-		target: 'room "seed-1"',
-		requests: ['object'],
-	},
 };
 
 // The documented shapes, restated: what a body is when it is not the shape, in the error's words.
@@ -218,9 +212,16 @@ describe.each(Object.entries(OPERATIONS))(
 						expect(items[0].pairedItem).toEqual({ item: 0 });
 						continue;
 					}
-					// A documented answer is not refused for its shape (the operation may go on to
-					// other requests and fail there, e.g. Delete, which Videsk always refuses).
-					expect(String(items[0]?.json.error ?? '')).not.toMatch(/Videsk answered \d+ with/);
+					// A documented answer passes. (Get Many then reads on when a page's total says
+					// there is more, and may fail there for a list that seems to change.)
+					if (operation === 'getAll') {
+						expect(String(items[0]?.json.error ?? '')).not.toMatch(/Videsk answered \d+ with/);
+					} else {
+						expect(said).toEqual({
+							...said,
+							output: [expect.not.objectContaining({ error: expect.anything() })],
+						});
+					}
 				}
 			},
 			PROPERTY_TIMEOUT_MS,

@@ -381,11 +381,11 @@ function ruleFor(parameter: Parameter): Rule {
 				if ('refused' in outcome) return REFUSED;
 				return sent('segment' in outcome ? outcome.segment : `LIST ${outcome.lookup}`);
 			},
+			// The list filtered on it, or the one path segment it is sent as (decoded).
 			wire: ({ requests }) => {
-				const signature = requestSignature(requests[0]);
-				return signature.startsWith('LIST ')
-					? signature
-					: signature.replace(/^\S+ /, '').replace(/\/(join|stats)$/, '');
+				const signature = requestSignature(requests[0]); // throws for any other path
+				if (signature.startsWith('LIST ')) return signature;
+				return decodeURIComponent(/^\/vpaas\/rooms\/([^/]+)/.exec(requests[0].rawPath)![1]);
 			},
 		}),
 		'options.alreadyEndedIsSuccess': () => ({
@@ -473,12 +473,17 @@ function ruleFor(parameter: Parameter): Rule {
 			onWire: (value) => (value === true ? true : undefined),
 		}),
 	};
-	if (parameter.n8ns || at === 'resource' || at === 'operation') return {};
+	// n8n's: Resource and Operation (no expressions), Request Options, and the AI tool's
+	// Description, which n8n reads to describe the tool to an agent (shown only as a tool).
+	if (parameter.n8ns || at === 'resource' || at === 'operation' || isToolOnly(property)) return {};
 	if (property.type === 'notice') return {};
 	const rule = table[at];
 	if (!rule) throw new Error(`no rule for the parameter "${at}" (${parameter.operation})`);
 	return rule();
 }
+
+const isToolOnly = (property: INodeProperties) =>
+	property.displayOptions?.show?.['@tool']?.[0] === true;
 
 /** The paths the table above has a rule for, to check it against the surface both ways. */
 const RULE_PATHS = [
@@ -700,7 +705,7 @@ let casesRun = 0;
 
 afterAll(() => {
 	process.stdout.write(
-		`contract surface: ${covered.length} parameters of ${operations.length} operations covered (${new Set(covered.map((p) => p.path)).size} distinct paths; ${surface.length - covered.length} are n8n's own or notices); ${casesRun} cases run\n`,
+		`contract surface: ${covered.length} parameters of ${operations.length} operations covered (${new Set(covered.map((p) => p.path)).size} distinct paths; ${surface.length - covered.length} are n8n's own, the AI tool's Description, or notices); ${casesRun} cases run\n`,
 	);
 });
 
@@ -713,11 +718,13 @@ describe('the surface', () => {
 			expect([...ruled].sort()).toEqual([...RULE_PATHS].sort());
 			for (const parameter of surface) {
 				if (ruled.has(parameter.path)) continue;
-				// The rest: n8n's own (no expression allowed, or Request Options) and notices.
+				// The rest: n8n's own (no expression allowed, Request Options, the AI tool's
+				// Description) and notices.
 				expect(
 					parameter.n8ns ||
 						parameter.property.type === 'notice' ||
-						parameter.property.noDataExpression === true,
+						parameter.property.noDataExpression === true ||
+						isToolOnly(parameter.property),
 					parameter.path,
 				).toBe(true);
 			}

@@ -30,7 +30,6 @@ const OPERATIONS: Record<string, { parameters: INodeParameters; requests: string
 	update: { parameters: { updateFields: { name: 'Renamed' } }, requests: ['PATCH'] },
 	// End asks for the room after a 404, to tell "unknown" from "already ended".
 	end: { parameters: {}, requests: ['PATCH', 'GET'] },
-	delete: { parameters: {}, requests: ['DELETE'] },
 	getJoinToken: { parameters: {}, requests: ['POST /join'] },
 };
 

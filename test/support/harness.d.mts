@@ -5,6 +5,7 @@ import type {
 	INodeParameters,
 	INodeType,
 	IRun,
+	INodeListSearchResult,
 } from 'n8n-workflow';
 
 export const PACKAGE_DIR: string;
@@ -57,3 +58,12 @@ export function createPoller(options: {
 	/** The credential's ID, which picks its pacer; by default one of its own. */
 	credentialId?: string;
 }): Promise<Poller>;
+
+/** A "From List" search, as n8n's editor asks for it (LoadOptionsContext). */
+export function searchList(options: {
+	method: string;
+	credentials: { apiToken: string; baseUrl: string };
+	parameters?: INodeParameters;
+	filter?: string;
+	paginationToken?: string;
+}): Promise<INodeListSearchResult>;

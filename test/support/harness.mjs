@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const {
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	PackageDirectoryLoader,
 	PollContext,
 	TriggersAndPollers,
@@ -249,4 +250,36 @@ export async function createPoller({ parameters, credentials, credentialId }) {
 		staticData: () => workflow.getStaticData('node', node),
 		stateChanged: () => stateChanged,
 	};
+}
+
+/**
+ * A "From List" search of the Room field as the editor asks n8n for it: as n8n's
+ * DynamicNodeParametersService.getResourceLocatorResults does, a LoadOptionsContext on a
+ * throwaway workflow holding the node ("Temp-Node") with its current parameters.
+ */
+export async function searchList({ method, parameters, credentials, filter, paginationToken }) {
+	const loader = await loadPackage();
+	const nodeType = loader.getNode('videskRooms').type;
+	const node = {
+		id: 'uuid-1234',
+		name: 'Temp-Node',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters ?? { resource: 'room', operation: 'get' },
+		credentials: { videskApi: { id: 'list-search', name: 'Videsk sandbox' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf(loader),
+	});
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalDataFor(loader, credentials),
+		'parameters.room',
+	);
+	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
 }

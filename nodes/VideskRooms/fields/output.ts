@@ -2,6 +2,7 @@ import type {
 	IDataObject,
 	IDisplayOptions,
 	IExecuteSingleFunctions,
+	INode,
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -27,6 +28,13 @@ const ROOM_FIELD_OPTIONS = [
 ];
 
 export const SIMPLIFIED_FIELDS = ['id', 'externalId', 'name', 'nbf', 'exp', 'ended', 'accessToken'];
+/**
+ * Simplified for an AI agent: no accessToken. It lets whoever holds it join the room, and an agent
+ * may repeat what it reads to anyone (the chat, an email, another tool). Get Join Token, whose
+ * output is a token for one participant, is the operation for handing one out; Raw and Selected
+ * Fields still return it when the user picks them.
+ */
+export const TOOL_SIMPLIFIED_FIELDS = SIMPLIFIED_FIELDS.filter((field) => field !== 'accessToken');
 /** What the operation did (not room fields): kept whatever the Output. */
 const OUTCOME_FIELDS = ['created', 'updated', 'alreadyEnded'];
 
@@ -45,7 +53,7 @@ export function outputFields(show: IDisplayOptions['show']): INodeProperties[] {
 					name: 'Simplified',
 					value: 'simple',
 					description:
-						'Return the room’s ID, External ID, name, start (nbf), expiry (exp), ended state and access token (when Videsk sent one)',
+						'Return the room’s ID, External ID, name, start (nbf), expiry (exp), ended state and access token (when Videsk sent one; not to an AI agent, unless picked under Selected Fields)',
 				},
 				{ name: 'Raw', value: 'raw', description: 'Return every field Videsk sends' },
 				{
@@ -77,11 +85,19 @@ function pick(room: IDataObject, fields: string[]): IDataObject {
 const OUTPUT = oneOf<'simple' | 'raw' | 'fields'>(outputFields({})[0]);
 const FIELDS = someOf(outputFields({})[1]);
 
+/**
+ * Whether the node runs as its AI-tool variant (for an AI agent or an MCP server): n8n names that
+ * variant's type after the node's, ending in "Tool", and its `@tool` display option reads the same.
+ */
+export function runsAsTool(context: { getNode(): INode }): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
 /** The room fields an item keeps: all (Raw), or these; read before any request. */
 export function readOutput(context: IExecuteSingleFunctions): string[] | 'all' {
 	const output = readParameter(context, 'output', OUTPUT) ?? 'simple';
 	if (output === 'raw') return 'all';
-	if (output === 'simple') return SIMPLIFIED_FIELDS;
+	if (output === 'simple') return runsAsTool(context) ? TOOL_SIMPLIFIED_FIELDS : SIMPLIFIED_FIELDS;
 	return ['id', ...(readParameter(context, 'fields', FIELDS) ?? [])];
 }
 

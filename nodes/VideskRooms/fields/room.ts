@@ -1,24 +1,19 @@
 import type {
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	ILoadOptionsFunctions,
 	INodeExecutionData,
-	INodeListSearchResult,
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { readFromVidesk } from '../transport/direct';
 import {
 	sendRouted,
 	withOptions,
 	type OperationErrors,
 	type RoutedRequest,
 } from '../transport/routing';
-import { ROOM_LIST_ADVICE } from '../transport/errors';
 import { isHttpError } from '../transport/send';
 import {
 	characterCount,
-	CREDENTIAL_TYPE,
 	EXTERNAL_ID_MAX_LENGTH,
 	isRoom,
 	isRoomPage,
@@ -32,7 +27,8 @@ import { invalid, shown } from './check';
 import { checkValue, isEmpty, text } from './contract';
 
 // The Room field and everything about addressing a room: the field (From List, By ID, By
-// External ID), its list search, the checks on what was entered, and the room's URL.
+// External ID), the checks on what was entered, and the room's URL. Its From List search is in
+// roomSearch.ts.
 
 export const roomLocator: INodeProperties = {
 	displayName: 'Room',
@@ -264,39 +260,4 @@ export async function roomTakingExternalId(
 			itemIndex: context.getItemIndex(),
 		},
 	);
-}
-
-/**
- * The "From List" mode of the Room field: newest rooms first, a page at a time. Videsk has no
- * text search, so the filter matches name, External ID or ID within each page.
- */
-export async function searchRooms(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
-	const skip = Number(paginationToken ?? 0);
-	const answer = await readFromVidesk(this, baseUrl, {
-		url: ROOMS_PATH,
-		qs: { $limit: MAX_PAGE_SIZE, $skip: skip, $sort: { createdAt: -1 } },
-		purpose: { label: 'Room list', target: 'the room list', advice: ROOM_LIST_ADVICE },
-		expects: isRoomPage,
-		timeoutAdvice: 'Try again in a moment.',
-	});
-	const page = answer.body as { data: Room[]; total: number };
-	const needle = filter?.trim().toLowerCase() ?? '';
-	const results = page.data
-		.filter((room) =>
-			[room.name, room.externalId, room.id].some((text) => text?.toLowerCase().includes(needle)),
-		)
-		.map((room) => ({
-			name: `${room.name ?? room.id} (${room.externalId ?? room.id})${room.ended ? ' — ended' : ''}`,
-			value: room.id,
-		}));
-	const next = skip + page.data.length;
-	return {
-		results,
-		paginationToken: page.data.length && next < page.total ? String(next) : undefined,
-	};
 }

@@ -38,12 +38,14 @@ export const getJoinToken: INodePropertyOptions = {
 					participant: readParameter(context, 'participant', PARTICIPANT),
 				}),
 				target: ({ room }) => roomTarget(room),
-				// Videsk's join answer is only the token: the label goes beside it, to tell the
-				// tokens of one room apart.
+				// Videsk's join answer is only the token. Beside it: the label, to tell the tokens of
+				// one room apart, and the room as the Room field gave it, so that a later node (an
+				// email) need not reach back for it.
 				async send(request, { room, participant }, errors) {
 					const items = await sendToRoom(this, errors, request, room, isJoinAnswer);
-					if (participant === undefined) return items;
-					return items.map((item) => ({ ...item, json: { participant, ...item.json } }));
+					const label = participant === undefined ? {} : { participant };
+					const given = room.byExternalId ? { externalId: room.value } : { roomId: room.value };
+					return items.map((item) => ({ ...item, json: { ...label, ...given, ...item.json } }));
 				},
 			}),
 		},

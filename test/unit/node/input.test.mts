@@ -277,7 +277,6 @@ describe('what could reach another address is refused before any request', () =>
 		['update', ' .. '],
 		['getJoinToken', '.'],
 		['getStats', '..'],
-		['delete', '.'],
 	])('%s with the External ID %j', async (operation, value) => {
 		const { error } = await run(sandbox(), {
 			operation,

@@ -68,10 +68,19 @@ describe('n8n’s UX guidelines, item by item', () => {
 		}
 	});
 
-	test('the suggested operations are there: Create, Create or Update, Delete, Get, Get Many, Update', () => {
+	test('the suggested operations Videsk supports are there: Create, Create or Update, Get, Get Many, Update', () => {
 		expect(operations.map((operation) => operation.name)).toEqual(
-			expect.arrayContaining(['Create', 'Create or Update', 'Delete', 'Get', 'Get Many', 'Update']),
+			expect.arrayContaining(['Create', 'Create or Update', 'Get', 'Get Many', 'Update']),
 		);
+	});
+
+	test('no Delete: Videsk refuses every delete, so none is offered; End says it closes the room', () => {
+		expect(operations.map((operation) => operation.name)).not.toContain('Delete');
+		expect(operations.map((operation) => operation.routing?.request?.method)).not.toContain(
+			'DELETE',
+		);
+		const end = operations.find((operation) => operation.value === 'end')!;
+		expect(end.description).toMatch(/^Close a room for everyone/);
 	});
 
 	test('booleans are described with "Whether…"; placeholders start with "e.g."', () => {
@@ -133,9 +142,7 @@ describe('n8n’s UX guidelines, item by item', () => {
 	// cannot work without it; its hint was a five-line tooltip covering the Operation field.
 	test('External ID: required for Create or Get and Create or Update, optional for Create; a short description and a hint', () => {
 		const externalId = (operation: string) =>
-			node.properties
-				.filter(shownFor(operation))
-				.filter((p) => p.displayName === 'External ID');
+			node.properties.filter(shownFor(operation)).filter((p) => p.displayName === 'External ID');
 		for (const operation of ['createOrGet', 'createOrUpdate']) {
 			expect(externalId(operation)).toEqual([
 				expect.objectContaining({ name: 'externalId', required: true }),
@@ -280,21 +287,23 @@ describe('labelled join tokens', () => {
 			'bo@example.com',
 		]);
 		expect(items.map((item) => Object.keys(item.json))).toEqual([
-			['participant', 'accessToken'],
-			['participant', 'accessToken'],
+			['participant', 'externalId', 'accessToken'],
+			['participant', 'externalId', 'accessToken'],
 		]);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		// The label is the node's: Videsk gets nothing new.
 		expect(sandbox().requests.map((r) => r.body)).toEqual(['', '']);
 	});
 
-	test('without a label the output is Videsk’s answer; a label whose expression gives nothing is refused', async () => {
+	test('without a label: the room and Videsk’s token; a label whose expression gives nothing is refused', async () => {
 		sandbox().seed(1);
 		const unlabelled = await run(sandbox(), {
 			operation: 'getJoinToken',
 			room: room('externalId', 'seed-1'),
 		});
-		expect(unlabelled.items.map((item) => Object.keys(item.json))).toEqual([['accessToken']]);
+		expect(unlabelled.items.map((item) => Object.keys(item.json))).toEqual([
+			['externalId', 'accessToken'],
+		]);
 		const { items } = await run(
 			sandbox(),
 			{

@@ -27,6 +27,31 @@ describe('Get Join Token', () => {
 		);
 		expect(sandbox().rooms()[0].authorizations).toHaveLength(4);
 	});
+
+	test('each token comes with the room as the Room field gave it: its ID, or its External ID', async () => {
+		sandbox().seed(1, () => ({ externalId: 'standup-7' }));
+		const { id } = sandbox().rooms()[0];
+		const byId = await run(sandbox(), { operation: 'getJoinToken', room: room('id', id) });
+		expect(byId.items[0].json).toEqual({ roomId: id, accessToken: expect.any(String) });
+		const byExternalId = await run(sandbox(), {
+			operation: 'getJoinToken',
+			room: room('externalId', 'standup-7'),
+		});
+		expect(byExternalId.items[0].json).toEqual({
+			externalId: 'standup-7',
+			accessToken: expect.any(String),
+		});
+	});
+
+	test('an External ID of 24 hexadecimal characters (looked up in the list) is given back too', async () => {
+		const externalId = 'abcdef0123456789abcdef01';
+		sandbox().seed(1, () => ({ externalId }));
+		const { items } = await run(sandbox(), {
+			operation: 'getJoinToken',
+			room: room('externalId', externalId),
+		});
+		expect(items[0].json).toEqual({ externalId, accessToken: expect.any(String) });
+	});
 });
 
 describe('Get Join Token: the label and the answer', () => {

@@ -38,11 +38,6 @@ const operations: Record<string, { parameters: INodeParameters; name: string; ta
 		target: 'room "seed-2"',
 	},
 	end: { parameters: { operation: 'end', room: byItem }, name: 'End', target: 'room "seed-2"' },
-	delete: {
-		parameters: { operation: 'delete', room: byItem },
-		name: 'Delete',
-		target: 'room "seed-2"',
-	},
 	getJoinToken: {
 		parameters: { operation: 'getJoinToken', room: byItem },
 		name: 'Get Join Token',
@@ -107,10 +102,7 @@ const faults: Record<
 	},
 	'403 Forbidden': {
 		fault: { ...feathers(403, 'Forbidden', 'Insufficient permissions'), times: 10 },
-		message: (operation, target) =>
-			operation === 'delete'
-				? `Videsk does not allow deleting rooms through its API (${target})`
-				: `Videsk refused access for ${target}`,
+		message: (_, target) => `Videsk refused access for ${target}`,
 		description: 'Videsk said: "Insufficient permissions".',
 	},
 	'404 Not Found': {
@@ -192,11 +184,8 @@ describe.each(Object.entries(operations))('%s', (operation, { parameters, name, 
 		expect(kept.error).toBeUndefined();
 		expect(kept.items.map((item) => item.pairedItem)).toEqual([0, 1, 2].map((item) => ({ item })));
 		const [first, failed, last] = kept.items;
-		// Delete never succeeds: Videsk refuses it for every room.
-		const othersError =
-			operation === 'delete' ? expect.stringMatching(/does not allow deleting/) : undefined;
-		expect(first.json.error).toEqual(othersError);
-		expect(last.json.error).toEqual(othersError);
+		expect(first.json.error).toBeUndefined();
+		expect(last.json.error).toBeUndefined();
 		expect(failed.json.error).toBe(expected);
 		expect(failed.error?.description).toEqual(expect.stringContaining(description));
 		expectNoSecret(kept.run);
@@ -205,12 +194,7 @@ describe.each(Object.entries(operations))('%s', (operation, { parameters, name, 
 		sandbox().seed(3);
 		sandbox().fault({ match: forSecondItem, ...fault });
 		const stopped = await run(sandbox(), { ...parameters, ...options }, { items });
-		// The first failing item stops the node: for Delete, that is the first item.
-		expect(stopped.error?.message).toBe(
-			operation === 'delete'
-				? 'Delete: Videsk does not allow deleting rooms through its API (room "seed-1")'
-				: expected,
-		);
+		expect(stopped.error?.message).toBe(expected);
 		expectNoSecret(stopped.run);
 	});
 
