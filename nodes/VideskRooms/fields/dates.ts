@@ -1,3 +1,5 @@
+import { isDateTimeLike } from './check';
+
 /**
  * n8n's date-time picker gives wall-clock values without an offset ("2026-05-01T09:30:00"),
  * meant in the workflow's timezone; expressions may give ISO strings with an offset, Dates or
@@ -120,8 +122,8 @@ export function parseDateTime(value: unknown, timeZone: string): ParsedDate {
 	let parsed = NOT_A_DATE_TIME;
 	if (value instanceof Date) {
 		parsed = { utcMs: value.getTime() };
-	} else if (typeof (value as { toISO?: unknown })?.toISO === 'function') {
-		const iso = (value as { toISO: () => string | null }).toISO();
+	} else if (isDateTimeLike(value)) {
+		const iso = value.toISO();
 		if (iso !== null) parsed = parseText(iso, timeZone);
 	} else if (typeof value === 'string') {
 		parsed = parseText(value.trim(), timeZone);

@@ -137,6 +137,10 @@ const NAME = text(nameField.displayName, {
 	whenEmpty:
 		'Fix the expression, or clear the field: Videsk names a new room itself, and an existing one keeps its name',
 });
+const NEW_NAME = text(nameField.displayName, {
+	maxLength: NAME_MAX_LENGTH,
+	whenEmpty: 'Give the new name, or remove Name from Update Fields',
+});
 const START = dateTime(startField.displayName);
 const EXPIRES_AT = dateTime(expiresAtField.displayName);
 const MAX_PARTICIPANTS = wholeNumber(maxParticipantsField.displayName, { min: 1 });
@@ -208,7 +212,7 @@ export function readRoomFields(
 /** The name and times of Update's Update Fields, checked on their own and against each other. */
 export function readRoomChanges(context: IExecuteSingleFunctions): Omit<RoomFields, 'externalId'> {
 	const changes = {
-		name: readParameter(context, 'updateFields.name', NAME),
+		name: readParameter(context, 'updateFields.name', NEW_NAME),
 		nbf: readParameter(context, 'updateFields.nbf', START),
 		exp: readParameter(context, 'updateFields.exp', EXPIRES_AT),
 	};
@@ -218,13 +222,24 @@ export function readRoomChanges(context: IExecuteSingleFunctions): Omit<RoomFiel
 	return changes;
 }
 
-/** A room's fields in Videsk's wire names. */
-export function roomBody(fields: IDataObject | RoomFields): IDataObject {
-	const body: IDataObject = {};
-	for (const [key, value] of Object.entries(fields)) {
-		if (value === undefined) continue;
-		body[key] = typeof value === 'object' && 'iso' in value ? (value as Instant).iso : value;
-	}
+/** A room's fields in Videsk's wire names: what is set, the times as UTC ISO 8601. */
+export function roomBody(
+	fields: Omit<RoomFields, 'externalId'> & {
+		externalId?: string;
+		ended?: boolean;
+		generateToken?: boolean;
+	},
+): IDataObject {
+	const body: IDataObject = {
+		externalId: fields.externalId,
+		name: fields.name,
+		nbf: fields.nbf?.iso,
+		exp: fields.exp?.iso,
+		settings: fields.settings,
+		ended: fields.ended,
+		generateToken: fields.generateToken,
+	};
+	for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
 	return body;
 }
 
