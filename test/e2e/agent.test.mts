@@ -274,15 +274,25 @@ test('refused inputs come back to the model as errors naming the field and what 
 					'Start: "tomorrow at 9:30" is not a date-time. Use the date picker, or an ISO 8601 value such as 2026-05-01T09:30:00 (read in the workflow’s timezone) or 2026-05-01T09:30:00Z',
 			},
 		],
-		[{ error: 'External ID: required to find the room on a rerun' }],
-		[{ error: 'External ID: required to find the room on a rerun' }],
+		[
+			{
+				error:
+					'External ID: the expression gave "", but it is required to find the room on a rerun',
+			},
+		],
+		[
+			{
+				error:
+					'External ID: the expression gave undefined, but it is required to find the room on a rerun',
+			},
+		],
 	]);
 	// Nothing was sent to Videsk for the refused calls; the corrected one created the room.
 	expect(sandbox.requests.map((request) => request.method)).toEqual(['POST']);
 	expect(results[3]).toEqual([
 		expect.objectContaining({ externalId, nbf: inUtc(call.start), created: true }),
 	]);
-	expect(run.answer).toContain('External ID: required');
+	expect(run.answer).toContain('required to find the room on a rerun');
 }, 120_000);
 
 test('behind a public chat with streamed answers (the example’s Chat Trigger, activated): n8n asks the model to stream, the room is created, the answer streams back', async () => {

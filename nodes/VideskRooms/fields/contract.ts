@@ -50,7 +50,7 @@ function savedValue(parameters: INodeParameters, path: string): unknown {
 	return value;
 }
 
-export const isExpression = (saved: unknown) => typeof saved === 'string' && saved.startsWith('=');
+const isExpression = (saved: unknown) => typeof saved === 'string' && saved.startsWith('=');
 
 export function isEmpty(value: unknown): boolean {
 	return (
