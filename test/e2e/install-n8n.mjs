@@ -33,16 +33,31 @@ function npmInstall(exec, dir, packages, extraArgs, overrides) {
 	);
 }
 
-/** How many packages npm has unpacked into `dir` so far (top level; scoped ones counted too). */
-function packagesIn(dir) {
-	const modules = path.join(dir, 'node_modules');
-	if (!existsSync(modules)) return 'starting';
-	let count = 0;
-	for (const name of readdirSync(modules)) {
-		if (name.startsWith('@')) count += readdirSync(path.join(modules, name)).length;
-		else if (!name.startsWith('.')) count += 1;
-	}
-	return `${count} packages so far`;
+/**
+ * How far npm is in `dir`: it first resolves the tree, then makes every package's folder at
+ * once and fills them; a folder holds package.json once its package is unpacked.
+ */
+function unpacked(dir) {
+	const count = { all: 0, unpacked: 0 };
+	const visitModules = (modules) => {
+		if (!existsSync(modules)) return;
+		for (const name of readdirSync(modules)) {
+			if (name.startsWith('.')) continue;
+			const full = path.join(modules, name);
+			if (name.startsWith('@'))
+				readdirSync(full).forEach((scoped) => visitPackage(path.join(full, scoped)));
+			else visitPackage(full);
+		}
+	};
+	const visitPackage = (packageDir) => {
+		count.all += 1;
+		if (existsSync(path.join(packageDir, 'package.json'))) count.unpacked += 1;
+		visitModules(path.join(packageDir, 'node_modules'));
+	};
+	visitModules(path.join(dir, 'node_modules'));
+	return count.all === 0
+		? 'resolving the dependencies'
+		: `${count.unpacked} of ${count.all} packages unpacked`;
 }
 
 if (!isInstalled(nodeDir) || !isInstalled(n8nDir)) {
@@ -79,7 +94,7 @@ await installOnce(n8nDir, `installing n8n ${N8N_VERSION}`, async (dir) => {
 				['--omit=dev', '--ignore-scripts'],
 				N8N_OVERRIDES,
 			),
-		{ logFile: path.join(logs, `n8n-${N8N_VERSION}.log`), progress: () => packagesIn(dir) },
+		{ logFile: path.join(logs, `n8n-${N8N_VERSION}.log`), progress: () => unpacked(dir) },
 	);
 	await step(
 		'Compiling sqlite3 for n8n (about 90 s)',

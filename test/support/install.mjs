@@ -38,6 +38,8 @@ export function formatBytes(bytes) {
 	return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
 }
 
+const PROGRESS_SAMPLE_MS = 5000;
+
 /** Lines of a log worth showing when a step fails: its end, where the error is. */
 const FAILURE_LINES = 80;
 
@@ -50,8 +52,14 @@ const FAILURE_LINES = 80;
 export async function step(label, work, { logFile, progress } = {}) {
 	const started = Date.now();
 	const tty = process.stderr.isTTY;
-	const status = () =>
-		[progress?.(), formatDuration(Date.now() - started)].filter(Boolean).join(', ');
+	// How far, looked at every few seconds (it may read folders); the time, every second.
+	let sampled = { at: 0, text: undefined };
+	const status = () => {
+		if (progress && Date.now() - sampled.at >= PROGRESS_SAMPLE_MS) {
+			sampled = { at: Date.now(), text: progress() };
+		}
+		return [sampled.text, formatDuration(Date.now() - started)].filter(Boolean).join(', ');
+	};
 	const show = () =>
 		tty ? process.stderr.write(`\r\x1b[K${label}: ${status()}`) : say(`${label}: ${status()}`);
 	if (tty) show();
