@@ -1,6 +1,6 @@
 // Installing what the end-to-end tests and `npm start` need, once per machine, so that a person
 // can follow it: each long step prints ONE line (what, how big, how long so far), updated in
-// place on a terminal and repeated every 30 s otherwise; what the step's programs print (npm,
+// place on a terminal and repeated every minute otherwise; what the step's programs print (npm,
 // the compiler, apt-get) goes to a log file, shown only when the step fails. An install is safe
 // when several processes ask for it at once (vitest runs test files in parallel): one installs
 // under a lock, into a temporary folder renamed into place when complete; the others wait.
@@ -64,7 +64,7 @@ export async function step(label, work, { logFile, progress } = {}) {
 		tty ? process.stderr.write(`\r\x1b[K${label}: ${status()}`) : say(`${label}: ${status()}`);
 	if (tty) show();
 	else say(`${label}...`);
-	const timer = setInterval(show, tty ? 1000 : 30_000);
+	const timer = setInterval(show, tty ? 1000 : 60_000);
 	if (logFile) {
 		mkdirSync(path.dirname(logFile), { recursive: true });
 		writeFileSync(logFile, '');
