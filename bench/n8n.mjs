@@ -63,7 +63,7 @@ if (args.includes('--readme')) {
 	process.exit(0);
 }
 
-ensureN8n(log);
+ensureN8n();
 const loadBefore = load();
 const sandbox = await startSandbox();
 const cases = benchCases(sizes, sandbox.url, { prototype: !!prototypeDir }).filter(
