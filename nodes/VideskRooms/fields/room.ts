@@ -8,7 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { readFromVidesk } from '../transport/direct';
+import { readFromVidesk, type VideskCredential } from '../transport/direct';
 import {
 	sendRouted,
 	withOptions,
@@ -273,9 +273,9 @@ export async function searchRooms(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
+	const credential = await this.getCredentials<VideskCredential>(CREDENTIAL_TYPE);
 	const skip = Number(paginationToken ?? 0);
-	const answer = await readFromVidesk(this, baseUrl, {
+	const answer = await readFromVidesk(this, credential, {
 		url: ROOMS_PATH,
 		qs: { $limit: MAX_PAGE_SIZE, $skip: skip, $sort: { createdAt: -1 } },
 		purpose: { label: 'Room list', target: 'the room list', advice: ROOM_LIST_ADVICE },
