@@ -22,8 +22,12 @@ const WINDOW_MS = 1000;
 export const LONGEST_WINDOW_MS = 60_000;
 /** Waits Videsk states are read up to a century (a date holds that): longer means the same here. */
 const LONGEST_STATED_MS = 100 * 365 * 24 * 3600 * 1000;
-/** A request count (`RateLimit-Limit`, `-Remaining`) above this is read as this. */
-const LARGEST_COUNT = 1_000_000;
+/**
+ * A request count (`RateLimit-Limit`, `-Remaining`) above this is no count of a limit of about 20
+ * requests a second, even over the longest window: it is not read (a new window assumed from
+ * it would let that many go at once).
+ */
+const LARGEST_COUNT = 10_000;
 /** `RateLimit-Reset` at least this large is a Unix time (2001 on), not seconds from now. */
 const EPOCH_SECONDS_FROM = 1e9;
 const EPOCH_MILLISECONDS_FROM = 1e12;
@@ -128,7 +132,7 @@ export function readRateLimit(
 	const unreadable: string[] = [];
 	const reading: RateLimitReading = { receivedAt, status, unreadable };
 	const count = (text: string) =>
-		COUNT.test(text) ? Math.min(Number(text), LARGEST_COUNT) : undefined;
+		COUNT.test(text) && Number(text) <= LARGEST_COUNT ? Number(text) : undefined;
 	const [date] = readHeader(headers, 'Date', httpDate, []);
 	let offset: number | undefined;
 	/** A time Videsk's clock gives, on this machine's. */
@@ -231,7 +235,7 @@ const time = (ms: number) => new Date(ms).toISOString();
 export class RateLimitPacer {
 	/** 'probe': nothing known yet, one request at a time until an answer comes back. */
 	private mode: 'probe' | 'window' | 'unlimited' | 'headerless' = 'probe';
-	/** A probe (or a check of a hold) is out: nothing else goes until it is answered. */
+	/** A probe, or a check of a wait Videsk stated, is out: the others wait for its answer. */
 	private probeOut = false;
 	/** Unlimited mode: until then, as answers without `RateLimit-*` headers keep confirming. */
 	private unlimitedUntil = 0;
@@ -543,7 +547,9 @@ export class RateLimitPacer {
 		this.outstanding += 1;
 		this.lastSentAt = now;
 		this.lastActiveAt = now;
-		if (this.mode === 'probe' || this.hold !== undefined) this.probeOut = true;
+		if (this.mode === 'probe' || this.hold !== undefined || this.window?.checking) {
+			this.probeOut = true;
+		}
 		waiter.resolve({ pacer: this, sequence: this.sent, sentAt: now });
 	}
 
@@ -562,9 +568,11 @@ export class RateLimitPacer {
 	 * Fails at once each waiting request whose turn Videsk's headers put further away than its
 	 * Timeout: every one while Videsk holds the token (Retry-After), and, while the window's
 	 * `RateLimit-Reset` is further away, those for which what is left of it does not reach.
+	 * While the request checking a wait Videsk stated is out, all wait for its answer instead.
 	 * Returns whether any did.
 	 */
 	private refuseWaitsPastTimeout(now: number): boolean {
+		if (this.probeOut && (this.hold !== undefined || this.window?.checking)) return false;
 		const held = this.hold === undefined ? 0 : this.hold.until - now;
 		const window = this.mode === 'window' ? this.window : undefined;
 		const untilReset = window === undefined ? 0 : window.statedEndsAt - now;
