@@ -201,7 +201,6 @@ interface Waiter {
 
 /** One request let through by a pacer: its place in the sending order. */
 export interface Ticket {
-	pacer: RateLimitPacer;
 	sequence: number;
 	sentAt: number;
 }
@@ -550,7 +549,7 @@ export class RateLimitPacer {
 		if (this.mode === 'probe' || this.hold !== undefined || this.window?.checking) {
 			this.probeOut = true;
 		}
-		waiter.resolve({ pacer: this, sequence: this.sent, sentAt: now });
+		waiter.resolve({ sequence: this.sent, sentAt: now });
 	}
 
 	/** The waiting requests in the order they will be sent. */
