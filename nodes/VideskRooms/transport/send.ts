@@ -126,11 +126,11 @@ async function waitToRetry(
 	}
 	if (!retryable || attempt >= MAX_RETRIES) return false;
 	const until = reading && retryAfterUntil(reading);
-	if (until === undefined) {
+	if (reading === undefined || until === undefined) {
 		await sleep(250 * 2 ** attempt);
 		return true;
 	}
-	const askedMs = until - reading!.receivedAt;
+	const askedMs = until - reading.receivedAt;
 	if (askedMs <= exchange.timeoutMs) return true;
 	const check =
 		askedMs > LONGEST_WINDOW_MS
