@@ -160,41 +160,43 @@ if (profiling) {
 	log('Written to bench/profile.json.');
 }
 
-console.table(
-	rows.map(
-		({
-			label,
-			node,
-			peer,
-			floor,
-			ratio,
-			floorRatio,
-			cpuRatio,
-			harnessMs,
-			failed,
-			pass,
-			...row
-		}) => ({
-			case: label,
-			...(prototypeDir
-				? {
-						'prototype ms': row.prototype,
-						'proto ratio': row.prototypeRatio,
-						'proto CPU ratio': row.prototypeCpuRatio,
-					}
-				: {}),
-			'node ms': node,
-			'peer ms': peer,
-			ratio,
-			'floor ms': floor,
-			'node/floor': floorRatio,
-			'CPU ratio': cpuRatio,
-			failed,
-			'harness ms': harnessMs,
-			pass,
-		}),
-	),
-);
+if (rows.length > 0) {
+	console.table(
+		rows.map(
+			({
+				label,
+				node,
+				peer,
+				floor,
+				ratio,
+				floorRatio,
+				cpuRatio,
+				harnessMs,
+				failed,
+				pass,
+				...row
+			}) => ({
+				case: label,
+				...(prototypeDir
+					? {
+							'prototype ms': row.prototype,
+							'proto ratio': row.prototypeRatio,
+							'proto CPU ratio': row.prototypeCpuRatio,
+						}
+					: {}),
+				'node ms': node,
+				'peer ms': peer,
+				ratio,
+				'floor ms': floor,
+				'node/floor': floorRatio,
+				'CPU ratio': cpuRatio,
+				failed,
+				'harness ms': harnessMs,
+				pass,
+			}),
+		),
+	);
+}
 for (const row of latencyRows) {
 	console.log(`\n${row.label} (floor: ${row.floorMs.toLocaleString('en-US')} ms)`);
 	console.table(
