@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { readFromVidesk } from './transport/direct';
+import { readFromVidesk, type VideskCredential } from './transport/direct';
 import { ROOM_LIST_ADVICE } from './transport/errors';
 import {
 	createdAtOf,
@@ -94,7 +94,7 @@ export class VideskRoomsTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as Event;
 		const prefix = this.getNodeParameter('options.externalIdPrefix', '') as string;
-		const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
+		const credential = await this.getCredentials<VideskCredential>(CREDENTIAL_TYPE);
 		const node = this.getNode();
 		const label = EVENT_NAMES[event];
 
@@ -102,7 +102,7 @@ export class VideskRoomsTrigger implements INodeType {
 			node,
 			matches: (room) => prefix === '' || (room.externalId ?? '').startsWith(prefix),
 			list: async (query) => {
-				const answer = await readFromVidesk(this, baseUrl, {
+				const answer = await readFromVidesk(this, credential, {
 					url: ROOMS_PATH,
 					qs: query,
 					purpose: { label, target: 'the room list', advice: ROOM_LIST_ADVICE },
@@ -112,7 +112,7 @@ export class VideskRoomsTrigger implements INodeType {
 				return answer.body as RoomPage;
 			},
 			get: async (roomId) => {
-				const answer = await readFromVidesk(this, baseUrl, {
+				const answer = await readFromVidesk(this, credential, {
 					url: roomPath(roomId),
 					purpose: { label, target: `room "${roomId}"` },
 					expects: isJsonObject,

@@ -38,7 +38,7 @@ const base64url = (value) => Buffer.from(value).toString('base64url');
  * - token: the api-token it accepts; expiredToken: a token answered with 401 "jwt expired";
  *   forbiddenToken: a token answered with 403 (as a token whose IP allow-list excludes us).
  * - seed: number of rooms created up front; maxPageSize: the silent `$limit` clamp (100).
- * - rateLimit: { perSecond, retryAfter = true, reset = 'seconds', headers = true } answers 429
+ * - rateLimit: { perSecond, retryAfter, reset, headers, clockAheadMs } answers 429
  *   past that many requests a second per token (see `rateLimited` for the variants).
  * - latencyMs: delay before every answer.
  * - updatedAt: rooms also carry `updatedAt`, set when created and on every change (see below).
@@ -264,12 +264,20 @@ export async function startSandbox(options = {}) {
 	 * node must cope with each: `reset` 'seconds' (whole seconds until the window ends, rounded
 	 * up: express-rate-limit's), 'fractional' (exact seconds, e.g. 0.347) or 'epoch' (Unix time
 	 * in whole seconds, rounded up); `headers: false` sends no `RateLimit-*`, `retryAfter: false`
-	 * no `Retry-After`.
+	 * no `Retry-After`. `clockAheadMs`: Videsk's clock that far ahead of this machine's, in its
+	 * `Date` header and its Unix-time `RateLimit-Reset`.
 	 */
 	function rateLimited(response, token) {
 		if (!settings.rateLimit) return false;
-		const { perSecond, retryAfter = true, reset = 'seconds', headers = true } = settings.rateLimit;
+		const {
+			perSecond,
+			retryAfter = true,
+			reset = 'seconds',
+			headers = true,
+			clockAheadMs = 0,
+		} = settings.rateLimit;
 		const now = Date.now();
+		if (clockAheadMs) response.setHeader('Date', new Date(now + clockAheadMs).toUTCString());
 		let window = windows.get(token);
 		if (window === undefined || now - window.startedAt >= 1000) {
 			window = { startedAt: now, count: 0 };
@@ -281,7 +289,7 @@ export async function startSandbox(options = {}) {
 		const resetValue = {
 			seconds: wholeSeconds,
 			fractional: String((endsAt - now) / 1000),
-			epoch: String(Math.ceil(endsAt / 1000)),
+			epoch: String(Math.ceil((endsAt + clockAheadMs) / 1000)),
 		}[reset];
 		if (headers) {
 			response.setHeader('RateLimit-Limit', String(perSecond));

@@ -28,6 +28,8 @@ export interface RunOptions {
 	timezone?: string;
 	/** Another node type to run instead of Videsk Rooms (e.g. a credential test node). */
 	nodeType?: INodeType;
+	/** The ID of the credential the node names; '1' by default. */
+	credentialId?: string;
 }
 
 export interface RunResult {
@@ -38,6 +40,8 @@ export interface RunResult {
 	errorItems: INodeExecutionData[];
 	/** The error that stopped the workflow, if any. */
 	error?: Error & { description?: string; httpCode?: string | null; context?: IDataObject };
+	/** How many times n8n decrypted the credential (getDecrypted) during the run. */
+	decryptions: number;
 }
 
 /** Runs one Videsk Rooms node, fed with `items`, the way n8n executes a workflow. */
@@ -55,7 +59,7 @@ export interface Poller {
 export function createPoller(options: {
 	parameters: INodeParameters;
 	credentials: { apiToken: string; baseUrl: string };
-	/** The credential's ID, which picks its pacer; by default one of its own. */
+	/** The credential's ID; by default one of its own. */
 	credentialId?: string;
 }): Promise<Poller>;
 

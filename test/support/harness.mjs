@@ -54,6 +54,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		super();
 		this.loader = loader;
 		this.data = data;
+		/** How many times n8n asked for the decrypted credential (each a decryption in n8n). */
+		this.decryptions = 0;
 	}
 
 	async authenticate(credentials, typeName, requestOptions, workflow, node) {
@@ -83,6 +85,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async getDecrypted() {
+		this.decryptions += 1;
 		return this.data;
 	}
 
@@ -142,7 +145,7 @@ export async function runNode(options) {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters,
-		credentials: { videskApi: { id: '1', name: 'Videsk sandbox' } },
+		credentials: { videskApi: { id: options.credentialId ?? '1', name: 'Videsk sandbox' } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 		...(options.onError ? { onError: options.onError } : {}),
 	};
@@ -191,6 +194,7 @@ export async function runNode(options) {
 	const taskData = run.data.resultData.runData[node.name]?.[0];
 	return {
 		run,
+		decryptions: additionalData.credentialsHelper.decryptions,
 		items: taskData?.data?.main[0] ?? [],
 		errorItems: taskData?.data?.main[1] ?? [],
 		error: run.data.resultData.error ?? undefined,
@@ -202,8 +206,8 @@ let pollerCount = 0;
 /**
  * The trigger as n8n polls it in an active workflow: n8n-core's TriggersAndPollers calls its
  * poll() with a PollContext; the workflow (and so its static data) lives across polls.
- * `poll('manual')` is the editor's test run. Each poller has a credential of its own (so its
- * own pacer) unless `credentialId` names one.
+ * `poll('manual')` is the editor's test run. Each poller has a credential of its own unless
+ * `credentialId` names one (pacers go by token and base URL: pollers on one sandbox share one).
  */
 export async function createPoller({ parameters, credentials, credentialId }) {
 	pollerCount += 1;

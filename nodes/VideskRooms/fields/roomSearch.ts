@@ -1,5 +1,5 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
-import { readFromVidesk } from '../transport/direct';
+import { readFromVidesk, type VideskCredential } from '../transport/direct';
 import { ROOM_LIST_ADVICE, type RequestPurpose } from '../transport/errors';
 import {
 	CREDENTIAL_TYPE,
@@ -38,10 +38,10 @@ export async function searchRooms(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
+	const credential = await this.getCredentials<VideskCredential>(CREDENTIAL_TYPE);
 	const readPage = async (skip: number) =>
 		(
-			await readFromVidesk(this, baseUrl, {
+			await readFromVidesk(this, credential, {
 				url: ROOMS_PATH,
 				qs: { $limit: MAX_PAGE_SIZE, $skip: skip, $sort: { createdAt: -1 } },
 				purpose: PURPOSE,
@@ -56,7 +56,7 @@ export async function searchRooms(
 
 	const rooms: Room[] = [];
 	if (position.skip === 0 && text !== '') {
-		for (const room of await exactMatches.call(this, baseUrl, text)) {
+		for (const room of await exactMatches.call(this, credential, text)) {
 			rooms.push(room);
 			position.shown.push(room.id);
 		}
@@ -104,12 +104,12 @@ function rank(room: Room, needle: string): number {
  */
 async function exactMatches(
 	this: ILoadOptionsFunctions,
-	baseUrl: string,
+	credential: VideskCredential,
 	text: string,
 ): Promise<Room[]> {
 	if (text.length > EXTERNAL_ID_MAX_LENGTH || roomReferenceProblem(text)) return [];
 	const found: Room[] = [];
-	const byPath = await readFromVidesk(this, baseUrl, {
+	const byPath = await readFromVidesk(this, credential, {
 		url: roomPath(text),
 		purpose: PURPOSE,
 		expects: isRoom,
@@ -119,7 +119,7 @@ async function exactMatches(
 	if (byPath.statusCode !== 404) found.push(byPath.body as Room);
 	if (isRoomId(text)) {
 		const page = (
-			await readFromVidesk(this, baseUrl, {
+			await readFromVidesk(this, credential, {
 				url: ROOMS_PATH,
 				qs: { externalId: text, $limit: 1 },
 				purpose: PURPOSE,
