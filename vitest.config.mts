@@ -2,8 +2,14 @@ import { availableParallelism } from 'node:os';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { configDefaults, defineConfig } from 'vitest/config';
 
+// Tiers by folder, so that they hold wherever a test file sits: every test file outside
+// test/e2e/ is a unit test (in-process n8n routing and the sandbox, nothing else); test/e2e/
+// holds the tests that run a real n8n, a browser, PostgreSQL or Redis.
+const END_TO_END = 'test/e2e/**';
 /** Measures time against the rate limit in n8n's queue mode: runs alone, after the rest. */
 const QUEUE_MODE = 'test/e2e/queue-mode.test.mts';
+/** Installs what the end-to-end tests need (n8n, Chromium, PostgreSQL, Redis) before any runs. */
+const PROVIDE = 'test/support/provide-e2e.mjs';
 
 /**
  * Vitest's order (failed, then slowest first), except for the end-to-end files, which start n8n
@@ -31,22 +37,39 @@ export default defineConfig({
 		// n8n-core logs every node error; show logs only for tests that fail.
 		silent: 'passed-only',
 		// Two files at a time even on 2 cores (the default would run one), so that the others run
-		// while the trigger's end-to-end test waits on n8n's schedule.
+		// while the trigger's end-to-end test waits on n8n's schedule. `npm run test:unit` runs
+		// four (VITEST_MAX_WORKERS=4): its files mostly wait on real time (retries, pacing), and
+		// use under one core of two.
 		maxWorkers: Math.max(2, availableParallelism()),
 		sequence: { sequencer: EndToEndAround },
 		projects: [
 			{
 				extends: true,
 				test: {
-					name: 'main',
+					name: 'unit',
 					include: ['test/**/*.test.mts'],
-					exclude: [...configDefaults.exclude, QUEUE_MODE],
+					exclude: [...configDefaults.exclude, END_TO_END],
 					sequence: { groupOrder: 0 },
 				},
 			},
 			{
 				extends: true,
-				test: { name: 'queue-mode', include: [QUEUE_MODE], sequence: { groupOrder: 1 } },
+				test: {
+					name: 'e2e',
+					include: [`${END_TO_END}/*.test.mts`],
+					exclude: [...configDefaults.exclude, QUEUE_MODE],
+					globalSetup: [PROVIDE],
+					sequence: { groupOrder: 0 },
+				},
+			},
+			{
+				extends: true,
+				test: {
+					name: 'queue-mode',
+					include: [QUEUE_MODE],
+					globalSetup: [PROVIDE],
+					sequence: { groupOrder: 1 },
+				},
 			},
 		],
 	},

@@ -70,7 +70,7 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 			prepare: (sandbox) => sandbox.reset(),
 			items: (tag) => freshRooms(perItem, tag),
 			contenders: {
-				node: [ours({ operation: 'create', externalId: '={{ $json.externalId }}' })],
+				node: [ours({ operation: 'create', createExternalId: '={{ $json.externalId }}' })],
 				peer: [
 					peer(`${base}/vpaas/rooms`, {
 						method: 'POST',
@@ -164,7 +164,7 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 				// the output.
 				node: [
 					{
-						...ours({ operation: 'create', externalId: '={{ $json.externalId }}' }),
+						...ours({ operation: 'create', createExternalId: '={{ $json.externalId }}' }),
 						onError: 'continueRegularOutput',
 					},
 				],
@@ -188,6 +188,57 @@ export function benchCases(sizes, base, { prototype = false } = {}) {
 							externalId: '={{ $json.externalId }}',
 							requestOptions: { batching },
 						}),
+						onError: 'continueRegularOutput',
+					},
+				],
+			},
+		},
+		{
+			// As users feel it: Videsk's limit and a real network's latency, each contender with what
+			// a user would set, and a 1-item execution started while the node's bulk one runs.
+			id: 'createOrGetRateLimited',
+			label: `Create or Get, ${count(sizes.rateLimited)} items, ${sizes.rate} req/s limit, ${sizes.latencyMs} ms latency`,
+			latency: true,
+			floorMs: (sizes.rateLimited / sizes.rate) * 1000,
+			prepare: (sandbox) => {
+				sandbox.reset();
+				sandbox.settings.rateLimit = { perSecond: sizes.rate };
+				sandbox.settings.latencyMs = sizes.latencyMs;
+			},
+			items: (tag) => freshRooms(sizes.rateLimited, tag),
+			contenders: {
+				// The node's defaults (no Batching); a failed item stays in the output.
+				node: [
+					{
+						...ours({ operation: 'createOrGet', externalId: '={{ $json.externalId }}' }),
+						onError: 'continueRegularOutput',
+					},
+				],
+				// The HTTP Request node as it comes: every item at once.
+				peer: [
+					{
+						...peer(`${base}/vpaas/rooms`, {
+							method: 'POST',
+							...jsonBody({ externalId: '={{ $json.externalId }}' }),
+						}),
+						onError: 'continueRegularOutput',
+					},
+				],
+				// The Batching a careful user sets for "20 requests a second": 20 items, then 1 s.
+				peerBatched: [
+					{
+						...peer(`${base}/vpaas/rooms`, {
+							method: 'POST',
+							...jsonBody({ externalId: '={{ $json.externalId }}' }),
+							options: { batching },
+						}),
+						onError: 'continueRegularOutput',
+					},
+				],
+				// One item, started while the node's bulk execution runs (bench/n8n.mjs).
+				small: [
+					{
+						...ours({ operation: 'createOrGet', externalId: '={{ $json.externalId }}' }),
 						onError: 'continueRegularOutput',
 					},
 				],

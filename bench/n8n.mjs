@@ -4,16 +4,26 @@
 // interleave the contenders (rotating who goes first) after a warm-up round. The figure is n8n's
 // own per-node `executionTime` from the run data (reported by bench/n8n-hooks.cjs), so the
 // webhook, the Split Out that makes the items and the saving of the execution stay out of it
-// (shown apart as "harness"); n8n's CPU time per round is recorded beside it.
-// Writes bench/results.json and, for a full run, the README's table. Options:
+// (shown apart as "harness"); n8n's CPU time per round is recorded beside it. The rate-limited
+// case with latency is timed as users feel it instead: each contender once, against the floor
+// the rate limit sets, with a 1-item execution started during the node's bulk one.
+// Writes bench/results.json and, for a full run, the tables of docs/performance.md. Options:
 //   --quick              200 items, 3 rounds (bench/results.quick.json)
 //   --cases=get,update   only these cases          --rounds=N   measured rounds (default 5)
 //   --profile            n8n under --cpu-prof: CPU per item by package and function, per
 //                        contender (the Get case unless --cases), into bench/profile.json
 //   --prototype=<dir>    another build of the package (<dir>/dist) as a fourth contender
-//   --readme             only rewrite the README's table from bench/results.json
+//   --docs               only rewrite docs/performance.md's tables from the results files
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	readdirSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,8 +58,12 @@ const only = option('cases')?.split(',');
 /** A folder holding another build of this package (its dist/), run as a fourth contender. */
 const prototypeDir = option('prototype');
 const sizes = quick
-	? { perItem: 200, list: 2_000, rateLimited: 100, rate: 20 }
-	: { perItem: 1_000, list: 10_000, rateLimited: 1_000, rate: 20 };
+	? { perItem: 200, list: 2_000, rateLimited: 100, rate: 20, latencyMs: 80 }
+	: { perItem: 1_000, list: 10_000, rateLimited: 1_000, rate: 20, latencyMs: 80 };
+/** When the 1-item execution starts, after the node's bulk one (rate-limited case with latency). */
+const SMALL_AFTER_MS = 10_000;
+const docsFile = path.join(PACKAGE_DIR, 'docs', 'performance.md');
+const latencyResultsFile = path.join(here, 'rate-limited-results.json');
 /** Measured rounds per contender, after one warm-up round (the rate-limited case: 1, no warm-up). */
 const ROUNDS = Number(option('rounds') ?? (quick ? 3 : 5));
 
@@ -57,13 +71,16 @@ const log = (line) => process.stderr.write(`${line}\n`);
 const load = () => loadavg().map((value) => Number(value.toFixed(2)));
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-if (args.includes('--readme')) {
-	// Only rewrites the README's table from bench/results.json.
-	updateReadme(JSON.parse(readFileSync(path.join(here, 'results.json'), 'utf8')));
+if (args.includes('--docs')) {
+	// Only rewrites docs/performance.md's tables from the results files.
+	updateDocs(JSON.parse(readFileSync(path.join(here, 'results.json'), 'utf8')));
+	if (existsSync(latencyResultsFile)) {
+		updateLatencyDocs(JSON.parse(readFileSync(latencyResultsFile, 'utf8')));
+	}
 	process.exit(0);
 }
 
-ensureN8n(log);
+ensureN8n();
 const loadBefore = load();
 const sandbox = await startSandbox();
 const cases = benchCases(sizes, sandbox.url, { prototype: !!prototypeDir }).filter(
@@ -93,7 +110,8 @@ for (const benchCase of cases) {
 
 const timingsFile = path.join(work, 'timings.jsonl');
 writeFileSync(timingsFile, '');
-let timingsRead = 0;
+/** Lines of the timings file already taken by nextTiming. */
+const timingsTaken = new Set();
 const profileDir = path.join(work, 'profile');
 const server = await startBenchN8n();
 await waitForWebhooks(
@@ -103,10 +121,14 @@ await waitForWebhooks(
 );
 
 const rows = [];
+const latencyRows = [];
 /** When each case's contenders ran (measured rounds), for --profile: case → contender → windows. */
 const windows = {};
 try {
-	for (const benchCase of cases) rows.push(await runCase(benchCase));
+	for (const benchCase of cases) {
+		if (benchCase.latency) latencyRows.push(await runLatencyCase(benchCase));
+		else rows.push(await runCase(benchCase));
+	}
 } finally {
 	await server.stop();
 	await sandbox.close();
@@ -118,7 +140,7 @@ if (profiling) {
 	const profileFile = readdirSync(profileDir).find((file) => file.endsWith('.cpuprofile'));
 	const profile = JSON.parse(readFileSync(path.join(profileDir, profileFile), 'utf8'));
 	const summary = {};
-	for (const benchCase of cases) {
+	for (const benchCase of cases.filter((each) => !each.latency)) {
 		const items = (benchCase.rateLimited ? 1 : ROUNDS) * expectedItems(benchCase);
 		summary[benchCase.id] = {};
 		for (const [contender, list] of Object.entries(windows[benchCase.id])) {
@@ -138,41 +160,61 @@ if (profiling) {
 	log('Written to bench/profile.json.');
 }
 
-console.table(
-	rows.map(
-		({
-			label,
-			node,
-			peer,
-			floor,
-			ratio,
-			floorRatio,
-			cpuRatio,
-			harnessMs,
-			failed,
-			pass,
-			...row
-		}) => ({
-			case: label,
-			...(prototypeDir
-				? {
-						'prototype ms': row.prototype,
-						'proto ratio': row.prototypeRatio,
-						'proto CPU ratio': row.prototypeCpuRatio,
-					}
-				: {}),
-			'node ms': node,
-			'peer ms': peer,
-			ratio,
-			'floor ms': floor,
-			'node/floor': floorRatio,
-			'CPU ratio': cpuRatio,
-			failed,
-			'harness ms': harnessMs,
-			pass,
-		}),
-	),
-);
+if (rows.length > 0) {
+	console.table(
+		rows.map(
+			({
+				label,
+				node,
+				peer,
+				floor,
+				ratio,
+				floorRatio,
+				cpuRatio,
+				harnessMs,
+				failed,
+				pass,
+				...row
+			}) => ({
+				case: label,
+				...(prototypeDir
+					? {
+							'prototype ms': row.prototype,
+							'proto ratio': row.prototypeRatio,
+							'proto CPU ratio': row.prototypeCpuRatio,
+						}
+					: {}),
+				'node ms': node,
+				'peer ms': peer,
+				ratio,
+				'floor ms': floor,
+				'node/floor': floorRatio,
+				'CPU ratio': cpuRatio,
+				failed,
+				'harness ms': harnessMs,
+				pass,
+			}),
+		),
+	);
+}
+for (const row of latencyRows) {
+	console.log(`\n${row.label} (floor: ${row.floorMs.toLocaleString('en-US')} ms)`);
+	console.table(
+		row.contenders.map((each) => ({
+			contender: each.name,
+			'time ms': each.ms,
+			'÷ floor': each.floorRatio,
+			'failed items': each.failed,
+			'429s': each.refused,
+			requests: each.requests,
+			'first request at ms': each.firstRequestMs,
+			'last request at ms': each.lastRequestMs,
+		})),
+	);
+	console.log(
+		`1-item execution started ${SMALL_AFTER_MS / 1000} s into the node's: ${row.small.wallMs} ms from its webhook call to its answer (its node: ${row.small.ms} ms), ${row.small.failed} failed. ${row.pass ? 'Targets met' : 'Targets missed'}: ${row.target}.`,
+	);
+}
 log(`Load average (1, 5, 15 min) before: ${loadBefore.join(', ')}; after: ${loadAfter.join(', ')}`);
 const results = {
 	date: new Date().toISOString(),
@@ -186,12 +228,20 @@ const results = {
 };
 if (!profiling) {
 	const complete = !quick && !only && !prototypeDir && ROUNDS >= 5;
-	const file = path.join(here, complete ? 'results.json' : 'results.quick.json');
-	writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-	log(`Written to ${path.relative(process.cwd(), file)}.`);
-	if (complete) updateReadme(results);
+	if (rows.length > 0) {
+		const file = path.join(here, complete ? 'results.json' : 'results.quick.json');
+		writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+		log(`Written to ${path.relative(process.cwd(), file)}.`);
+		if (complete) updateDocs(results);
+	}
+	if (latencyRows.length > 0 && !quick && !prototypeDir) {
+		const latencyResults = { ...results, rounds: 1, rows: latencyRows };
+		writeFileSync(latencyResultsFile, `${JSON.stringify(latencyResults, null, 2)}\n`);
+		log(`Written to ${path.relative(process.cwd(), latencyResultsFile)}.`);
+		updateLatencyDocs(latencyResults);
+	}
 }
-process.exitCode = rows.every((row) => row.pass) ? 0 : 1;
+process.exitCode = [...rows, ...latencyRows].every((row) => row.pass) ? 0 : 1;
 
 /** Copies a package folder into the n8n user folder as another community package. */
 function installPackage({ userFolder }, source, name) {
@@ -271,30 +321,25 @@ async function waitForWebhooks(paths) {
 	}
 }
 
-/** The hook's record of the execution that just finished. */
-async function nextTiming() {
+/** The hook's record of the next execution (not yet taken) that ran the node `nodeName`. */
+async function nextTiming(nodeName) {
 	for (let attempt = 0; attempt < 200; attempt += 1) {
 		const lines = readFileSync(timingsFile, 'utf8').split('\n').filter(Boolean);
-		if (lines.length > timingsRead) {
-			timingsRead = lines.length;
-			return JSON.parse(lines.at(-1));
+		for (const [index, line] of lines.entries()) {
+			if (timingsTaken.has(index)) continue;
+			const record = JSON.parse(line);
+			if (record.nodes[nodeName] === undefined) continue;
+			timingsTaken.add(index);
+			return record;
 		}
 		await new Promise((resolve) => setTimeout(resolve, 25));
 	}
-	throw new Error('n8n reported no execution');
+	throw new Error(`n8n reported no execution of ${nodeName}`);
 }
 
-/** The items a contender outputs in a round. */
-function expectedItems(benchCase) {
-	return benchCase.id === 'returnAll' ? sizes.list : benchCase.items('count').length;
-}
-
-async function runRound(benchCase, contender, tag) {
-	benchCase.prepare(sandbox);
-	const items = benchCase.items(tag);
+/** Calls a contender's webhook with `items`; resolves with the wall time of the call. */
+async function callWebhook(benchCase, contender, items) {
 	const body = JSON.stringify({ items });
-	const requestsBefore = sandbox.requests.length;
-	const cpuBefore = server.cpuMs();
 	const started = performance.now();
 	let response;
 	// Under heavy load n8n may briefly report its database as not ready (503): nothing ran, retry.
@@ -310,16 +355,33 @@ async function runRound(benchCase, contender, tag) {
 	}
 	const answer = await response.text();
 	if (!response.ok) throw new Error(`webhook ${response.status}: ${answer.slice(0, 300)}`);
-	const wallMs = performance.now() - started;
-	const record = await nextTiming();
-	const cpuMs = server.cpuMs() - cpuBefore;
+	return performance.now() - started;
+}
+
+/** The items a contender outputs in a round. */
+function expectedItems(benchCase) {
+	return benchCase.id === 'returnAll' ? sizes.list : benchCase.items('count').length;
+}
+
+async function runRound(benchCase, contender, tag) {
+	benchCase.prepare(sandbox);
+	const items = benchCase.items(tag);
+	const requestsBefore = sandbox.requests.length;
+	const cpuBefore = server.cpuMs();
+	const wallMs = await callWebhook(benchCase, contender, items);
 	const names = contenderNodeNames(benchCase.id, contender, benchCase.contenders[contender]);
+	const record = await nextTiming(names.at(-1));
+	const cpuMs = server.cpuMs() - cpuBefore;
 	const ran = names.map((name) => record.nodes[name]).filter(Boolean);
 	const ms = ran.reduce((sum, node) => sum + node.executionTime, 0);
 	const last = record.nodes[names.at(-1)];
 	const expected = expectedItems(benchCase);
 	const succeeded = last ? last.items - last.failed : 0;
-	if (!benchCase.rateLimited && (record.status !== 'success' || succeeded !== expected)) {
+	if (
+		!benchCase.rateLimited &&
+		!benchCase.latency &&
+		(record.status !== 'success' || succeeded !== expected)
+	) {
 		throw new Error(
 			`${benchCase.label}, ${contender}: ${record.status}, ${succeeded} of ${expected} items (${record.error ?? last?.error ?? ''})`,
 		);
@@ -327,8 +389,14 @@ async function runRound(benchCase, contender, tag) {
 	return {
 		ms,
 		cpuMs,
+		wallMs: Math.round(wallMs),
 		harnessMs: Math.round(wallMs - ms),
 		requests: sandbox.requests.length - requestsBefore,
+		refused: sandbox.requests.slice(requestsBefore).filter((entry) => entry.status === 429).length,
+		/** When the sandbox received the round's first and last request, from the contender's start. */
+		firstRequestMs:
+			(sandbox.requests[requestsBefore]?.receivedAt ?? Number.NaN) - (last?.startTime ?? 0),
+		lastRequestMs: (sandbox.requests.at(-1)?.receivedAt ?? Number.NaN) - (last?.startTime ?? 0),
 		failed: expected - succeeded,
 		windows: ran.map((node) => ({
 			start: node.startTime,
@@ -407,34 +475,113 @@ async function runCase(benchCase) {
 	};
 }
 
-/** Rewrites the README's results table (between its bench markers) after a full run. */
-function updateReadme({
-	rows: resultRows,
-	rounds,
-	date,
-	n8n: version,
-	cpus: cores,
-	loadBefore: before,
-	loadAfter: after,
-}) {
-	const readme = path.join(PACKAGE_DIR, 'README.md');
-	const text = readFileSync(readme, 'utf8');
-	const start = '<!-- bench:results -->';
-	const end = '<!-- /bench:results -->';
-	if (!text.includes(start)) return;
-	const fmt = (value) => value.toLocaleString('en-US');
+/**
+ * The rate-limited case with latency: each contender once (the sandbox reset before each), and
+ * a 1-item execution started SMALL_AFTER_MS into the node's bulk one. Times against the floor
+ * the rate limit sets (all requests at the limit's rate).
+ */
+async function runLatencyCase(benchCase) {
+	const contenders = [];
+	let small;
+	for (const name of Object.keys(benchCase.contenders).filter((each) => each !== 'small')) {
+		const during =
+			name === 'node'
+				? new Promise((resolve) => setTimeout(resolve, SMALL_AFTER_MS)).then(() =>
+						runSmall(benchCase),
+					)
+				: undefined;
+		const result = await runRound(benchCase, name, `${benchCase.id}-${name}`);
+		if (during) small = await during;
+		log(
+			`${benchCase.label}, ${name}: ${result.ms} ms, ${result.failed} failed, ${result.refused} × 429 (load ${load()[0]})`,
+		);
+		contenders.push({
+			name,
+			ms: result.ms,
+			wallMs: result.wallMs,
+			floorRatio: Number((result.ms / benchCase.floorMs).toFixed(2)),
+			failed: result.failed,
+			refused: result.refused,
+			requests: result.requests,
+			firstRequestMs: result.firstRequestMs,
+			lastRequestMs: result.lastRequestMs,
+		});
+	}
+	const node = contenders.find((each) => each.name === 'node');
+	const target = 'node ≤ 1.1× the floor, 0 failed; the 1-item execution ≤ 2 s';
+	return {
+		case: benchCase.id,
+		label: benchCase.label,
+		floorMs: benchCase.floorMs,
+		contenders,
+		small,
+		target,
+		pass: node.floorRatio <= 1.1 && node.failed === 0 && small.failed === 0 && small.wallMs <= 2000,
+	};
+}
+
+/** The 1-item execution of the rate-limited case, while the node's bulk one runs. */
+async function runSmall(benchCase) {
+	const wallMs = await callWebhook(benchCase, 'small', [{ externalId: 'small-during-bulk' }]);
+	const record = await nextTiming('small 1');
+	const node = record.nodes['small 1'];
+	return { wallMs: Math.round(wallMs), ms: node.executionTime, failed: node.failed };
+}
+
+/** Replaces what stands between `<!-- name -->` and `<!-- /name -->` in docs/performance.md. */
+function replaceInDocs(name, table) {
+	const text = readFileSync(docsFile, 'utf8');
+	const start = `<!-- ${name} -->`;
+	const end = `<!-- /${name} -->`;
+	if (!text.includes(start) || !text.includes(end)) throw new Error(`${docsFile}: no ${start}`);
+	const head = text.slice(0, text.indexOf(start) + start.length);
+	const tail = text.slice(text.indexOf(end));
+	writeFileSync(docsFile, `${head}\n${table}\n${tail}`);
+	log(`docs/performance.md: ${name} updated.`);
+}
+
+function fmt(value) {
+	return value.toLocaleString('en-US');
+}
+
+function conditions({ date, n8n: version, cpus: cores, loadBefore: before, loadAfter: after }) {
+	return `${date.slice(0, 10)}, n8n ${version}, ${cores} CPU cores shared with other work; load average (1 min) ${before[0]} before the run, ${after[0]} after`;
+}
+
+/** The per-item cases' table, after a full run. */
+function updateDocs(results) {
 	const table = [
 		'| Case | Videsk Rooms | HTTP Request (peer) | Ratio | Floor node | Videsk Rooms / floor | n8n CPU, Videsk Rooms / peer | Target |',
 		'|---|---|---|---|---|---|---|---|',
-		...resultRows.map(
+		...results.rows.map(
 			(row) =>
 				`| ${row.label} | ${fmt(row.node)} ms${row.failed ? ` (${row.failed} failed)` : ''} | ${fmt(row.peer)} ms${row.peerFailed ? ` (${row.peerFailed} failed)` : ''} | **${row.ratio}×** | ${fmt(row.floor)} ms | ${row.floorRatio}× | ${row.cpuRatio}× | ${row.target} ${row.pass ? '✓' : '✗'} |`,
 		),
 		'',
-		`Medians of ${rounds} rounds (the rate-limited case: 1), ${date.slice(0, 10)}, n8n ${version}, ${cores} CPU cores; load average (1 min) ${before[0]} before the run, ${after[0]} after.`,
+		`Medians of ${results.rounds} rounds (the rate-limited case: 1), ${conditions(results)}.`,
 	].join('\n');
-	const head = text.slice(0, text.indexOf(start) + start.length);
-	const tail = text.slice(text.indexOf(end));
-	writeFileSync(readme, `${head}\n${table}\n${tail}`);
-	log('README.md: Performance table updated.');
+	replaceInDocs('bench:results', table);
+}
+
+/** The rate-limited case with latency, as users feel it. */
+function updateLatencyDocs(results) {
+	const names = {
+		node: 'Videsk Rooms, defaults',
+		peer: 'HTTP Request, defaults',
+		peerBatched: 'HTTP Request, Batching 20 items / 1 s',
+	};
+	const table = results.rows.flatMap((row) => [
+		`**${row.label}.** The floor, every request at the limit's rate: ${fmt(row.floorMs)} ms.`,
+		'',
+		'| Contender | Time | ÷ floor | Failed items | 429s | Requests | First request after | First to last request ÷ floor |',
+		'|---|---|---|---|---|---|---|---|',
+		...row.contenders.map(
+			(each) =>
+				`| ${names[each.name] ?? each.name} | ${fmt(each.ms)} ms | **${each.floorRatio}×** | ${fmt(each.failed)} | ${fmt(each.refused)} | ${fmt(each.requests)} | ${fmt(each.firstRequestMs)} ms | ${((each.lastRequestMs - each.firstRequestMs) / row.floorMs).toFixed(2)}× |`,
+		),
+		`| 1 item, started ${SMALL_AFTER_MS / 1000} s into the Videsk Rooms run | ${fmt(row.small.wallMs)} ms (webhook to answer; its node ${fmt(row.small.ms)} ms) | | ${row.small.failed} | | | | |`,
+		'',
+		`Target: ${row.target} — ${row.pass ? 'met' : 'missed'}. One run each, ${conditions(results)}.`,
+	]);
+	replaceInDocs('bench:rate-limited', table.join('\n'));
 }

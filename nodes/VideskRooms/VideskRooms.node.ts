@@ -1,7 +1,8 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { testVideskApiCredential } from './credentialTest';
-import { searchRooms } from './fields/room';
-import { roomOperations } from './operations';
+import { searchRooms } from './fields/roomSearch';
+import { toolDescriptionFields } from './fields/toolDescriptions';
+import { roomOperations, unknownOperation } from './operations';
 import { applyDefaultTimeout, keepAnswer } from './transport/routing';
 
 export class VideskRooms implements INodeType {
@@ -14,7 +15,7 @@ export class VideskRooms implements INodeType {
 		// The operation's display name ("Create or Get"), not its value ("createOrGet"). A string
 		// literal, as n8n's lint wants; a test checks it against every operation's name.
 		subtitle:
-			'={{ ({ create: "Create", createOrGet: "Create or Get", createOrUpdate: "Create or Update", delete: "Delete", end: "End", get: "Get", getAll: "Get Many", getJoinToken: "Get Join Token", getStats: "Get Stats", update: "Update" })[$parameter["operation"]] }}',
+			'={{ ({ create: "Create", createOrGet: "Create or Get", createOrUpdate: "Create or Update", end: "End", get: "Get", getAll: "Get Many", getJoinToken: "Get Join Token", getStats: "Get Stats", update: "Update" })[$parameter["operation"]] }}',
 		description: 'Create, list, update and end Videsk video rooms, and issue join tokens',
 		// Used as is; n8n appends tracking parameters to the codex URL, after its "#anchor".
 		documentationUrl: 'https://github.com/videsk/n8n-nodes-videsk#operations',
@@ -33,6 +34,8 @@ export class VideskRooms implements INodeType {
 			ignoreHttpStatusErrors: true,
 		},
 		properties: [
+			// The tool variant's "Description", first as n8n places its own.
+			...toolDescriptionFields,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -42,10 +45,12 @@ export class VideskRooms implements INodeType {
 					{
 						name: 'Room',
 						value: 'room',
-						// Every operation sends its requests from its pagination hook (operations/), through
-						// the transport (transport/routing.ts), which reads each answer kept by keepAnswer.
+						// Every operation sends its requests from its own pagination hook (operations/),
+						// through the transport (transport/routing.ts), which reads each answer kept by
+						// keepAnswer; an operation without one is refused.
 						routing: {
 							send: { paginate: true, preSend: [applyDefaultTimeout] },
+							operations: { pagination: unknownOperation },
 							output: { postReceive: [keepAnswer] },
 						},
 					},

@@ -8,9 +8,10 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { keptFields, outputFields, pick } from './fields/output';
-import { readFromVidesk } from './transport/direct';
+import { keptFields, outputFields, shapeOutput } from './fields/output';
+import { readFromVidesk, type VideskCredential } from './transport/direct';
 import { ROOM_LIST_ADVICE } from './transport/errors';
+import { endPoll, startPoll } from './trigger/guard';
 import { OutOfTime, type RoomsApi } from './trigger/list';
 import {
 	isState,
@@ -39,13 +40,6 @@ const NEXT_POLL = 'The next poll tries again.';
 /** A poll's time where n8n does not say (n8n 1.x); n8n 2's own default. */
 const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
 
-/**
- * The static data of the triggers being polled. n8n's default scheduler starts a poll at every
- * tick without waiting for the last one; two polls of one state would both emit its events. A
- * trigger's static data is one object per workflow, node and activation (the durable scheduler
- * gives each poll a copy, and runs one at a time), so a second poll of it returns at once.
- */
-const polling = new WeakSet<IDataObject>();
 
 export class VideskRoomsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -107,38 +101,39 @@ export class VideskRoomsTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as Event;
 		const prefix = this.getNodeParameter('options.externalIdPrefix', '') as string;
-		const fields = keptFields(
-			this.getNodeParameter('output', 'simple') as string,
-			this.getNodeParameter('fields', []) as string[],
-		);
-		const shape = (room: IDataObject) => (fields === undefined ? room : pick(room, fields));
-		const manual = this.getMode() === 'manual';
-		const state = this.getWorkflowStaticData('node');
-		if (!manual && polling.has(state)) return null;
-		if (!manual) polling.add(state);
+		const output = this.getNodeParameter('output', 'simple') as string;
+		const kept = keptFields(output, this.getNodeParameter('fields', []) as string[]);
+		const shape = (rooms: IDataObject[]) => shapeOutput(rooms.map((json) => ({ json })), kept);
 		const budget = (this as Partial<IPollFunctions>).getPollBudgetMs?.();
 		const budgetMs = typeof budget === 'number' && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS;
+		const api = async () => await roomsApi(this, event, prefix, Date.now() + budgetMs);
+
+		if (this.getMode() === 'manual') {
+			const room = await newestRoom(await api(), event);
+			if (room !== undefined) return [shape([room])];
+			const { room: example, example: notice } = exampleRoom(event, prefix);
+			return [shape([example]).map(({ json }) => ({ json: { example: notice, ...json } }))];
+		}
+
+		const state = this.getWorkflowStaticData('node');
+		const builtFor = JSON.stringify([event, prefix]);
+		const saved = isState(state, builtFor, event === 'roomEnded') ? { ...state } : undefined;
+		const key = `${this.getWorkflow().id}:${this.getNode().id}`;
+		if (!startPoll(key, saved as WindowState | undefined)) return null;
+		let emitted: WindowState | undefined;
 		try {
-			const api = await roomsApi(this, event, prefix, Date.now() + budgetMs);
-			if (manual) {
-				const room = await newestRoom(api, event);
-				if (room !== undefined) return [[{ json: shape(room) }]];
-				const { room: example, example: notice } = exampleRoom(event, prefix);
-				return [[{ json: { example: notice, ...shape(example) } }]];
-			}
-			const builtFor = JSON.stringify([event, prefix]);
-			const saved = isState(state, builtFor, event === 'roomEnded') ? { ...state } : undefined;
 			const { events, next } =
 				event === 'roomCreated'
-					? await pollRoomCreated(api, builtFor, saved as WindowState | undefined)
-					: await pollRoomEnded(api, builtFor, saved as EndedState | undefined);
+					? await pollRoomCreated(await api(), builtFor, saved as WindowState | undefined)
+					: await pollRoomEnded(await api(), builtFor, saved as EndedState | undefined);
 			// n8n saves the static data only when it was changed: leave it alone when nothing moved.
 			if (JSON.stringify(next) !== JSON.stringify({ ...state })) {
-				for (const key of Object.keys(state)) delete state[key];
+				for (const field of Object.keys(state)) delete state[field];
 				Object.assign(state, next);
 			}
 			if (events.length === 0) return null;
-			return [events.map((room) => ({ json: shape(room) }))];
+			emitted = next;
+			return [shape(events)];
 		} catch (error) {
 			// Only the reads that start the trigger afresh must end within the poll's time.
 			if (!(error instanceof OutOfTime)) throw error;
@@ -150,7 +145,7 @@ export class VideskRoomsTrigger implements INodeType {
 				},
 			);
 		} finally {
-			if (!manual) polling.delete(state);
+			endPoll(key, emitted);
 		}
 	}
 }
@@ -165,7 +160,7 @@ async function roomsApi(
 	prefix: string,
 	deadline: number,
 ): Promise<RoomsApi> {
-	const { baseUrl } = await context.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
+	const credential = await context.getCredentials<VideskCredential>(CREDENTIAL_TYPE);
 	const node = context.getNode();
 	const label = EVENT_NAMES[event];
 	let slowest = 0;
@@ -179,7 +174,7 @@ async function roomsApi(
 		if (answered > 0 && left <= slowest) throw new OutOfTime();
 		const started = Date.now();
 		try {
-			const answer = await readFromVidesk(context, baseUrl, {
+			const answer = await readFromVidesk(context, credential, {
 				...request,
 				timeoutAdvice: NEXT_POLL,
 				timeoutMs: left,

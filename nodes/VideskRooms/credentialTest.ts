@@ -38,12 +38,7 @@ export async function testVideskApiCredential(
 	try {
 		answer = await readWithToken(
 			request,
-			{
-				id: credential.id,
-				name: credential.name,
-				apiToken: String(apiToken ?? ''),
-				baseUrl: base.href,
-			},
+			{ apiToken: String(apiToken ?? ''), baseUrl: base.href },
 			{
 				url: ROOMS_PATH,
 				qs: { $limit: 1 },

@@ -1,8 +1,8 @@
-// The n8n editor in a real browser, as `npm start` sets it up (prepareEditorN8n): Debian's
-// chromium driven by playwright-core signs in, adds the Videsk Rooms node from the nodes panel and
+// The n8n editor in a real browser, as `npm start` sets it up (prepareEditorN8n): Chromium
+// (test/support/provision.mjs says which) driven by playwright-core signs in, adds the Videsk Rooms node from the nodes panel and
 // runs the calendar example. On failure a screenshot goes to test-results/editor/; with
 // VIDESK_EDITOR_SCREENSHOTS=1, one after every step.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -10,6 +10,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
 import { PACKAGE_DIR } from '../support/harness.mjs';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { chromiumLaunch } from '../support/provision.mjs';
 import {
 	DEMO_OWNER,
 	ensureN8n,
@@ -20,13 +21,11 @@ import {
 	type N8nHome,
 } from './n8n-runtime.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(PACKAGE_DIR, 'test-results', 'editor');
 const ACTIONS = [
 	'Create room',
 	'Create or get room',
 	'Create or update room',
-	'Delete room',
 	'End room',
 	'Get room',
 	'Get join token',
@@ -45,9 +44,7 @@ let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-	if (!existsSync(CHROMIUM)) {
-		throw new Error(`No chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-	}
+	const browser = chromiumLaunch();
 	ensureN8n();
 	sandbox = await startSandbox();
 	home = await prepareEditorN8n(PACKAGE_DIR, sandbox);
@@ -57,7 +54,7 @@ beforeAll(async () => {
 	await waitForN8n(url, n8nProcess);
 	browserProfile = mkdtempSync(path.join(tmpdir(), 'videsk-chromium-'));
 	context = await chromium.launchPersistentContext(browserProfile, {
-		executablePath: CHROMIUM,
+		...browser,
 		headless: true,
 		args: [
 			'--no-sandbox',

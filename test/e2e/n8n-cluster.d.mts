@@ -6,6 +6,25 @@ export interface ClusterProcess {
 	stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
+export function startProcess(
+	command: string,
+	args: string[],
+	options: {
+		env: Record<string, string | undefined>;
+		cwd: string;
+		logFile: string;
+		user?: { uid?: number; gid?: number };
+	},
+): ClusterProcess & { child: import('node:child_process').ChildProcess; exited: Promise<unknown> };
+export function waitFor(
+	what: string,
+	check: () => Promise<unknown>,
+	options?: {
+		timeoutMs?: number;
+		process?: ClusterProcess & { child: { exitCode: number | null } };
+	},
+): Promise<void>;
+
 export interface QueueCluster {
 	dir: string;
 	home: N8nHome;

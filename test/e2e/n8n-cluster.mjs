@@ -8,10 +8,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
 	chownSync,
-	existsSync,
+	cpSync,
 	mkdtempSync,
 	openSync,
-	readdirSync,
 	readFileSync,
 	rmSync,
 	writeFileSync,
@@ -19,32 +18,22 @@ import {
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { postgresBinDir, redisServerPath } from '../support/provision.mjs';
 import { createN8nHome, freePort, importIntoN8n, n8n, n8nBin, nodeBinDir } from './n8n-runtime.mjs';
 
-const POSTGRES_ROOT = '/usr/lib/postgresql';
-
-/** Debian's PostgreSQL binaries (package `postgresql`), the newest version installed. */
-function postgresBinDir() {
-	const versions = existsSync(POSTGRES_ROOT)
-		? readdirSync(POSTGRES_ROOT).sort((a, b) => Number(b) - Number(a))
-		: [];
-	for (const version of versions) {
-		const dir = path.join(POSTGRES_ROOT, version, 'bin');
-		if (spawnSync(path.join(dir, 'postgres'), ['--version']).status === 0) return dir;
-	}
-	throw new Error(
-		`PostgreSQL not found under ${POSTGRES_ROOT}/<version>/bin: install Debian’s "postgresql" package (bash .ci/run does).`,
-	);
-}
-
 /**
- * PostgreSQL refuses to run as root: as root, its processes run as Debian's `postgres` user and
- * its folder belongs to that user; as anyone else, as that user.
+ * PostgreSQL refuses to run as root: as root, its processes run as `nobody`, from a copy of its
+ * installation when `nobody` cannot reach the original (e.g. under /root).
  */
-function postgresUser() {
-	if (process.getuid?.() !== 0) return {};
-	const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout);
-	return { uid: id('-u'), gid: id('-g') };
+function postgresRunner(root) {
+	const bin = postgresBinDir();
+	if (process.getuid?.() !== 0) return { bin, user: {} };
+	const id = (flag) => Number(spawnSync('id', [flag, 'nobody'], { encoding: 'utf8' }).stdout);
+	const user = { uid: id('-u'), gid: id('-g') };
+	if (spawnSync(path.join(bin, 'postgres'), ['--version'], user).status === 0) return { bin, user };
+	const copy = path.join(root, 'postgres');
+	cpSync(path.dirname(bin), copy, { recursive: true, verbatimSymlinks: true });
+	return { bin: path.join(copy, path.basename(bin)), user };
 }
 
 /** Tracks what this module started, so that nothing outlives the test process. */
@@ -62,7 +51,7 @@ function killGroup(child, signal) {
 }
 
 /** Starts `command` in its own process group, its output appended to `logFile`. */
-function startProcess(command, args, { env, cwd, logFile, user = {} }) {
+export function startProcess(command, args, { env, cwd, logFile, user = {} }) {
 	const out = openSync(logFile, 'a');
 	const child = spawn(command, args, {
 		cwd,
@@ -92,7 +81,8 @@ function startProcess(command, args, { env, cwd, logFile, user = {} }) {
 	};
 }
 
-async function waitFor(what, check, { timeoutMs = 120_000, process: started } = {}) {
+/** Waits until `check()` resolves truthy; fails early when `process` (from startProcess) exits. */
+export async function waitFor(what, check, { timeoutMs = 120_000, process: started } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (await check().catch(() => false)) return;
@@ -115,10 +105,9 @@ async function httpOk(url) {
 
 /** A throw-away PostgreSQL cluster on a free port; user `n8n`, no password, database `postgres`. */
 export async function startPostgres(dir) {
-	const bin = postgresBinDir();
-	const user = postgresUser();
-	// Its own folder, which the postgres user must own: the data and the Unix socket.
+	// Its own folder, which the user it runs as must own: the data and the Unix socket.
 	const root = mkdtempSync(path.join(tmpdir(), 'videsk-pg-'));
+	const { bin, user } = postgresRunner(root);
 	if (user.uid !== undefined) chownSync(root, user.uid, user.gid);
 	const dataDir = path.join(root, 'data');
 	const initdb = spawnSync(
@@ -144,10 +133,11 @@ export async function startPostgres(dir) {
 		logFile: path.join(dir, 'postgres.log'),
 		user,
 	});
-	const isReady = path.join(bin, 'pg_isready');
+	// The server writes "ready" into its pid file's status line once it accepts connections.
+	const pidFile = path.join(dataDir, 'postmaster.pid');
 	await waitFor(
 		'PostgreSQL',
-		async () => spawnSync(isReady, ['-h', '127.0.0.1', '-p', String(port)]).status === 0,
+		async () => readFileSync(pidFile, 'utf8').split('\n')[7]?.trim() === 'ready',
 		{ process: server, timeoutMs: 60_000 },
 	);
 	return {
@@ -168,11 +158,11 @@ export async function startPostgres(dir) {
 	};
 }
 
-/** A throw-away Redis (Debian's `redis-server`) on a free port, nothing saved to disk. */
+/** A throw-away Redis on a free port, nothing saved to disk. */
 export async function startRedis(dir) {
 	const port = await freePort();
 	const server = startProcess(
-		'redis-server',
+		redisServerPath(),
 		[
 			'--bind',
 			'127.0.0.1',

@@ -4,6 +4,9 @@ export const TESTED_N8N_VERSIONS: Record<1 | 2, string>;
 export const N8N_VERSION: string;
 export const N8N_MAJOR: number;
 export const NODE_VERSION: string;
+export const nodeDir: string;
+export const n8nDir: string;
+export const nodePackage: string;
 export const nodeBinDir: string;
 export const n8nBin: string;
 
@@ -14,7 +17,8 @@ export interface N8nHome {
 	env: Record<string, string | undefined>;
 }
 
-export function ensureN8n(log?: (line: string) => void): void;
+export function isN8nInstalled(): boolean;
+export function ensureN8n(): void;
 export function freePort(): Promise<number>;
 export function createN8nHome(packageDir: string): Promise<N8nHome>;
 export function packPackage(packageDir: string, destination: string): string;

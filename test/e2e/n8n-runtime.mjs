@@ -3,13 +3,12 @@
 // - Node 24 from the `node-<platform>-<arch>` package (the binary ships inside it);
 // - n8n installed with --ignore-scripts (a Kafka native module would download from elsewhere),
 //   then its sqlite3 binding compiled from source with node-gyp (N-API, so Node 20 headers do).
-// Installed once per machine into a cache folder, and reused.
+// Installed once per machine into a cache folder (install-n8n.mjs), and reused.
 // VIDESK_N8N_VERSION picks the n8n: 2 (default) or 1 for the tested 2.x or 1.x, or an exact version.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
 	cpSync,
-	existsSync,
 	mkdirSync,
 	mkdtempSync,
 	readFileSync,
@@ -20,8 +19,10 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CACHE_DIR, isInstalled } from '../support/install.mjs';
 
 /** The n8n versions the package is tested with: the pinned 2.x and the newest 1.x that installs. */
 export const TESTED_N8N_VERSIONS = { 2: '2.41.1', 1: '1.123.81' };
@@ -34,65 +35,27 @@ if (!/^\d+\.\d+\.\d+$/.test(N8N_VERSION)) {
 }
 /** The major version: n8n 1 and 2 differ in a few CLI commands (see activateWorkflow). */
 export const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
-// n8n 1.x's n8n-nodes-base takes xlsx from a tarball on SheetJS's CDN, outside the npm
-// registry; the registry's last xlsx stands in for it (only the Spreadsheet File node uses it).
-const N8N_OVERRIDES = N8N_MAJOR === 1 ? { xlsx: '0.18.5' } : undefined;
 export const NODE_VERSION = '24.21.0';
 
-const cacheDir =
-	process.env.VIDESK_N8N_CACHE ??
-	path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'n8n-nodes-videsk');
-const nodeDir = path.join(cacheDir, `node-${NODE_VERSION}`);
-const n8nDir = path.join(cacheDir, `n8n-${N8N_VERSION}`);
-const nodePackage = `node-${process.platform}-${process.arch}`;
+export const nodeDir = path.join(CACHE_DIR, `node-${NODE_VERSION}`);
+export const n8nDir = path.join(CACHE_DIR, `n8n-${N8N_VERSION}`);
+export const nodePackage = `node-${process.platform}-${process.arch}`;
 
 export const nodeBinDir = path.join(nodeDir, 'node_modules', nodePackage, 'bin');
 export const n8nBin = path.join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n');
 
-function run(command, args, cwd, log) {
-	log(`  $ ${command} ${args.join(' ')}`);
-	const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}`);
-}
+const INSTALLER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'install-n8n.mjs');
 
-function install(dir, packages, extraArgs, log, overrides) {
-	mkdirSync(dir, { recursive: true });
-	writeFileSync(
-		path.join(dir, 'package.json'),
-		`${JSON.stringify({ private: true, overrides })}\n`,
-	);
-	run(
-		'npm',
-		['install', '--no-audit', '--no-fund', '--no-save', ...extraArgs, ...packages],
-		dir,
-		log,
-	);
-}
+export const isN8nInstalled = () => isInstalled(nodeDir) && isInstalled(n8nDir);
 
-/** Makes sure Node 24 and n8n are in the cache; prints progress while it installs. */
-export function ensureN8n(log = (line) => process.stderr.write(`${line}\n`)) {
-	if (!existsSync(path.join(nodeDir, '.ready'))) {
-		log(`Installing Node ${NODE_VERSION} for n8n into ${nodeDir} (about 30 MB, a few seconds)...`);
-		install(nodeDir, [`${nodePackage}@${NODE_VERSION}`], [], log);
-		writeFileSync(path.join(nodeDir, '.ready'), '');
-	}
-	if (!existsSync(path.join(n8nDir, '.ready'))) {
-		log(
-			`Installing n8n ${N8N_VERSION} into ${n8nDir} (about 2.8 GB; 4 to 6 minutes, once per machine)...`,
-		);
-		install(n8nDir, [`n8n@${N8N_VERSION}`], ['--omit=dev', '--ignore-scripts'], log, N8N_OVERRIDES);
-		log('Compiling sqlite3 for n8n (about 90 seconds)...');
-		const sqlite = path.join(n8nDir, 'node_modules', 'sqlite3');
-		const nodeGyp = path.join(n8nDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
-		// Headers of the running Node, so that node-gyp downloads nothing.
-		const nodeRoot = path.resolve(path.dirname(process.execPath), '..');
-		const headers = existsSync(path.join(nodeRoot, 'include', 'node', 'node_api.h'))
-			? [`--nodedir=${nodeRoot}`]
-			: [];
-		run(process.execPath, [nodeGyp, 'rebuild', ...headers], sqlite, log);
-		writeFileSync(path.join(n8nDir, '.ready'), '');
-		log('n8n is ready.');
-	}
+/**
+ * Makes sure Node 24 and n8n are in the cache. Synchronous for its callers: the install runs in
+ * a child process (install-n8n.mjs), which prints one progress line per step.
+ */
+export function ensureN8n() {
+	if (isN8nInstalled()) return;
+	const { status } = spawnSync(process.execPath, [INSTALLER], { stdio: 'inherit' });
+	if (status !== 0) throw new Error(`Installing n8n ${N8N_VERSION} failed: its output is above`);
 }
 
 export function freePort() {

@@ -4,8 +4,9 @@
 // with the operation's method, as the sandbox logged it. And By External ID only ever reaches
 // the room that has that External ID, never one whose ID it happens to be.
 // Each property run is ONE n8n execution per Room mode, its input items a batch of values.
-import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { describe, expect } from 'vitest';
+import type { INodeExecutionData, INodeParameters, INodeTypeDescription } from 'n8n-workflow';
+import { describe, expect, test as exampleTest } from 'vitest';
+import { loadPackage } from '../support/harness.mjs';
 import { room, run, useSandbox } from '../support/helpers.mjs';
 import {
 	batch,
@@ -30,9 +31,20 @@ const OPERATIONS: Record<string, { parameters: INodeParameters; requests: string
 	update: { parameters: { updateFields: { name: 'Renamed' } }, requests: ['PATCH'] },
 	// End asks for the room after a 404, to tell "unknown" from "already ended".
 	end: { parameters: {}, requests: ['PATCH', 'GET'] },
-	delete: { parameters: {}, requests: ['DELETE'] },
 	getJoinToken: { parameters: {}, requests: ['POST /join'] },
 };
+
+exampleTest(
+	'covers every operation that shows the Room field, as the loaded node declares it',
+	async () => {
+		const { properties } = (await loadPackage()).getNode('videskRooms').type
+			.description as INodeTypeDescription;
+		const roomField = properties.find((property) => property.name === 'room')!;
+		expect([...(roomField.displayOptions!.show!.operation as string[])].sort()).toEqual(
+			Object.keys(OPERATIONS).sort(),
+		);
+	},
+);
 
 function outcomes(items: INodeExecutionData[]) {
 	return items.map((item, index) => {

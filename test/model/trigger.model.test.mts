@@ -104,6 +104,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 		weight: 1,
 		arbitrary: fc.record({ do: fc.constant('overlap' as const), watcher, request }),
 	},
+	{ weight: 1, arbitrary: fc.record({ do: fc.constant('beforeCommit' as const), watcher }) },
 	{ weight: 1, arbitrary: fc.record({ do: fc.constant('options' as const), watcher, options }) },
 	{
 		weight: 1,

@@ -21,7 +21,8 @@ export interface Fault {
 	times?: number;
 	status?: number;
 	body?: unknown;
-	headers?: Record<string, string>;
+	/** An array sends the header once per value, as a proxy repeating it would. */
+	headers?: Record<string, string | string[]>;
 	contentType?: string;
 	kind?: 'hang' | 'reset';
 	latencyMs?: number;
@@ -39,6 +40,8 @@ export interface SandboxOptions {
 		retryAfter?: boolean;
 		reset?: 'seconds' | 'fractional' | 'epoch';
 		headers?: boolean;
+		/** Videsk's clock this far ahead of this machine's (its `Date`, its Unix-time reset). */
+		clockAheadMs?: number;
 	};
 	latencyMs?: number;
 	/** Rooms also carry `updatedAt` (an ASSUMPTION: the docs do not show it). */

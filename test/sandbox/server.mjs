@@ -38,7 +38,7 @@ const base64url = (value) => Buffer.from(value).toString('base64url');
  * - token: the api-token it accepts; expiredToken: a token answered with 401 "jwt expired";
  *   forbiddenToken: a token answered with 403 (as a token whose IP allow-list excludes us).
  * - seed: number of rooms created up front; maxPageSize: the silent `$limit` clamp (100).
- * - rateLimit: { perSecond, retryAfter = true, reset = 'seconds', headers = true } answers 429
+ * - rateLimit: { perSecond, retryAfter, reset, headers, clockAheadMs } answers 429
  *   past that many requests a second per token (see `rateLimited` for the variants).
  * - latencyMs: delay before every answer.
  * - updatedAt: rooms also carry `updatedAt`, set when created and on every change (see below).
@@ -157,15 +157,18 @@ export async function startSandbox(options = {}) {
 	function list(query) {
 		let matching = [...rooms.values()];
 		if (query.ended !== undefined) {
-			if (query.ended !== 'true' && query.ended !== 'false') {
+			const valid = (text) => text === 'true' || text === 'false';
+			if (
+				typeof query.ended === 'object' ? !operands(query.ended).every(valid) : !valid(query.ended)
+			) {
 				throw new FeathersError(400, 'Invalid value for "ended"', {
 					errors: { ended: 'must be a boolean' },
 				});
 			}
-			matching = matching.filter((room) => room.ended === (query.ended === 'true'));
+			matching = matching.filter((room) => matches(String(room.ended), query.ended));
 		}
 		if (query.externalId !== undefined) {
-			matching = matching.filter((room) => room.externalId === query.externalId);
+			matching = matching.filter((room) => matches(room.externalId, query.externalId));
 		}
 		if (query.$sort !== undefined && typeof query.$sort !== 'object') {
 			throw new FeathersError(400, 'Invalid "$sort": use $sort[field]=1 or -1');
@@ -267,12 +270,20 @@ export async function startSandbox(options = {}) {
 	 * node must cope with each: `reset` 'seconds' (whole seconds until the window ends, rounded
 	 * up: express-rate-limit's), 'fractional' (exact seconds, e.g. 0.347) or 'epoch' (Unix time
 	 * in whole seconds, rounded up); `headers: false` sends no `RateLimit-*`, `retryAfter: false`
-	 * no `Retry-After`.
+	 * no `Retry-After`. `clockAheadMs`: Videsk's clock that far ahead of this machine's, in its
+	 * `Date` header and its Unix-time `RateLimit-Reset`.
 	 */
 	function rateLimited(response, token) {
 		if (!settings.rateLimit) return false;
-		const { perSecond, retryAfter = true, reset = 'seconds', headers = true } = settings.rateLimit;
+		const {
+			perSecond,
+			retryAfter = true,
+			reset = 'seconds',
+			headers = true,
+			clockAheadMs = 0,
+		} = settings.rateLimit;
 		const now = Date.now();
+		if (clockAheadMs) response.setHeader('Date', new Date(now + clockAheadMs).toUTCString());
 		let window = windows.get(token);
 		if (window === undefined || now - window.startedAt >= 1000) {
 			window = { startedAt: now, count: 0 };
@@ -284,7 +295,7 @@ export async function startSandbox(options = {}) {
 		const resetValue = {
 			seconds: wholeSeconds,
 			fractional: String((endsAt - now) / 1000),
-			epoch: String(Math.ceil(endsAt / 1000)),
+			epoch: String(Math.ceil((endsAt + clockAheadMs) / 1000)),
 		}[reset];
 		if (headers) {
 			response.setHeader('RateLimit-Limit', String(perSecond));
@@ -512,11 +523,13 @@ function roomStats(room, view) {
 
 function validateRoomFields(body, { creating }) {
 	const errors = {};
+	// ASSUMPTION: the docs give the limits in "characters" without saying how they are counted;
+	// the sandbox counts Unicode code points (as JSON Schema's maxLength does), as the node does.
 	const checkString = (field, max) => {
 		if (body[field] === undefined) return;
 		if (typeof body[field] !== 'string' || body[field].length === 0) {
 			errors[field] = 'must be a non-empty string';
-		} else if (body[field].length > max) {
+		} else if (Array.from(body[field]).length > max) {
 			errors[field] = `must be at most ${max} characters`;
 		}
 	};
@@ -558,18 +571,46 @@ function send(res, status, payload) {
 	res.end(body);
 }
 
-/** Feathers' query syntax: `$sort[createdAt]=-1` becomes `{ $sort: { createdAt: '-1' } }`. */
+/**
+ * Feathers' query syntax: `$sort[createdAt]=-1` becomes `{ $sort: { createdAt: '-1' } }`, and
+ * `externalId[$in][0]=a` (or `[]=a`) `{ externalId: { $in: ['a'] } }`.
+ */
 function parseQuery(rawQuery) {
 	const query = {};
 	for (const [key, value] of new URLSearchParams(rawQuery)) {
-		const nested = /^([^[\]]+)\[([^[\]]+)\]$/.exec(key);
-		if (nested) {
-			query[nested[1]] = { ...(query[nested[1]] ?? {}), [nested[2]]: value };
+		const [, name, inner, index] = /^([^[\]]+)(?:\[([^[\]]+)\](?:\[(\d*)\])?)?$/.exec(key) ?? [
+			,
+			key,
+		];
+		if (inner === undefined) {
+			query[name] = value;
 		} else {
-			query[key] = value;
+			const object = (query[name] = typeof query[name] === 'object' ? query[name] : {});
+			object[inner] = index === undefined ? value : [...(object[inner] ?? []), value];
 		}
 	}
 	return query;
+}
+
+/**
+ * A field's value against a query condition: a plain value, or Feathers' common operators.
+ * ASSUMPTION: Videsk's docs list only plain values for the `ended` and `externalId` filters, but
+ * say the server is Feathers, whose services take `$ne`, `$in` and `$nin` on any field: so does
+ * the sandbox, so that a query operator reaching it would show what it does.
+ */
+function matches(value, condition) {
+	if (typeof condition !== 'object' || condition === null) return value === condition;
+	return Object.entries(condition).every(([operator, operand]) => {
+		const list = [operand].flat();
+		if (operator === '$ne') return value !== operand;
+		if (operator === '$in') return list.includes(value);
+		if (operator === '$nin') return !list.includes(value);
+		throw new FeathersError(400, `Invalid query operator "${operator}"`);
+	});
+}
+
+function operands(condition) {
+	return Object.values(condition).flat();
 }
 
 function parseInteger(value, fallback) {

@@ -5,6 +5,7 @@ import type {
 	INodeParameters,
 	INodeType,
 	IRun,
+	INodeListSearchResult,
 } from 'n8n-workflow';
 
 export const PACKAGE_DIR: string;
@@ -19,19 +20,28 @@ export interface RunOptions {
 	/** Input items; one empty item by default. */
 	items?: IDataObject[];
 	credentials: { apiToken: string; baseUrl: string };
+	/** Shorthand for onError: 'continueRegularOutput' ("Continue"). */
 	continueOnFail?: boolean;
+	/** The node's "On Error" setting; n8n's default is to stop the workflow. */
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	/** The workflow's timezone setting (n8n's "Timezone" workflow setting). */
 	timezone?: string;
 	/** Another node type to run instead of Videsk Rooms (e.g. a credential test node). */
 	nodeType?: INodeType;
+	/** The ID of the credential the node names; '1' by default. */
+	credentialId?: string;
 }
 
 export interface RunResult {
 	run: IRun;
 	/** The node's output items (json, error, pairedItem), empty if it failed. */
 	items: INodeExecutionData[];
+	/** Its error output's items, with onError 'continueErrorOutput'. */
+	errorItems: INodeExecutionData[];
 	/** The error that stopped the workflow, if any. */
 	error?: Error & { description?: string; httpCode?: string | null; context?: IDataObject };
+	/** How many times n8n decrypted the credential (getDecrypted) during the run. */
+	decryptions: number;
 }
 
 /** Runs one Videsk Rooms node, fed with `items`, the way n8n executes a workflow. */
@@ -48,6 +58,12 @@ export interface Poller {
 	stateChanged(): boolean;
 	/** Errors the trigger reported without failing its poll (n8n saves each as a failed execution). */
 	reported(): Error[];
+	/**
+	 * With the durable scheduler: a poll, then another that read the cursor before the first
+	 * one's commit (n8n commits it after the poll returns, without waiting), then both commits.
+	 * Resolves with what each emitted.
+	 */
+	pollBeforeCommit(): Promise<[IDataObject[], IDataObject[]]>;
 	/** Deactivates and activates the workflow (with new parameters, as a published change). */
 	reactivate(parameters?: INodeParameters): void;
 }
@@ -55,10 +71,19 @@ export interface Poller {
 export function createPoller(options: {
 	parameters: INodeParameters;
 	credentials: { apiToken: string; baseUrl: string };
-	/** The credential's ID, which picks its pacer; by default one of its own. */
+	/** The credential's ID; by default one of its own. */
 	credentialId?: string;
 	/** What the poll context's getPollBudgetMs() answers; n8n's own default when undefined. */
 	budgetMs?: number;
 	/** How n8n keeps the static data between polls (see harness.mjs); 'default' when undefined. */
 	scheduler?: 'default' | 'durable';
 }): Promise<Poller>;
+
+/** A "From List" search, as n8n's editor asks for it (LoadOptionsContext). */
+export function searchList(options: {
+	method: string;
+	credentials: { apiToken: string; baseUrl: string };
+	parameters?: INodeParameters;
+	filter?: string;
+	paginationToken?: string;
+}): Promise<INodeListSearchResult>;

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const {
 	ExecutionLifecycleHooks,
+	LoadOptionsContext,
 	PackageDirectoryLoader,
 	PollContext,
 	TriggersAndPollers,
@@ -53,6 +54,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		super();
 		this.loader = loader;
 		this.data = data;
+		/** How many times n8n asked for the decrypted credential (each a decryption in n8n). */
+		this.decryptions = 0;
 	}
 
 	async authenticate(credentials, typeName, requestOptions, workflow, node) {
@@ -82,6 +85,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async getDecrypted() {
+		this.decryptions += 1;
 		return this.data;
 	}
 
@@ -141,8 +145,9 @@ export async function runNode(options) {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters,
-		credentials: { videskApi: { id: '1', name: 'Videsk sandbox' } },
+		credentials: { videskApi: { id: options.credentialId ?? '1', name: 'Videsk sandbox' } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		...(options.onError ? { onError: options.onError } : {}),
 	};
 	const workflow = new Workflow({
 		id: 'test',
@@ -189,7 +194,9 @@ export async function runNode(options) {
 	const taskData = run.data.resultData.runData[node.name]?.[0];
 	return {
 		run,
+		decryptions: additionalData.credentialsHelper.decryptions,
 		items: taskData?.data?.main[0] ?? [],
+		errorItems: taskData?.data?.main[1] ?? [],
 		error: run.data.resultData.error ?? undefined,
 	};
 }
@@ -274,9 +281,10 @@ export async function createPoller({
 	const nodeData = () => workflow.getStaticData('node', node);
 	const save = (data) => (saved = JSON.stringify(data));
 
-	async function pollDurably() {
-		const before = saved;
-		const snapshot = JSON.parse(saved);
+	/** One durable task's poll, from the cursor `from` (JSON), and its commit. */
+	async function pollDurably(from = saved) {
+		const before = from;
+		const snapshot = JSON.parse(from);
 		const durable = new PollContext(
 			workflow,
 			node,
@@ -291,10 +299,13 @@ export async function createPoller({
 			getPollBudgetMs,
 		);
 		const result = await pollers.runPollFunction(workflow, node, durable);
-		save(snapshot);
-		stateChanged = saved !== before;
-		return result;
+		const changed = JSON.stringify(snapshot) !== before;
+		stateChanged = changed;
+		// n8n commits a cursor only when the poll changed it (takeStagedCursor).
+		return { result, commit: () => changed && save(snapshot) };
 	}
+
+	const emitted = (result) => (result?.[0] ?? []).map((item) => item.json);
 
 	return {
 		async poll(mode = 'trigger') {
@@ -305,7 +316,9 @@ export async function createPoller({
 			}
 			let result;
 			if (scheduler === 'durable') {
-				result = await pollDurably();
+				const task = await pollDurably();
+				task.commit();
+				result = task.result;
 			} else {
 				// n8n saves a workflow's static data after a poll only when this flag is set.
 				workflow.staticData.__dataChanged = false;
@@ -315,7 +328,18 @@ export async function createPoller({
 				stateChanged = workflow.staticData.__dataChanged === true;
 				if (activation || result !== null) save(nodeData());
 			}
-			return (result?.[0] ?? []).map((item) => item.json);
+			return emitted(result);
+		},
+		/**
+		 * Durable only: a poll, then another that read the cursor before the first one's commit
+		 * (n8n commits after the poll returns, without waiting), then both commits.
+		 */
+		async pollBeforeCommit() {
+			const first = await pollDurably();
+			const second = await pollDurably(saved);
+			first.commit();
+			second.commit();
+			return [emitted(first.result), emitted(second.result)];
 		},
 		staticData: () => (scheduler === 'durable' ? JSON.parse(saved) : nodeData()),
 		saved: () => JSON.parse(saved),
@@ -326,4 +350,36 @@ export async function createPoller({
 			activate();
 		},
 	};
+}
+
+/**
+ * A "From List" search of the Room field as the editor asks n8n for it: as n8n's
+ * DynamicNodeParametersService.getResourceLocatorResults does, a LoadOptionsContext on a
+ * throwaway workflow holding the node ("Temp-Node") with its current parameters.
+ */
+export async function searchList({ method, parameters, credentials, filter, paginationToken }) {
+	const loader = await loadPackage();
+	const nodeType = loader.getNode('videskRooms').type;
+	const node = {
+		id: 'uuid-1234',
+		name: 'Temp-Node',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters ?? { resource: 'room', operation: 'get' },
+		credentials: { videskApi: { id: 'list-search', name: 'Videsk sandbox' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf(loader),
+	});
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalDataFor(loader, credentials),
+		'parameters.room',
+	);
+	return await nodeType.methods.listSearch[method].call(context, filter, paginationToken);
 }

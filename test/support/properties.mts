@@ -171,7 +171,9 @@ export function expectedRoom(
 	if (mode !== 'externalId') {
 		return isId ? { segment: text } : { refused: /^Room: .* is not a room ID \(24 hexadecimal/s };
 	}
-	if (text.length > 100) return { refused: /^Room: an External ID has at most 100 characters$/s };
+	if (characters(text) > 100) {
+		return { refused: /^Room: an External ID has at most 100 characters$/s };
+	}
 	if (text === '.' || text === '..') return { refused: /^Room: "\.\.?" cannot identify a room/s };
 	try {
 		encodeURIComponent(text);
@@ -197,15 +199,30 @@ export function requestSignature(request: LoggedRequest): string {
 	return `${request.method} ${decodeURIComponent(match[1])}${match[2] ?? ''}`;
 }
 
-/** What Create and Create or Get must do with a generated External ID: refuse it, or send it. */
-export function expectedExternalId(value: unknown): { refused: RegExp } | { sent?: string } {
-	if (value === null || value === undefined) return {};
+/** Characters as the node counts them against Videsk's limits: Unicode code points. */
+export const characters = (text: string) => Array.from(text).length;
+
+/**
+ * What Create and Create or Get must do with an External ID from an expression: refuse it, or
+ * send it. An expression that gives nothing is refused: Create would otherwise let Videsk make
+ * one up, and Create or Get cannot find the room again without one.
+ */
+export function expectedExternalId(
+	value: unknown,
+	{ required = false } = {},
+): { refused: RegExp } | { sent: string } {
+	if (value === null || value === undefined || (typeof value === 'string' && value.trim() === '')) {
+		return {
+			refused: required
+				? /^External ID: the expression gave .*, but it is required to find the room on a rerun$/s
+				: /^External ID: the expression gave /s,
+		};
+	}
 	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
 		return { refused: /^External ID: .* is not text$/s };
 	}
 	const text = String(value).trim();
-	if (text === '') return {};
-	if (text.length > 100)
+	if (characters(text) > 100)
 		return { refused: /^External ID: \d+ characters, Videsk allows at most 100$/s };
 	if (text === '.' || text === '..')
 		return { refused: /^External ID: "\.\.?" cannot identify a room/s };

@@ -77,6 +77,11 @@ export type Step =
 	 * it, and the builder fetches a test event.
 	 */
 	| { do: 'overlap'; watcher: WatcherName; request: number }
+	/**
+	 * The durable scheduler: a poll, and another that read the cursor before the first one's
+	 * commit (which n8n does not wait for); the default scheduler: two polls.
+	 */
+	| { do: 'beforeCommit'; watcher: WatcherName }
 	/** The trigger's options changed (and published). */
 	| { do: 'options'; watcher: WatcherName; options: Options }
 	| { do: 'deactivate'; watcher: WatcherName }
@@ -282,9 +287,10 @@ export class World {
 			case 'manual':
 				return await this.manual(step.watcher);
 			case 'overlap':
-				if (this.setup.scheduler === 'durable') return; // leased: one poll at a time
 				this.overlaps.push({ poll: this.nextPoll(step.watcher), request: step.request });
 				return await this.poll(step.watcher);
+			case 'beforeCommit':
+				return await this.poll(step.watcher, this.setup.scheduler === 'durable');
 			case 'options':
 				return this.changeOptions(step.watcher, step.options);
 			case 'deactivate':
@@ -542,7 +548,7 @@ export class World {
 		this.beside = watcher.poller.poll('manual').finally(() => (this.nested = false));
 	}
 
-	private async poll(name: WatcherName) {
+	private async poll(name: WatcherName, beforeCommit = false) {
 		const watcher = this.watchers[name];
 		if (!watcher.active) return;
 		const id = this.nextPoll(name);
@@ -566,7 +572,13 @@ export class World {
 		let emitted: Array<Record<string, unknown>> = [];
 		let failure: Error | undefined;
 		try {
-			emitted = await watcher.poller.poll();
+			if (beforeCommit) {
+				const [first, second] = await watcher.poller.pollBeforeCommit();
+				count('poll from the cursor before a commit');
+				emitted = [...first, ...second];
+			} else {
+				emitted = await watcher.poller.poll();
+			}
 		} catch (error) {
 			failure = error as Error;
 		}

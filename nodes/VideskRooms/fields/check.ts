@@ -1,42 +1,35 @@
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-// Checks made before any request (routing cannot validate): each error names the field to fix.
+// Errors made before any request (or before any change): each names the field to fix, as the
+// user sees it, and says what to do.
 
-/** Field labels as the user sees them, keyed by parameter or wire name. */
-const LABELS: Record<string, string> = {
-	name: 'Name',
-	externalId: 'External ID',
-	nbf: 'Start',
-	exp: 'Expires At',
-	settings: 'Other Settings (JSON)',
-	room: 'Room',
-	limit: 'Limit',
-};
-
-export function invalid(context: IExecuteSingleFunctions, field: string, problem: string) {
-	return new NodeOperationError(context.getNode(), `${LABELS[field]}: ${problem}`, {
+export function invalid(
+	context: IExecuteSingleFunctions,
+	label: string,
+	problem: string,
+	advice = `Fix the "${label}" field of this item`,
+	outcome = 'nothing was sent to Videsk',
+) {
+	return new NodeOperationError(context.getNode(), `${label}: ${problem}`, {
 		itemIndex: context.getItemIndex(),
-		description: `Fix the "${LABELS[field]}" field of this item; nothing was sent to Videsk.`,
+		description: `${advice}; ${outcome}.`,
 	});
+}
+
+/** Luxon's DateTime, as expressions give it ($now, DateTime.fromISO(…)). */
+export function isDateTimeLike(value: unknown): value is { toISO(): string | null } {
+	return typeof (value as { toISO?: unknown } | null)?.toISO === 'function';
 }
 
 /** A value as the user would recognise it in a message: text quoted, anything else as written. */
 export function shown(value: unknown): string {
 	if (typeof value === 'string') return JSON.stringify(value);
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	return JSON.stringify(value) ?? String(value);
-}
-
-/**
- * A text field's value, trimmed; undefined when not set (null, undefined, blank). Numbers from
- * expressions become text; anything else (an object, a list, true/false, NaN) is refused.
- */
-export function textOf(context: IExecuteSingleFunctions, field: string, value: unknown) {
-	if (value === null || value === undefined) return undefined;
-	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
-		throw invalid(context, field, `${shown(value)} is not text`);
+	if (value === undefined) return 'undefined';
+	if (value instanceof Date) {
+		return Number.isNaN(value.getTime()) ? 'an invalid date' : `the date ${value.toISOString()}`;
 	}
-	const text = String(value).trim();
-	return text === '' ? undefined : text;
+	if (isDateTimeLike(value)) return `the date-time ${value.toISO()}`;
+	return JSON.stringify(value) ?? String(value);
 }

@@ -1,3 +1,5 @@
+import { isDateTimeLike } from './check';
+
 /**
  * n8n's date-time picker gives wall-clock values without an offset ("2026-05-01T09:30:00"),
  * meant in the workflow's timezone; expressions may give ISO strings with an offset, Dates or
@@ -109,13 +111,19 @@ function parseText(text: string, timeZone: string): ParsedDate {
 	return { utcMs: sign === '-' ? wallMs + offsetMs : wallMs - offsetMs };
 }
 
+/** Whether a text is read as a wall time in the workflow's timezone: an ISO 8601 value without offset. */
+export function readsInTimezone(text: string): boolean {
+	const match = ISO_DATE_TIME.exec(text.trim());
+	return match !== null && match[8] === undefined;
+}
+
 /** Reads a date-time field's value: text, a Date or a Luxon DateTime (from an expression). */
 export function parseDateTime(value: unknown, timeZone: string): ParsedDate {
 	let parsed = NOT_A_DATE_TIME;
 	if (value instanceof Date) {
 		parsed = { utcMs: value.getTime() };
-	} else if (typeof (value as { toISO?: unknown })?.toISO === 'function') {
-		const iso = (value as { toISO: () => string | null }).toISO();
+	} else if (isDateTimeLike(value)) {
+		const iso = value.toISO();
 		if (iso !== null) parsed = parseText(iso, timeZone);
 	} else if (typeof value === 'string') {
 		parsed = parseText(value.trim(), timeZone);

@@ -1,16 +1,18 @@
 import type {
 	IDataObject,
 	IDisplayOptions,
-	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	INode,
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import type { RoutedRequest } from '../transport/routing';
+import { oneOf, readParameter, someOf } from './contract';
 
 // The "Output" parameter (Simplified / Raw / Selected Fields), as n8n's UX guidelines ask of
 // nodes usable as AI tools. It shapes an operation's final items, after all of its requests:
 // Create or Update and End read fields of the room they fetched, so shaping each response as it
-// arrives (a postReceive) would hide from them what they compare.
+// arrives (a postReceive) would hide from them what they compare. It is read, like every
+// parameter, before any request.
 
 /** Room fields as the user picks them under "Selected Fields"; `id` is always returned. */
 const ROOM_FIELD_OPTIONS = [
@@ -26,12 +28,19 @@ const ROOM_FIELD_OPTIONS = [
 ];
 
 export const SIMPLIFIED_FIELDS = ['id', 'externalId', 'name', 'nbf', 'exp', 'ended', 'accessToken'];
+/**
+ * Simplified for an AI agent: no accessToken. It lets whoever holds it join the room, and an agent
+ * may repeat what it reads to anyone (the chat, an email, another tool). Get Join Token, whose
+ * output is a token for one participant, is the operation for handing one out; Raw and Selected
+ * Fields still return it when the user picks them.
+ */
+export const TOOL_SIMPLIFIED_FIELDS = SIMPLIFIED_FIELDS.filter((field) => field !== 'accessToken');
 /** What the operation did (not room fields): kept whatever the Output. */
 const OUTCOME_FIELDS = ['created', 'updated', 'alreadyEnded'];
 
 /**
- * "Output" and, for "Selected Fields", the fields to keep; applied by withOutput (and by the
- * trigger, which has no `show`: its Output is always there).
+ * "Output" and, for "Selected Fields", the fields to keep; applied by shapeOutput (the trigger's
+ * has no `show`: it is always there).
  */
 export function outputFields(show?: IDisplayOptions['show']): INodeProperties[] {
 	return [
@@ -47,7 +56,7 @@ export function outputFields(show?: IDisplayOptions['show']): INodeProperties[] 
 					name: 'Simplified',
 					value: 'simple',
 					description:
-						'Return the room’s ID, External ID, name, start (nbf), expiry (exp), ended state and access token (when Videsk sent one)',
+						'Return the room’s ID, External ID, name, start (nbf), expiry (exp), ended state and access token (when Videsk sent one; not to an AI agent, unless picked under Selected Fields)',
 				},
 				{ name: 'Raw', value: 'raw', description: 'Return every field Videsk sends' },
 				{
@@ -70,34 +79,39 @@ export function outputFields(show?: IDisplayOptions['show']): INodeProperties[] 
 	];
 }
 
-/** The room fields "Output" keeps (`selected`: those of "Selected Fields"); all for Raw. */
-export function keptFields(output: string, selected: string[]): string[] | undefined {
-	if (output === 'raw') return undefined;
-	return output === 'fields' ? ['id', ...selected] : SIMPLIFIED_FIELDS;
-}
-
-/** `room`'s `fields` that it has, in that order. */
-export function pick(room: IDataObject, fields: string[]): IDataObject {
+function pick(room: IDataObject, fields: string[]): IDataObject {
 	const picked: IDataObject = {};
 	for (const field of fields) if (room[field] !== undefined) picked[field] = room[field];
 	return picked;
 }
 
-type Flow = (
-	this: IExecutePaginationFunctions,
-	request: RoutedRequest,
-) => Promise<INodeExecutionData[]>;
+const OUTPUT = oneOf<'simple' | 'raw' | 'fields'>(outputFields({})[0]);
+const FIELDS = someOf(outputFields({})[1]);
 
-/** Wraps an operation's request flow (routing's pagination hook) to apply "Output". */
-export function withOutput(flow: Flow): Flow {
-	return async function (this: IExecutePaginationFunctions, request) {
-		const items = await flow.call(this, request);
-		const output = this.getNodeParameter('output', 'raw') as string;
-		const fields = keptFields(output, this.getNodeParameter('fields', []) as string[]);
-		if (fields === undefined) return items;
-		return items.map((item) => ({
-			...item,
-			json: pick(item.json, [...fields, ...OUTCOME_FIELDS]),
-		}));
-	};
+/**
+ * Whether the node runs as its AI-tool variant (for an AI agent or an MCP server): n8n names that
+ * variant's type after the node's, ending in "Tool", and its `@tool` display option reads the same.
+ */
+export function runsAsTool(context: { getNode(): INode }): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
+/** The room fields an item keeps: all (Raw), or these; read before any request. */
+export function readOutput(context: IExecuteSingleFunctions): string[] | 'all' {
+	const output = readParameter(context, 'output', OUTPUT) ?? 'simple';
+	const selected = output === 'fields' ? (readParameter(context, 'fields', FIELDS) ?? []) : [];
+	return keptFields(output, selected, runsAsTool(context));
+}
+
+/** The room fields "Output" keeps (`selected`: those of "Selected Fields"): all, or these. */
+export function keptFields(output: string, selected: string[], tool = false): string[] | 'all' {
+	if (output === 'raw') return 'all';
+	if (output === 'fields') return ['id', ...selected];
+	return tool ? TOOL_SIMPLIFIED_FIELDS : SIMPLIFIED_FIELDS;
+}
+
+/** Applies "Output" to an operation's final items, after all of its requests. */
+export function shapeOutput(items: INodeExecutionData[], kept: string[] | 'all') {
+	if (kept === 'all') return items;
+	return items.map((item) => ({ ...item, json: pick(item.json, [...kept, ...OUTCOME_FIELDS]) }));
 }

@@ -1,36 +1,34 @@
 import type {
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
 	INodeExecutionData,
-	INodeListSearchResult,
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { readFromVidesk } from '../transport/direct';
 import {
 	sendRouted,
 	withOptions,
 	type OperationErrors,
 	type RoutedRequest,
 } from '../transport/routing';
-import { ROOM_LIST_ADVICE } from '../transport/errors';
 import { isHttpError } from '../transport/send';
 import {
-	CREDENTIAL_TYPE,
+	characterCount,
 	EXTERNAL_ID_MAX_LENGTH,
 	isRoom,
 	isRoomPage,
 	MAX_PAGE_SIZE,
 	roomPath,
 	ROOMS_PATH,
+	type AnswerShape,
 	type Room,
 } from '../videsk';
-import { invalid, shown, textOf } from './check';
+import { invalid, shown } from './check';
+import { checkValue, isEmpty, text } from './contract';
 
 // The Room field and everything about addressing a room: the field (From List, By ID, By
-// External ID), its list search, the checks on what was entered, and the room's URL.
+// External ID), the checks on what was entered, and the room's URL. Its From List search is in
+// roomSearch.ts.
 
 export const roomLocator: INodeProperties = {
 	displayName: 'Room',
@@ -95,69 +93,65 @@ export function roomReferenceProblem(text: string): string | undefined {
 	if (text === '.' || text === '..') {
 		return `${shown(text)} cannot identify a room: in a URL it means "this folder" or "the folder above", so the request would reach another address. Use another External ID`;
 	}
+	return urlProblem(text);
+}
+
+/** Why a text cannot be sent in a URL at all (a query string too), or undefined. */
+export function urlProblem(text: string): string | undefined {
 	if (LONE_SURROGATE.test(text)) {
 		return `${shown(text)} contains an incomplete Unicode character (a lone UTF-16 surrogate), which cannot be sent in a URL`;
 	}
 	return undefined;
 }
 
-/**
- * The room chosen in the Room field: from the list or by ID, a room ID; by External ID, any text
- * that can be sent in the URL. Throws, naming the field, when there is none or it cannot be used.
- */
-export function chosenRoom(context: IExecuteSingleFunctions): {
+/** The room chosen in the Room field: a room ID, or (By External ID) an External ID. */
+export interface ChosenRoom {
 	value: string;
 	byExternalId: boolean;
-} {
+}
+
+const ROOM_TEXT = text(roomLocator.displayName);
+
+/**
+ * The Room field's rule: from the list or by ID, a room ID; by External ID, any text that can be
+ * sent in the URL. Throws, naming the field, when there is none or it cannot be used.
+ */
+export function readRoom(context: IExecuteSingleFunctions): ChosenRoom {
 	// One read of the locator (an expression in it is evaluated once); no mode extracts a part.
 	const locator = context.getNodeParameter('room', undefined, { extractValue: false }) as {
 		mode?: string;
 		value?: unknown;
 	};
-	const value = textOf(context, 'room', locator.value);
-	if (value === undefined) {
+	if (isEmpty(locator.value)) {
 		throw invalid(
 			context,
-			'room',
+			ROOM_TEXT.label,
 			'no room was given. Choose one from the list, or enter its ID or External ID',
 		);
 	}
+	const value = checkValue(context, ROOM_TEXT, locator.value);
 	const byExternalId = locator.mode === 'externalId';
 	if (!byExternalId && !isRoomId(value)) {
 		throw invalid(
 			context,
-			'room',
+			ROOM_TEXT.label,
 			`${shown(value)} is not a room ID (24 hexadecimal characters). To use your own identifier, choose "By External ID"`,
 		);
 	}
-	if (byExternalId && value.length > EXTERNAL_ID_MAX_LENGTH) {
+	if (byExternalId && characterCount(value) > EXTERNAL_ID_MAX_LENGTH) {
 		throw invalid(
 			context,
-			'room',
+			ROOM_TEXT.label,
 			`an External ID has at most ${EXTERNAL_ID_MAX_LENGTH} characters`,
 		);
 	}
 	const problem = byExternalId ? roomReferenceProblem(value) : undefined;
-	if (problem) throw invalid(context, 'room', problem);
+	if (problem) throw invalid(context, ROOM_TEXT.label, problem);
 	return { value, byExternalId };
 }
 
-/**
- * preSend of every operation on an existing room: replaces {roomId} in the URL with the chosen
- * room, URL-encoded so it stays one path segment. An External ID of 24 hexadecimal characters
- * could also be another room's ID, which Videsk's path accepts too: {roomId} then stays, and
- * sendToRoom first finds the room through the list's `externalId` filter.
- */
-export async function setRoomPath(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const { value, byExternalId } = chosenRoom(this);
-	if (!(byExternalId && isRoomId(value))) {
-		requestOptions.url = requestOptions.url!.replace(`${ROOMS_PATH}/${ROOM_ID}`, roomPath(value));
-	}
-	return requestOptions;
-}
+/** How errors name the chosen room. */
+export const roomTarget = (room: ChosenRoom) => `room "${room.value}"`;
 
 /**
  * The room whose External ID is `externalId`, or undefined. Videsk's path `/vpaas/rooms/{room}`
@@ -197,24 +191,29 @@ export async function findByExternalId(
 }
 
 /**
- * For a room chosen by an External ID of 24 hexadecimal characters (setRoomPath left {roomId} in
- * the URL): the request, addressed to that room's ID.
+ * The request to the chosen room: {roomId} in the operation's URL replaced by the room,
+ * URL-encoded so that it stays one path segment. Videsk's path takes an ID or an External ID, so
+ * an External ID of 24 hexadecimal characters could also be another room's ID: such a room is
+ * first found through the list's `externalId` filter, and addressed by its own ID.
  */
-export async function resolveRoom(
+export async function roomRequest(
 	context: IExecutePaginationFunctions,
 	operation: OperationErrors,
 	request: RoutedRequest,
+	room: ChosenRoom,
 ): Promise<RoutedRequest> {
-	const url = request.options.url ?? '';
-	if (!url.includes(ROOM_ID)) return request;
-	const { value } = chosenRoom(context);
-	const room = await findByExternalId(context, operation, request, value);
-	if (room === undefined) {
+	const address = (roomId: string) =>
+		withOptions(request, {
+			url: request.options.url!.replace(`${ROOMS_PATH}/${ROOM_ID}`, roomPath(roomId)),
+		});
+	if (!(room.byExternalId && isRoomId(room.value))) return address(room.value);
+	const found = await findByExternalId(context, operation, request, room.value);
+	if (found === undefined) {
 		throw new NodeApiError(
 			context.getNode(),
 			{},
 			{
-				message: `${operation.label}: Videsk has no room with External ID "${value}"`,
+				message: `${operation.label}: Videsk has no room with External ID "${room.value}"`,
 				description:
 					'No room in the list of this Videsk account has that External ID. (An External ID of 24 hexadecimal characters is looked up in the list, so that it is never taken for another room’s ID.) Check the "Room" field and that the credential belongs to the account that created the room.',
 				httpCode: '404',
@@ -222,9 +221,7 @@ export async function resolveRoom(
 			},
 		);
 	}
-	return withOptions(request, {
-		url: url.replace(`${ROOMS_PATH}/${ROOM_ID}`, roomPath(room.id)),
-	});
+	return address(found.id);
 }
 
 /** An operation's request to the chosen room: found first if needed, then sent. */
@@ -232,12 +229,13 @@ export async function sendToRoom(
 	context: IExecutePaginationFunctions,
 	operation: OperationErrors,
 	request: RoutedRequest,
-	expects?: (body: unknown) => boolean,
+	room: ChosenRoom,
+	expects: AnswerShape<unknown>,
 ): Promise<INodeExecutionData[]> {
 	return await sendRouted(
 		context,
 		operation,
-		await resolveRoom(context, operation, request),
+		await roomRequest(context, operation, request, room),
 		expects,
 	);
 }
@@ -262,39 +260,4 @@ export async function roomTakingExternalId(
 			itemIndex: context.getItemIndex(),
 		},
 	);
-}
-
-/**
- * The "From List" mode of the Room field: newest rooms first, a page at a time. Videsk has no
- * text search, so the filter matches name, External ID or ID within each page.
- */
-export async function searchRooms(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
-	const skip = Number(paginationToken ?? 0);
-	const answer = await readFromVidesk(this, baseUrl, {
-		url: ROOMS_PATH,
-		qs: { $limit: MAX_PAGE_SIZE, $skip: skip, $sort: { createdAt: -1 } },
-		purpose: { label: 'Room list', target: 'the room list', advice: ROOM_LIST_ADVICE },
-		expects: isRoomPage,
-		timeoutAdvice: 'Try again in a moment.',
-	});
-	const page = answer.body as { data: Room[]; total: number };
-	const needle = filter?.trim().toLowerCase() ?? '';
-	const results = page.data
-		.filter((room) =>
-			[room.name, room.externalId, room.id].some((text) => text?.toLowerCase().includes(needle)),
-		)
-		.map((room) => ({
-			name: `${room.name ?? room.id} (${room.externalId ?? room.id})${room.ended ? ' — ended' : ''}`,
-			value: room.id,
-		}));
-	const next = skip + page.data.length;
-	return {
-		results,
-		paginationToken: page.data.length && next < page.total ? String(next) : undefined,
-	};
 }

@@ -1,27 +1,49 @@
-import type {
-	IDataObject,
-	IExecuteSingleFunctions,
-	IHttpRequestOptions,
-	INodeProperties,
-} from 'n8n-workflow';
-import { EXTERNAL_ID_MAX_LENGTH, MAX_LIFETIME_HOURS, NAME_MAX_LENGTH } from '../videsk';
-import { invalid, shown, textOf } from './check';
-import { parseDateTime } from './dates';
+import type { IDataObject, IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
+import {
+	DEFAULT_LIFETIME_HOURS,
+	EXTERNAL_ID_MAX_LENGTH,
+	MAX_LIFETIME_HOURS,
+	NAME_MAX_LENGTH,
+} from '../videsk';
+import { invalid } from './check';
+import {
+	checkValue,
+	dateTime,
+	jsonObject,
+	readParameter,
+	text,
+	trueOrFalse,
+	wholeNumber,
+	type Instant,
+	type Rule,
+} from './contract';
 import { roomReferenceProblem } from './room';
 
 // A room's own fields — External ID, Name, Start, Expires At and settings — as Create, Create or
-// Get, Create or Update and Update offer them, and the checks on their values before any request.
+// Get, Create or Update and Update offer them; their rules, and the rules between them.
 
+const HOUR_MS = 3_600_000;
+
+const EXTERNAL_ID_HINT = `Unique in your Videsk account, at most ${EXTERNAL_ID_MAX_LENGTH} characters`;
+
+/** Create or Get and Create or Update find the room by its External ID on a rerun: required. */
 export const externalIdField: INodeProperties = {
 	displayName: 'External ID',
 	name: 'externalId',
 	type: 'string',
+	required: true,
 	default: '',
 	placeholder: 'e.g. crm-deal-4711',
-	description: `Your own identifier for the room, such as the calendar event or CRM deal ID: unique in your Videsk account, at most ${EXTERNAL_ID_MAX_LENGTH} characters. Create or Get and Create or Update find the room by it on a rerun, so they need it; Create lets Videsk generate one when it is empty.`,
-	// Sent by the setExternalId preSend, not by routing: see there. Not marked required, as
-	// Create does without it; Create or Get and Create or Update refuse an empty one before any
-	// request.
+	description: 'Your own identifier for the room, such as the calendar event or CRM deal ID',
+	hint: `${EXTERNAL_ID_HINT}. A rerun with the same External ID finds the room instead of creating another.`,
+};
+
+/** Create's External ID: optional, Videsk generates one when it is empty. */
+export const createExternalIdField: INodeProperties = {
+	...externalIdField,
+	name: 'createExternalId',
+	required: false,
+	hint: `${EXTERNAL_ID_HINT}. Leave empty to let Videsk generate one.`,
 };
 
 export const nameField: INodeProperties = {
@@ -31,7 +53,6 @@ export const nameField: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. Team standup meeting',
 	description: `Internal room name, at most ${NAME_MAX_LENGTH} characters`,
-	routing: { send: { type: 'body', property: 'name' } },
 };
 
 export const startField: INodeProperties = {
@@ -41,7 +62,6 @@ export const startField: INodeProperties = {
 	default: '',
 	description:
 		'When participants can start joining (Videsk’s “not before”, nbf). Read in the workflow’s timezone unless the value has an offset; sent as UTC.',
-	routing: { send: { type: 'body', property: 'nbf' } },
 };
 
 export const expiresAtField: INodeProperties = {
@@ -49,14 +69,38 @@ export const expiresAtField: INodeProperties = {
 	name: 'exp',
 	type: 'dateTime',
 	default: '',
+	description: `When the room expires (exp): in the future, after Start, at most ${MAX_LIFETIME_HOURS} hours after it. Read in the workflow’s timezone unless the value has an offset; sent as UTC.`,
+};
+
+const maxParticipantsField: INodeProperties = {
+	displayName: 'Max Participants',
+	name: 'maxParticipants',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 10,
+	description: 'Room setting maxParticipants: how many people can be in the room at once',
+};
+
+const recordingEnabledField: INodeProperties = {
+	displayName: 'Recording Enabled',
+	name: 'recordingEnabled',
+	type: 'boolean',
+	default: false,
+	description: 'Whether the room records the session (room setting recordingEnabled)',
+};
+
+const otherSettingsField: INodeProperties = {
+	displayName: 'Other Settings (JSON)',
+	name: 'otherSettings',
+	type: 'json',
+	default: '{}',
 	description:
-		'When the room expires (exp): in the future, after Start, at most 72 hours after it. Read in the workflow’s timezone unless the value has an offset; sent as UTC.',
-	routing: { send: { type: 'body', property: 'exp' } },
+		'Any other room settings, as a JSON object. Videsk’s docs list only maxParticipants and recordingEnabled; the Max Participants and Recording Enabled fields win over the same keys here.',
 };
 
 /**
- * The "Additional Fields" of Create, Create or Get and Create or Update ("otherSettings" is
- * read by name). Alphabetical, like Update's "Update Fields", as in n8n's own nodes.
+ * The "Additional Fields" of Create, Create or Get and Create or Update: the times first, in the
+ * order they happen, then the settings.
  */
 export const roomCreationFields: INodeProperties = {
 	displayName: 'Additional Fields',
@@ -65,174 +109,281 @@ export const roomCreationFields: INodeProperties = {
 	placeholder: 'Add Field',
 	default: {},
 	options: [
+		{ ...startField, description: `${startField.description} Default: now.` },
 		{
 			...expiresAtField,
-			description: `${expiresAtField.description} Default: 3 hours from now.`,
+			description: `${expiresAtField.description} Default: ${DEFAULT_LIFETIME_HOURS} hours from now.`,
 		},
-		{
-			displayName: 'Max Participants',
-			name: 'maxParticipants',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 10,
-			description: 'Room setting maxParticipants: how many people can be in the room at once',
-			routing: { send: { type: 'body', property: 'settings.maxParticipants' } },
-		},
-		{
-			displayName: 'Other Settings (JSON)',
-			name: 'otherSettings',
-			type: 'json',
-			default: '{}',
-			description:
-				'Any other room settings, as a JSON object. Videsk’s docs list only maxParticipants and recordingEnabled; the Max Participants and Recording Enabled fields win over the same keys here.',
-			routing: { send: { preSend: [mergeOtherSettings] } },
-		},
-		{
-			displayName: 'Recording Enabled',
-			name: 'recordingEnabled',
-			type: 'boolean',
-			default: false,
-			description: 'Whether the room records the session (room setting recordingEnabled)',
-			routing: { send: { type: 'body', property: 'settings.recordingEnabled' } },
-		},
-		{
-			...startField,
-			description: `${startField.description} Default: now.`,
-		},
+		maxParticipantsField,
+		recordingEnabledField,
+		otherSettingsField,
 	],
 };
 
-/** Operations whose room starts now unless Start is set (Videsk's default for `nbf`). */
-const STARTS_NOW_BY_DEFAULT = ['create', 'createOrGet'];
+// The rules of these fields (fields/contract.ts).
 
-/**
- * Puts External ID into the body. Routing's `send` would read the field in each of its two
- * passes, evaluating an expression in it twice per item (about 0.5 ms each in n8n 2.x); bulk
- * creates set it per item, so it is read once, here.
- */
-export async function setExternalId(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	(requestOptions.body as IDataObject).externalId = this.getNodeParameter('externalId', '');
-	return requestOptions;
+const EXTERNAL_ID_LIMITS = { maxLength: EXTERNAL_ID_MAX_LENGTH, problem: roomReferenceProblem };
+export const EXTERNAL_ID = text(externalIdField.displayName, {
+	...EXTERNAL_ID_LIMITS,
+	required: 'required to find the room on a rerun',
+	whenEmpty: 'Fill in "External ID" (e.g. the calendar event or deal ID)',
+});
+const CREATE_EXTERNAL_ID = text(createExternalIdField.displayName, {
+	...EXTERNAL_ID_LIMITS,
+	whenEmpty: 'Fix the expression, or clear the field to let Videsk generate an External ID',
+});
+const NAME = text(nameField.displayName, {
+	maxLength: NAME_MAX_LENGTH,
+	whenEmpty:
+		'Fix the expression, or clear the field: Videsk names a new room itself, and an existing one keeps its name',
+});
+const NEW_NAME = text(nameField.displayName, {
+	maxLength: NAME_MAX_LENGTH,
+	whenEmpty: 'Give the new name, or remove Name from Update Fields',
+});
+const START = dateTime(startField.displayName);
+const EXPIRES_AT = dateTime(expiresAtField.displayName);
+const MAX_PARTICIPANTS = wholeNumber(maxParticipantsField.displayName, { min: 1 });
+const RECORDING_ENABLED = trueOrFalse(recordingEnabledField.displayName);
+const OTHER_SETTINGS = jsonObject(otherSettingsField.displayName, '{"layout": "grid"}');
+
+/** A room's fields as the user gave them: plain values, checked. */
+export interface RoomFields {
+	externalId?: string;
+	name?: string;
+	nbf?: Instant;
+	exp?: Instant;
+	settings?: IDataObject;
 }
 
-/** The instants of Start and Expires At in the body, converted there to UTC ISO 8601. */
-function normalizeDates(context: IExecuteSingleFunctions, body: IDataObject) {
-	const instants: { nbf?: number; exp?: number } = {};
-	for (const field of ['nbf', 'exp'] as const) {
-		if (!(field in body)) continue;
-		const raw = body[field];
-		if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
-			delete body[field];
-			continue;
-		}
-		const parsed = parseDateTime(raw, context.getTimezone());
-		if (!('utcMs' in parsed)) {
-			throw invalid(
-				context,
-				field,
-				`${shown(raw)} is not a date-time${parsed.reason ? ` (${parsed.reason})` : ''}. Use the date picker, or an ISO 8601 value such as 2026-05-01T09:30:00 (read in the workflow’s timezone) or 2026-05-01T09:30:00Z`,
-			);
-		}
-		body[field] = new Date(parsed.utcMs).toISOString();
-		instants[field] = parsed.utcMs;
-	}
-	return instants;
-}
-
-/**
- * preSend of the operations that send a room's fields: text fields trimmed and within Videsk's
- * lengths, an External ID that can address the room later, dates as UTC ISO 8601, expiry in the
- * future, and — where the room's start is known — start before expiry and a lifetime within
- * Videsk's documented maximum. Update knows the start only when Start is set (the room's current
- * one is not read first), so otherwise it leaves those two rules to Videsk.
- */
-export async function validateRoomBody(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const body = requestOptions.body as IDataObject;
-	const maxLengths: Record<string, number> = {
-		name: NAME_MAX_LENGTH,
-		externalId: EXTERNAL_ID_MAX_LENGTH,
+/** The settings, merged: Other Settings (JSON), with the documented keys checked by their rules. */
+function readSettings(context: IExecuteSingleFunctions): IDataObject | undefined {
+	const typed: IDataObject = {};
+	const maxParticipants = readParameter(
+		context,
+		'additionalFields.maxParticipants',
+		MAX_PARTICIPANTS,
+	);
+	if (maxParticipants !== undefined) typed.maxParticipants = maxParticipants;
+	const recordingEnabled = readParameter(
+		context,
+		'additionalFields.recordingEnabled',
+		RECORDING_ENABLED,
+	);
+	if (recordingEnabled !== undefined) typed.recordingEnabled = recordingEnabled;
+	const other = readParameter(context, 'additionalFields.otherSettings', OTHER_SETTINGS) ?? {};
+	const documented: Record<string, Rule<number | boolean>> = {
+		maxParticipants: MAX_PARTICIPANTS,
+		recordingEnabled: RECORDING_ENABLED,
 	};
-	for (const field of Object.keys(maxLengths)) {
-		if (!(field in body)) continue;
-		const text = textOf(this, field, body[field]);
-		if (text === undefined) {
-			delete body[field];
-			continue;
+	for (const [key, rule] of Object.entries(documented)) {
+		if (key in other && !(key in typed)) {
+			other[key] = checkValue(context, rule, other[key], { label: OTHER_SETTINGS.label, key });
 		}
-		if (text.length > maxLengths[field]) {
-			throw invalid(
-				this,
-				field,
-				`${text.length} characters, Videsk allows at most ${maxLengths[field]}`,
-			);
-		}
-		// A room created with an External ID that cannot be sent in a URL could never be reached again.
-		const problem = field === 'externalId' ? roomReferenceProblem(text) : undefined;
-		if (problem) throw invalid(this, field, problem);
-		body[field] = text;
 	}
-
-	const { nbf, exp } = normalizeDates(this, body);
-	const now = Date.now();
-	if (exp !== undefined && exp <= now) {
-		throw invalid(this, 'exp', `${body.exp as string} is not in the future`);
-	}
-	const operation = this.getNodeParameter('operation', '') as string;
-	const start = nbf ?? (STARTS_NOW_BY_DEFAULT.includes(operation) ? now : undefined);
-	if (exp === undefined || start === undefined) return requestOptions;
-	if (nbf !== undefined && nbf >= exp) {
-		throw invalid(
-			this,
-			'nbf',
-			`${body.nbf as string} must be before Expires At (${body.exp as string})`,
-		);
-	}
-	checkLifetime(this, 'exp', start, exp, nbf === undefined);
-	return requestOptions;
+	const settings = { ...other, ...typed };
+	return Object.keys(settings).length > 0 ? settings : undefined;
 }
 
-/** Videsk's maximum lifetime, from Start (or now, when a new room gets no Start) to Expires At. */
-export function checkLifetime(
+/**
+ * The fields of Create (its own External ID), Create or Get and Create or Update, checked on
+ * their own and against each other; what depends on the clock is checked where a room is
+ * created (creationProblem) or its times changed.
+ */
+export function readRoomFields(
 	context: IExecuteSingleFunctions,
-	field: 'nbf' | 'exp',
+	externalId: 'externalId' | 'createExternalId',
+): RoomFields {
+	const fields: RoomFields = {
+		externalId: readParameter(
+			context,
+			externalId,
+			externalId === 'externalId' ? EXTERNAL_ID : CREATE_EXTERNAL_ID,
+		),
+		name: readParameter(context, 'name', NAME),
+		nbf: readParameter(context, 'additionalFields.nbf', START),
+		exp: readParameter(context, 'additionalFields.exp', EXPIRES_AT),
+		settings: readSettings(context),
+	};
+	checkStartAndExpiry(context, fields.nbf, fields.exp);
+	return fields;
+}
+
+/** The name and times of Update's Update Fields, checked on their own and against each other. */
+export function readRoomChanges(context: IExecuteSingleFunctions): Omit<RoomFields, 'externalId'> {
+	const changes = {
+		name: readParameter(context, 'updateFields.name', NEW_NAME),
+		nbf: readParameter(context, 'updateFields.nbf', START),
+		exp: readParameter(context, 'updateFields.exp', EXPIRES_AT),
+	};
+	checkStartAndExpiry(context, changes.nbf, changes.exp);
+	// A time that changes is checked against the clock; Videsk's room keeps its other one.
+	if (changes.exp) checkInFuture(context, changes.exp);
+	return changes;
+}
+
+/** A room's fields in Videsk's wire names: what is set, the times as UTC ISO 8601. */
+export function roomBody(
+	fields: Omit<RoomFields, 'externalId'> & {
+		externalId?: string;
+		ended?: boolean;
+		generateToken?: boolean;
+	},
+): IDataObject {
+	const body: IDataObject = {
+		externalId: fields.externalId,
+		name: fields.name,
+		nbf: fields.nbf?.iso,
+		exp: fields.exp?.iso,
+		settings: fields.settings,
+		ended: fields.ended,
+		generateToken: fields.generateToken,
+	};
+	for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
+	return body;
+}
+
+/** Start before Expires At and a lifetime within Videsk's maximum, when both are given. */
+function checkStartAndExpiry(
+	context: IExecuteSingleFunctions,
+	nbf: Instant | undefined,
+	exp: Instant | undefined,
+): void {
+	if (nbf === undefined || exp === undefined) return;
+	if (nbf.utcMs >= exp.utcMs) {
+		throw invalid(context, START.label, `${nbf.quoted} must be before Expires At ${exp.quoted}`);
+	}
+	checkLifetime(context, EXPIRES_AT.label, nbf.utcMs, exp.utcMs);
+}
+
+function checkInFuture(context: IExecuteSingleFunctions, exp: Instant): void {
+	if (exp.utcMs <= Date.now()) {
+		throw invalid(context, EXPIRES_AT.label, `${exp.quoted} is not in the future`);
+	}
+}
+
+/**
+ * "72 hours 10 minutes": a duration as a message gives it, to the second, or to the minute when
+ * it is counted from now (the clock moves while the item runs).
+ */
+function duration(ms: number, toTheMinute: boolean): string {
+	const seconds = toTheMinute ? Math.round(ms / 60_000) * 60 : Math.round(ms / 1000);
+	const parts = [
+		[Math.floor(seconds / 3600), 'hour'],
+		[Math.floor((seconds % 3600) / 60), 'minute'],
+		[seconds % 60, 'second'],
+	] as const;
+	const said = parts
+		.filter(([count]) => count > 0)
+		.map(([count, unit]) => `${count} ${unit}${count === 1 ? '' : 's'}`);
+	return said.length > 0 ? said.join(' ') : `under a ${toTheMinute ? 'minute' : 'second'}`;
+}
+
+/** Videsk's maximum lifetime, from Start (or now, for a new room without Start) to Expires At. */
+function lifetimeProblem(
+	context: IExecuteSingleFunctions,
+	label: string,
 	startMs: number,
 	expMs: number,
 	fromNow = false,
-): void {
-	const lifetimeHours = (expMs - startMs) / 3_600_000;
-	if (lifetimeHours > MAX_LIFETIME_HOURS) {
-		throw invalid(
-			context,
-			field,
-			`the room would last ${Math.round(lifetimeHours)} hours${fromNow ? ' from now' : ''}, Videsk allows at most ${MAX_LIFETIME_HOURS}`,
-		);
-	}
+	outcome?: string,
+): Error | undefined {
+	const lifetimeMs = expMs - startMs;
+	const maxMs = MAX_LIFETIME_HOURS * HOUR_MS;
+	if (lifetimeMs <= maxMs) return undefined;
+	return invalid(
+		context,
+		label,
+		`the room would last ${duration(lifetimeMs, fromNow)}${fromNow ? ' from now' : ''}, ${duration(lifetimeMs - maxMs, fromNow)} more than the ${MAX_LIFETIME_HOURS} hours Videsk allows`,
+		undefined,
+		outcome,
+	);
 }
 
-/** Merges "Other Settings (JSON)" into `settings`; the typed settings fields win. */
-export async function mergeOtherSettings(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const raw = this.getNodeParameter('additionalFields.otherSettings', '{}') as unknown;
-	let other: unknown = raw;
-	if (typeof raw === 'string') {
-		try {
-			other = raw.trim() === '' ? {} : JSON.parse(raw);
-		} catch (error) {
-			throw invalid(this, 'settings', `not valid JSON (${(error as Error).message})`);
-		}
+function checkLifetime(
+	context: IExecuteSingleFunctions,
+	label: string,
+	startMs: number,
+	expMs: number,
+) {
+	const problem = lifetimeProblem(context, label, startMs, expMs);
+	if (problem) throw problem;
+}
+
+/**
+ * Why Videsk would refuse to create a room with these fields now, or undefined: what depends on
+ * the clock. A room that starts now by default (no Start) counts its lifetime from now; one with
+ * a Start but no Expires At gets Videsk's default expiry, 3 hours from now, which must be after
+ * its Start.
+ */
+export function creationProblem(
+	context: IExecuteSingleFunctions,
+	fields: RoomFields,
+	outcome?: string,
+): Error | undefined {
+	const now = Date.now();
+	const { nbf, exp } = fields;
+	if (exp && exp.utcMs <= now) {
+		return invalid(
+			context,
+			EXPIRES_AT.label,
+			`${exp.quoted} is not in the future`,
+			undefined,
+			outcome,
+		);
 	}
-	if (other === null || typeof other !== 'object' || Array.isArray(other)) {
-		throw invalid(this, 'settings', 'must be a JSON object, e.g. {"layout": "grid"}');
+	if (exp && !nbf) return lifetimeProblem(context, EXPIRES_AT.label, now, exp.utcMs, true, outcome);
+	if (!exp && nbf && nbf.utcMs >= now + DEFAULT_LIFETIME_HOURS * HOUR_MS) {
+		return invalid(
+			context,
+			EXPIRES_AT.label,
+			`not set, and a new room without it expires ${DEFAULT_LIFETIME_HOURS} hours from now (Videsk’s default), before its Start ${nbf.quoted}`,
+			`Set Expires At too: after Start, at most ${MAX_LIFETIME_HOURS} hours after it`,
+			outcome,
+		);
 	}
-	const body = requestOptions.body as IDataObject;
-	body.settings = { ...(other as IDataObject), ...((body.settings as IDataObject) ?? {}) };
-	return requestOptions;
+	return undefined;
+}
+
+/**
+ * An existing room's new Start or Expires At: Videsk checks it together with the room's own
+ * value of the other one, so this does too, before the PATCH. `changes` holds only what differs.
+ */
+export function checkRescheduledTimes(
+	context: IExecuteSingleFunctions,
+	room: { nbf?: string; exp?: string },
+	changes: { nbf?: Instant; exp?: Instant },
+): void {
+	if (changes.nbf === undefined && changes.exp === undefined) return;
+	const nbfMs = changes.nbf?.utcMs ?? Date.parse(room.nbf ?? '');
+	const expMs = changes.exp?.utcMs ?? Date.parse(room.exp ?? '');
+	const nbf = changes.nbf?.quoted ?? String(room.nbf);
+	const exp = changes.exp?.quoted ?? String(room.exp);
+	// The field the user gave; with both given, readRoomFields has already checked the pair.
+	const label = changes.exp === undefined ? START.label : EXPIRES_AT.label;
+	const unchanged = 'nothing was changed';
+	if (expMs <= Date.now()) {
+		throw invalid(
+			context,
+			EXPIRES_AT.label,
+			changes.exp
+				? `${exp} is not in the future`
+				: `the room expired at ${exp}; give a new Expires At`,
+			undefined,
+			unchanged,
+		);
+	}
+	if (nbfMs >= expMs) {
+		throw invalid(
+			context,
+			label,
+			label === START.label
+				? `${nbf} must be before the room’s Expires At (${exp}); give the new Expires At too`
+				: `${exp} must be after the room’s Start (${nbf})`,
+			undefined,
+			unchanged,
+		);
+	}
+	const problem = lifetimeProblem(context, label, nbfMs, expMs, false, unchanged);
+	if (problem) throw problem;
 }

@@ -1,14 +1,18 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
-import { withOutput } from '../fields/output';
-import { setExternalId, validateRoomBody } from '../fields/roomFields';
+import { creationProblem, readRoomFields, roomBody, type RoomFields } from '../fields/roomFields';
 import { ROOM_LIST_ADVICE } from '../transport/errors';
-import { sendRouted, type OperationErrors } from '../transport/routing';
-import { ROOMS_PATH } from '../videsk';
+import { sendRouted, withOptions } from '../transport/routing';
+import { isRoom, ROOMS_PATH } from '../videsk';
+import { operation } from './frame';
 
-// Fields: External ID, Name, Additional Fields and Output, shared with Create or Get and Create
-// or Update (index.ts).
+// Fields: its own External ID; Name, Additional Fields and Output, shared with Create or Get and
+// Create or Update (index.ts).
 
-export const createErrors: OperationErrors = { label: 'Create', advice: ROOM_LIST_ADVICE };
+export const createErrors = { label: 'Create', advice: ROOM_LIST_ADVICE };
+
+/** How the errors of the operations that create a room name it. */
+export const newRoomTarget = ({ externalId }: RoomFields) =>
+	externalId !== undefined ? `room with External ID "${externalId}"` : 'a new room';
 
 export const create: INodePropertyOptions = {
 	name: createErrors.label,
@@ -17,10 +21,23 @@ export const create: INodePropertyOptions = {
 	description: 'Create a new video room and get its first access token',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
-		send: { preSend: [setExternalId, validateRoomBody] },
 		operations: {
-			pagination: withOutput(async function (request) {
-				return await sendRouted(this, createErrors, request);
+			pagination: operation({
+				errors: createErrors,
+				read: (context) => readRoomFields(context, 'createExternalId'),
+				target: newRoomTarget,
+				turn: (fields) => fields.externalId,
+				output: true,
+				async send(request, fields, errors) {
+					const problem = creationProblem(this, fields);
+					if (problem) throw problem;
+					return await sendRouted(
+						this,
+						errors,
+						withOptions(request, { body: roomBody(fields) }),
+						isRoom,
+					);
+				},
 			}),
 		},
 	},

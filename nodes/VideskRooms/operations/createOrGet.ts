@@ -1,67 +1,87 @@
 import type {
-	IDataObject,
 	IExecutePaginationFunctions,
 	INodeExecutionData,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { withOutput } from '../fields/output';
-import { roomTakingExternalId } from '../fields/room';
-import { setExternalId, validateRoomBody } from '../fields/roomFields';
+import { NodeApiError } from 'n8n-workflow';
+import { findByExternalId, roomTakingExternalId } from '../fields/room';
+import { creationProblem, readRoomFields, roomBody, type RoomFields } from '../fields/roomFields';
 import { ROOM_LIST_ADVICE } from '../transport/errors';
-import { sendRouted, type OperationErrors, type RoutedRequest } from '../transport/routing';
+import {
+	sendRouted,
+	withOptions,
+	type OperationErrors,
+	type RoutedRequest,
+} from '../transport/routing';
 import { isHttpError } from '../transport/send';
-import { ROOMS_PATH } from '../videsk';
+import { isRoom, ROOMS_PATH, type Room } from '../videsk';
+import { newRoomTarget } from './create';
+import { operation } from './frame';
 
-// Fields: External ID, Name, Additional Fields and Output, shared with Create and Create or
+// Fields: External ID (required), Name, Additional Fields and Output, shared with Create or
 // Update (index.ts).
 
-const errors: OperationErrors = { label: 'Create or Get', advice: ROOM_LIST_ADVICE };
-
 export const createOrGet: INodePropertyOptions = {
-	name: errors.label,
+	name: 'Create or Get',
 	value: 'createOrGet',
 	action: 'Create or get room',
 	description:
 		'Create a new room, or get the existing one with this External ID as it is: safe to run twice for the same event. Output "created" says which.',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
-		send: { preSend: [setExternalId, validateRoomBody] },
-		operations: { pagination: withOutput(createOrGetRoom) },
+		operations: {
+			pagination: operation({
+				errors: { label: 'Create or Get', advice: ROOM_LIST_ADVICE },
+				read: (context) => readRoomFields(context, 'externalId'),
+				target: newRoomTarget,
+				turn: (fields) => fields.externalId,
+				output: true,
+				send: createOrGetRoom,
+			}),
+		},
 	},
 };
 
-/** Create or Get and Create or Update find the room by its External ID: they need one. */
-export function externalIdRequired(context: IExecutePaginationFunctions) {
-	return new NodeOperationError(
-		context.getNode(),
-		'External ID: required to find the room on a rerun',
-		{
-			itemIndex: context.getItemIndex(),
-			description:
-				'Fill in "External ID" (e.g. the calendar event or deal ID); nothing was sent to Videsk.',
-		},
-	);
-}
+/** What a refusal to create says after the lookup found no room. */
+export const noRoomYet = (externalId: string) =>
+	`no room has External ID "${externalId}" yet, so nothing was created`;
+
+/** An existing room as Create or Get returns it: unchanged, marked when nobody can join it. */
+export const existingRoom = (room: Room, outcome: INodeExecutionData['json']) => ({
+	json: { ...room, ...outcome, ...(room.ended === true ? { alreadyEnded: true } : {}) },
+});
 
 /**
  * Create the room; if Videsk answers 409 (the External ID exists), get that room. This is what
- * makes a workflow safe to rerun. `created` tells which path was taken, and an existing room that
- * has ended is marked `alreadyEnded: true`: nobody can join it any more.
+ * makes a workflow safe to rerun. Whether a room exists decides, not the clock: for a rerun of a
+ * past event, whose times Videsk would refuse for a new room, the room is looked up first and
+ * returned as it is; only if there is none are the times refused. `created` tells which path was
+ * taken.
  */
 async function createOrGetRoom(
 	this: IExecutePaginationFunctions,
 	request: RoutedRequest,
+	fields: RoomFields,
+	errors: OperationErrors,
 ): Promise<INodeExecutionData[]> {
-	const externalId = (request.options.body as IDataObject).externalId as string | undefined;
-	if (externalId === undefined) throw externalIdRequired(this);
+	const externalId = fields.externalId!;
+	const problem = creationProblem(this, fields, noRoomYet(externalId));
+	if (problem) {
+		const room = await findByExternalId(this, errors, request, externalId);
+		if (room !== undefined) return [existingRoom(room, { created: false })];
+		throw problem;
+	}
 	try {
-		const items = await sendRouted(this, errors, request);
+		const items = await sendRouted(
+			this,
+			errors,
+			withOptions(request, { body: roomBody(fields) }),
+			isRoom,
+		);
 		return items.map((item) => ({ ...item, json: { ...item.json, created: true } }));
 	} catch (error) {
 		if (!isHttpError(error, 409)) throw error as NodeApiError;
 	}
-	const existing = await roomTakingExternalId(this, errors, request, externalId);
-	const ended = existing.ended === true ? { alreadyEnded: true } : {};
-	return [{ json: { ...existing, created: false, ...ended } }];
+	const room = await roomTakingExternalId(this, errors, request, externalId);
+	return [existingRoom(room, { created: false })];
 }

@@ -5,8 +5,9 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { outputFields, withOutput } from '../fields/output';
-import { resolveRoom, roomUrl, setRoomPath } from '../fields/room';
+import { readParameter, trueOrFalse } from '../fields/contract';
+import { outputFields } from '../fields/output';
+import { readRoom, roomRequest, roomTarget, roomUrl, type ChosenRoom } from '../fields/room';
 import {
 	sendRouted,
 	withOptions,
@@ -14,23 +15,51 @@ import {
 	type RoutedRequest,
 } from '../transport/routing';
 import { isHttpError } from '../transport/send';
+import { isRoom } from '../videsk';
+import { operation } from './frame';
 import { roomNotOpen } from './notOpen';
 
-const errors: OperationErrors = { label: 'End', advice: { 404: roomNotOpen } };
+const show = { resource: ['room'], operation: ['end'] };
+
+const alreadyEndedIsSuccessField: INodeProperties = {
+	displayName: 'Treat Already Ended as Success',
+	name: 'alreadyEndedIsSuccess',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether a room that has already ended is returned (with alreadyEnded: true) instead of failing the item',
+};
+
+const ALREADY_ENDED_IS_SUCCESS = trueOrFalse(alreadyEndedIsSuccessField.displayName);
+
+interface EndParameters {
+	room: ChosenRoom;
+	alreadyEndedIsSuccess: boolean;
+}
 
 export const end: INodePropertyOptions = {
-	name: errors.label,
+	name: 'End',
 	value: 'end',
 	action: 'End room',
 	description: 'Close a room for everyone by marking it as ended; it cannot be reopened',
 	routing: {
 		request: { method: 'PATCH', url: roomUrl(), body: { ended: true } },
-		send: { preSend: [setRoomPath] },
-		operations: { pagination: withOutput(endRoom) },
+		operations: {
+			pagination: operation<EndParameters>({
+				errors: { label: 'End', advice: { 404: roomNotOpen } },
+				read: (context) => ({
+					room: readRoom(context),
+					alreadyEndedIsSuccess:
+						readParameter(context, 'options.alreadyEndedIsSuccess', ALREADY_ENDED_IS_SUCCESS) ??
+						false,
+				}),
+				target: ({ room }) => roomTarget(room),
+				output: true,
+				send: endRoom,
+			}),
+		},
 	},
 };
-
-const show = { resource: ['room'], operation: ['end'] };
 
 export const endFields: INodeProperties[] = [
 	{
@@ -40,16 +69,7 @@ export const endFields: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Treat Already Ended as Success',
-				name: 'alreadyEndedIsSuccess',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether a room that has already ended is returned (with alreadyEnded: true) instead of failing the item',
-			},
-		],
+		options: [alreadyEndedIsSuccessField],
 	},
 	...outputFields(show),
 ];
@@ -62,10 +82,12 @@ export const endFields: INodeProperties[] = [
 async function endRoom(
 	this: IExecutePaginationFunctions,
 	unresolved: RoutedRequest,
+	{ room: chosen, alreadyEndedIsSuccess }: EndParameters,
+	errors: OperationErrors,
 ): Promise<INodeExecutionData[]> {
-	const request = await resolveRoom(this, errors, unresolved);
+	const request = await roomRequest(this, errors, unresolved, chosen);
 	try {
-		return await sendRouted(this, errors, request);
+		return await sendRouted(this, errors, request, isRoom);
 	} catch (error) {
 		if (!isHttpError(error, 404)) throw error as NodeApiError;
 		let room: INodeExecutionData[];
@@ -74,12 +96,13 @@ async function endRoom(
 				this,
 				errors,
 				withOptions(request, { method: 'GET', body: undefined }),
+				isRoom,
 			);
 		} catch {
 			throw error as NodeApiError; // the room does not exist: Videsk's 404 says so
 		}
-		if (room[0]?.json.ended !== true) throw error as NodeApiError;
-		if (this.getNodeParameter('options.alreadyEndedIsSuccess', false) === true) {
+		if (room[0].json.ended !== true) throw error as NodeApiError;
+		if (alreadyEndedIsSuccess) {
 			return room.map((item) => ({ ...item, json: { ...item.json, alreadyEnded: true } }));
 		}
 		throw new NodeApiError(

@@ -1,23 +1,26 @@
 import type { INodePropertyOptions } from 'n8n-workflow';
-import { withOutput } from '../fields/output';
-import { roomUrl, sendToRoom, setRoomPath } from '../fields/room';
-import type { OperationErrors } from '../transport/routing';
+import { readRoom, roomTarget, roomUrl, sendToRoom } from '../fields/room';
+import { isRoom } from '../videsk';
+import { operation } from './frame';
 
 // Fields: Room (index.ts) and Output.
 
-export const getErrors: OperationErrors = { label: 'Get' };
-
 export const get: INodePropertyOptions = {
-	name: getErrors.label,
+	name: 'Get',
 	value: 'get',
 	action: 'Get room',
 	description: 'Retrieve a room by its Videsk ID or your External ID',
 	routing: {
 		request: { method: 'GET', url: roomUrl() },
-		send: { preSend: [setRoomPath] },
 		operations: {
-			pagination: withOutput(async function (request) {
-				return await sendToRoom(this, getErrors, request);
+			pagination: operation({
+				errors: { label: 'Get' },
+				read: readRoom,
+				target: roomTarget,
+				output: true,
+				async send(request, room, errors) {
+					return await sendToRoom(this, errors, request, room, isRoom);
+				},
 			}),
 		},
 	},

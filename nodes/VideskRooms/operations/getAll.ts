@@ -1,4 +1,5 @@
 import type {
+	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	INodeExecutionData,
@@ -6,9 +7,10 @@ import type {
 	INodePropertyOptions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { shown } from '../fields/check';
-import { outputFields, withOutput } from '../fields/output';
+import { NodeApiError } from 'n8n-workflow';
+import { oneOf, readParameter, text, trueOrFalse, wholeNumber } from '../fields/contract';
+import { outputFields } from '../fields/output';
+import { urlProblem } from '../fields/room';
 import { ROOM_LIST_ADVICE } from '../transport/errors';
 import {
 	sendRouted,
@@ -16,43 +18,96 @@ import {
 	type OperationErrors,
 	type RoutedRequest,
 } from '../transport/routing';
-import { isRoomPage, MAX_PAGE_SIZE, ROOMS_PATH, type RoomPage } from '../videsk';
-
-const errors: OperationErrors = { label: 'Get Many', advice: ROOM_LIST_ADVICE };
-
-export const getAll: INodePropertyOptions = {
-	name: errors.label,
-	value: 'getAll',
-	action: 'Get many rooms',
-	description: 'Retrieve a list of the account’s rooms, with filters and sorting',
-	routing: {
-		request: { method: 'GET', url: ROOMS_PATH },
-		operations: { pagination: withOutput(paginateRooms) },
-	},
-};
+import {
+	EXTERNAL_ID_MAX_LENGTH,
+	isRoomPage,
+	MAX_PAGE_SIZE,
+	ROOMS_PATH,
+	type ListQuery,
+	type RoomPage,
+} from '../videsk';
+import { operation } from './frame';
 
 const show = { resource: ['room'], operation: ['getAll'] };
 
+const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	displayOptions: { show },
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	displayOptions: { show: { ...show, returnAll: [false] } },
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	hint: `Videsk sends at most ${MAX_PAGE_SIZE} rooms per request; larger limits take several requests`,
+};
+
+// A choice, not a boolean: an added boolean filter would silently mean "not ended". Shaped like
+// the GitHub node's issue filter "State" (Open / Closed).
+const statusFilter: INodeProperties = {
+	displayName: 'Status',
+	name: 'status',
+	type: 'options',
+	options: [
+		{ name: 'Ended', value: 'ended', description: 'Only rooms marked as ended' },
+		{
+			name: 'Not Ended',
+			value: 'notEnded',
+			description:
+				'Only rooms not marked as ended, including rooms past their Expires At that nobody ended',
+		},
+	],
+	default: 'notEnded',
+	description:
+		'Videsk’s ended flag: set by End (or Update → Ended), not by the room’s expiry. To find rooms people can still join, also compare Expires At (exp) with now.',
+};
+
+const externalIdFilter: INodeProperties = {
+	displayName: 'External ID',
+	name: 'externalId',
+	type: 'string',
+	default: '',
+	description: 'Return only the room with this External ID',
+	hint: 'Must not be empty: an empty filter is an error, never "every room". To list every room, remove this filter.',
+};
+
+const sortField: INodeProperties = {
+	displayName: 'Field',
+	name: 'field',
+	type: 'options',
+	// Videsk documents sorting by createdAt; the other fields are Feathers defaults.
+	options: [
+		{ name: 'Created At', value: 'createdAt' },
+		{ name: 'Expires At', value: 'exp' },
+		{ name: 'External ID', value: 'externalId' },
+		{ name: 'Name', value: 'name' },
+		{ name: 'Start', value: 'nbf' },
+	],
+	default: 'createdAt',
+};
+
+const sortDirection: INodeProperties = {
+	displayName: 'Direction',
+	name: 'direction',
+	type: 'options',
+	options: [
+		{ name: 'Ascending', value: 1 },
+		{ name: 'Descending', value: -1 },
+	],
+	default: -1,
+};
+
 export const getAllFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		displayOptions: { show },
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		// Read and checked by requestedLimit: a whole number of 1 or more, never "all".
-		hint: `Videsk sends at most ${MAX_PAGE_SIZE} rooms per request; larger limits take several requests`,
-	},
+	returnAllField,
+	limitField,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -60,32 +115,7 @@ export const getAllFields: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		displayOptions: { show },
-		options: [
-			{
-				// A choice, not a boolean: an added boolean filter would silently mean "not ended".
-				// Shaped like the GitHub node's issue filter "State" (Open / Closed).
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				options: [
-					{ name: 'Ended', value: 'ended', description: 'Only rooms that have ended' },
-					{ name: 'Not Ended', value: 'notEnded', description: 'Only rooms still open' },
-				],
-				default: 'notEnded',
-				description: 'Return only ended rooms, or only rooms that have not ended',
-				routing: {
-					send: { type: 'query', property: 'ended', value: '={{ $value === "ended" }}' },
-				},
-			},
-			{
-				displayName: 'External ID',
-				name: 'externalId',
-				type: 'string',
-				default: '',
-				description: 'Return only the room with this External ID',
-				routing: { send: { type: 'query', property: 'externalId' } },
-			},
-		],
+		options: [statusFilter, externalIdFilter],
 	},
 	{
 		displayName: 'Sort',
@@ -95,65 +125,81 @@ export const getAllFields: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		description: 'The order of the rooms; without it, Videsk’s default order',
-		options: [
-			{
-				displayName: 'Sort',
-				name: 'value',
-				values: [
-					{
-						displayName: 'Field',
-						name: 'field',
-						type: 'options',
-						// Videsk documents sorting by createdAt; the other fields are Feathers defaults.
-						options: [
-							{ name: 'Created At', value: 'createdAt' },
-							{ name: 'Expires At', value: 'exp' },
-							{ name: 'External ID', value: 'externalId' },
-							{ name: 'Name', value: 'name' },
-							{ name: 'Start', value: 'nbf' },
-						],
-						default: 'createdAt',
-					},
-					{
-						displayName: 'Direction',
-						name: 'direction',
-						type: 'options',
-						options: [
-							{ name: 'Ascending', value: 1 },
-							{ name: 'Descending', value: -1 },
-						],
-						default: -1,
-						// Sent in Feathers' form: $sort[field]=1 or -1.
-						routing: { send: { type: 'query', property: '={{"$sort." + $parent.field}}' } },
-					},
-				],
-			},
-		],
+		options: [{ displayName: 'Sort', name: 'value', values: [sortField, sortDirection] }],
 	},
 	...outputFields(show),
 ];
 
-/**
- * Limit: a whole number of 1 or more, however it was given (typed, or from an expression as a
- * number or as text). Anything else is an error, never "all rooms". Undefined for Return All.
- */
-function requestedLimit(context: IExecuteSingleFunctions): number | undefined {
-	if (context.getNodeParameter('returnAll', false) === true) return undefined;
-	const raw = context.getNodeParameter('limit', 50) as unknown;
-	const limit = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
-	if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Limit: ${shown(raw)} is not a whole number of 1 or more`,
-			{
-				itemIndex: context.getItemIndex(),
-				description:
-					'Set Limit to how many rooms you want (e.g. 50), or turn on "Return All" to get every room. Nothing was sent to Videsk.',
-			},
-		);
-	}
-	return limit;
+const RETURN_ALL = trueOrFalse(returnAllField.displayName);
+const LIMIT_ADVICE =
+	'Set Limit to how many rooms you want (e.g. 50), or turn on "Return All" to get every room';
+const LIMIT = wholeNumber(limitField.displayName, {
+	min: 1,
+	advice: LIMIT_ADVICE,
+	whenEmpty: LIMIT_ADVICE,
+});
+const STATUS = oneOf<'ended' | 'notEnded'>(statusFilter);
+const EXTERNAL_ID_FILTER = text(externalIdFilter.displayName, {
+	maxLength: EXTERNAL_ID_MAX_LENGTH,
+	problem: urlProblem,
+	whenEmpty:
+		'An empty filter is refused rather than read as "every room". Fill in the External ID, or remove the filter to list every room',
+});
+const SORT_FIELD = oneOf<string>(sortField);
+const SORT_DIRECTION = oneOf<1 | -1>(sortDirection);
+
+interface ListParameters {
+	/** How many rooms: a whole number of 1 or more, or every room (Return All). */
+	wanted: number;
+	/** The filters and sort, in Feathers' query form. */
+	query: ListQuery;
 }
+
+/** Every parameter of Get Many, by its rule: never "all rooms" but by Return All. */
+function readListParameters(context: IExecuteSingleFunctions): ListParameters {
+	const returnAll = readParameter(context, 'returnAll', RETURN_ALL) ?? false;
+	// Limit is not in the parameters when the editor hid it (Return All from an expression).
+	const wanted = returnAll
+		? Number.POSITIVE_INFINITY
+		: (readParameter(context, 'limit', LIMIT) ?? (limitField.default as number));
+	const query: ListQuery = {};
+	const status = readParameter(context, 'filters.status', STATUS);
+	if (status !== undefined) query.ended = status === 'ended';
+	const externalId = readParameter(context, 'filters.externalId', EXTERNAL_ID_FILTER);
+	if (externalId !== undefined) query.externalId = externalId;
+	const field = readParameter(context, 'sort.value.field', SORT_FIELD);
+	const direction = readParameter(context, 'sort.value.direction', SORT_DIRECTION);
+	// Sent in Feathers' form: $sort[field]=1 or -1.
+	if (field !== undefined || direction !== undefined) {
+		query.$sort = {
+			[field ?? (sortField.default as string)]: direction ?? (sortDirection.default as -1),
+		};
+	}
+	return { wanted, query };
+}
+
+const errors = { label: 'Get Many', advice: ROOM_LIST_ADVICE };
+
+export const getAll: INodePropertyOptions = {
+	name: errors.label,
+	value: 'getAll',
+	action: 'Get many rooms',
+	description: 'Retrieve a list of the account’s rooms, with filters and sorting',
+	routing: {
+		request: { method: 'GET', url: ROOMS_PATH },
+		operations: {
+			pagination: operation({
+				errors,
+				read: readListParameters,
+				target: () => 'the room list',
+				output: true,
+				async send(request, parameters, errors) {
+					return await readRoomList(this, request, parameters, errors);
+				},
+			}),
+		},
+	},
+};
 
 /** How many requests in a row may bring no new room (the list changing under the reader). */
 const MAX_UNPRODUCTIVE_READS = 10;
@@ -169,27 +215,12 @@ const MAX_UNPRODUCTIVE_READS = 10;
  * moved up, so the node steps back and reads again rather than skip the rooms that moved past it.
  * A list that changes faster than it can be read is an error, never a partial list.
  */
-async function paginateRooms(
-	this: IExecutePaginationFunctions,
-	request: RoutedRequest,
-): Promise<INodeExecutionData[]> {
-	try {
-		return await readRoomList(this, request);
-	} catch (error) {
-		// n8n pairs a failed item with its input only when every input item gives one output item;
-		// Get Many gives one per room, so with Continue On Fail the error item is paired here.
-		const failure = error as NodeApiError | NodeOperationError;
-		if (!this.continueOnFail()) throw failure;
-		return [{ json: {}, error: failure, pairedItem: { item: this.getItemIndex() } }];
-	}
-}
-
 async function readRoomList(
 	context: IExecutePaginationFunctions,
 	request: RoutedRequest,
+	{ wanted, query }: ListParameters,
+	errors: OperationErrors,
 ): Promise<INodeExecutionData[]> {
-	const wanted = requestedLimit(context) ?? Number.POSITIVE_INFINITY;
-	const pairedItem = { item: context.getItemIndex() };
 	const rooms: INodeExecutionData[] = [];
 	const seen = new Set<string>();
 	let skip = 0;
@@ -199,8 +230,8 @@ async function readRoomList(
 	let unproductiveReads = 0;
 	let total = 0;
 	for (;;) {
-		const qs = {
-			...request.options.qs,
+		const qs: IDataObject = {
+			...query,
 			$limit: steppedBack
 				? MAX_PAGE_SIZE
 				: Math.min(MAX_PAGE_SIZE, wanted - rooms.length + (anchored ? 1 : 0)),
@@ -231,7 +262,7 @@ async function readRoomList(
 				if (rooms.length === wanted) break;
 				if (seen.has(room.id)) continue;
 				seen.add(room.id);
-				rooms.push({ json: room, pairedItem });
+				rooms.push({ json: room });
 			}
 			if (rooms.length === wanted || data.length === 0 || skip + data.length >= total) break;
 			// The last room of this page is the next one's anchor, unless the server sends one at a time.
@@ -240,12 +271,18 @@ async function readRoomList(
 			lastPageLength = data.length;
 		}
 		unproductiveReads = rooms.length > read ? 0 : unproductiveReads + 1;
-		if (unproductiveReads > MAX_UNPRODUCTIVE_READS) throw listKeptChanging(context, rooms.length);
+		if (unproductiveReads > MAX_UNPRODUCTIVE_READS) {
+			throw listKeptChanging(context, errors, rooms.length);
+		}
 	}
 	return rooms;
 }
 
-function listKeptChanging(context: IExecutePaginationFunctions, read: number) {
+function listKeptChanging(
+	context: IExecutePaginationFunctions,
+	errors: OperationErrors,
+	read: number,
+) {
 	return new NodeApiError(
 		context.getNode(),
 		{},

@@ -1,33 +1,56 @@
-import type {
-	IExecuteSingleFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
-import { roomUrl, sendToRoom, setRoomPath } from '../fields/room';
-import type { OperationErrors } from '../transport/routing';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { readParameter, text } from '../fields/contract';
+import { readRoom, roomTarget, roomUrl, sendToRoom } from '../fields/room';
+import { isJoinAnswer } from '../videsk';
+import { operation } from './frame';
 import { roomNotOpen } from './notOpen';
 
-const errors: OperationErrors = { label: 'Get Join Token', advice: { 404: roomNotOpen } };
+const show = { resource: ['room'], operation: ['getJoinToken'] };
+
+const participantField: INodeProperties = {
+	displayName: 'Participant Label',
+	name: 'participant',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. nathan@example.com',
+	description:
+		'Who the token is for, such as the attendee’s email from the input: put in the output as "participant" beside the token, so that a later node can send each person their own. Not sent to Videsk.',
+	displayOptions: { show },
+};
+
+const PARTICIPANT = text(participantField.displayName, {
+	whenEmpty: 'Fix the expression, or clear the field to get the token without a label',
+});
 
 export const getJoinToken: INodePropertyOptions = {
-	name: errors.label,
+	name: 'Get Join Token',
 	value: 'getJoinToken',
 	action: 'Get join token',
 	description:
 		'Issue an access token for one participant to join a room; run it once per participant (one input item each)',
 	routing: {
 		request: { method: 'POST', url: roomUrl('/join'), body: {} },
-		send: { preSend: [setRoomPath] },
 		operations: {
-			pagination: async function (request) {
-				return await sendToRoom(this, errors, request);
-			},
+			pagination: operation({
+				errors: { label: 'Get Join Token', advice: { 404: roomNotOpen } },
+				read: (context) => ({
+					room: readRoom(context),
+					participant: readParameter(context, 'participant', PARTICIPANT),
+				}),
+				target: ({ room }) => roomTarget(room),
+				// Videsk's join answer is only the token. Beside it: the label, to tell the tokens of
+				// one room apart, and the room as the Room field gave it, so that a later node (an
+				// email) need not reach back for it.
+				async send(request, { room, participant }, errors) {
+					const items = await sendToRoom(this, errors, request, room, isJoinAnswer);
+					const label = participant === undefined ? {} : { participant };
+					const given = room.byExternalId ? { externalId: room.value } : { roomId: room.value };
+					return items.map((item) => ({ ...item, json: { ...label, ...given, ...item.json } }));
+				},
+			}),
 		},
 	},
 };
-
-const show = { resource: ['room'], operation: ['getJoinToken'] };
 
 export const getJoinTokenFields: INodeProperties[] = [
 	{
@@ -38,29 +61,5 @@ export const getJoinTokenFields: INodeProperties[] = [
 		default: '',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Participant Label',
-		name: 'participant',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. nathan@example.com',
-		description:
-			'Who the token is for, such as the attendee’s email from the input: put in the output as "participant" beside the token, so that a later node can send each person their own. Not sent to Videsk.',
-		displayOptions: { show },
-		routing: { output: { postReceive: [labelParticipant] } },
-	},
+	participantField,
 ];
-
-/**
- * postReceive: Videsk's join answer is only the token, so the label the user gives goes beside
- * it, to tell the tokens of one room apart.
- */
-async function labelParticipant(
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-): Promise<INodeExecutionData[]> {
-	const label = this.getNodeParameter('participant', '') as unknown;
-	const participant = label === null || label === undefined ? '' : String(label).trim();
-	if (participant === '') return items;
-	return items.map((item) => ({ ...item, json: { participant, ...item.json } }));
-}

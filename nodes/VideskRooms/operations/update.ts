@@ -1,38 +1,88 @@
-import type {
-	IDataObject,
-	IExecuteSingleFunctions,
-	IHttpRequestOptions,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { outputFields, withOutput } from '../fields/output';
-import { roomUrl, sendToRoom, setRoomPath } from '../fields/room';
-import { expiresAtField, nameField, startField, validateRoomBody } from '../fields/roomFields';
-import type { OperationErrors } from '../transport/routing';
+import { readParameter, trueOrFalse } from '../fields/contract';
+import { outputFields } from '../fields/output';
+import { readRoom, roomTarget, roomUrl, sendToRoom } from '../fields/room';
+import {
+	expiresAtField,
+	nameField,
+	readRoomChanges,
+	roomBody,
+	startField,
+} from '../fields/roomFields';
+import { withOptions } from '../transport/routing';
+import { isRoom } from '../videsk';
+import { operation } from './frame';
 import { roomNotOpen } from './notOpen';
 
-const errors: OperationErrors = { label: 'Update', advice: { 404: roomNotOpen } };
-
 export const update: INodePropertyOptions = {
-	name: errors.label,
+	name: 'Update',
 	value: 'update',
 	action: 'Update room',
 	description:
 		'Change the name, start, expiry or ended state of a room, or issue a new access token',
 	routing: {
 		request: { method: 'PATCH', url: roomUrl() },
-		send: { preSend: [validateRoomBody, requireUpdateField, setRoomPath] },
 		operations: {
-			pagination: withOutput(async function (request) {
-				return await sendToRoom(this, errors, request);
+			pagination: operation({
+				errors: { label: 'Update', advice: { 404: roomNotOpen } },
+				read(context) {
+					const room = readRoom(context);
+					const switches = {
+						ended: readParameter(context, 'updateFields.ended', ENDED),
+						generateToken: readParameter(context, 'updateFields.generateToken', GENERATE_TOKEN),
+					};
+					// Off is Videsk's default for both: only "on" changes something.
+					const body = roomBody({
+						...readRoomChanges(context),
+						ended: switches.ended || undefined,
+						generateToken: switches.generateToken || undefined,
+					});
+					if (Object.keys(body).length === 0) {
+						throw new NodeOperationError(
+							context.getNode(),
+							'Update Fields: add at least one field to change',
+							{
+								itemIndex: context.getItemIndex(),
+								description:
+									'Ended and Generate New Access Token change something only when on. Nothing was sent to Videsk. To close a room, the "End" operation is simplest.',
+							},
+						);
+					}
+					return { room, body };
+				},
+				target: ({ room }) => roomTarget(room),
+				output: true,
+				async send(request, { room, body }, errors) {
+					return await sendToRoom(this, errors, withOptions(request, { body }), room, isRoom);
+				},
 			}),
 		},
 	},
 };
 
+const endedField: INodeProperties = {
+	displayName: 'Ended',
+	name: 'ended',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to mark the room as ended. An ended room cannot be changed or reopened.',
+};
+
+const generateTokenField: INodeProperties = {
+	displayName: 'Generate New Access Token',
+	name: 'generateToken',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to issue a new access token, returned as accessToken',
+};
+
+const ENDED = trueOrFalse(endedField.displayName);
+const GENERATE_TOKEN = trueOrFalse(generateTokenField.displayName);
+
 const show = { resource: ['room'], operation: ['update'] };
 
+/** Update Fields: the name, then the times in the order they happen, then the switches. */
 export const updateFields: INodeProperties[] = [
 	{
 		displayName: 'Update Fields',
@@ -42,46 +92,12 @@ export const updateFields: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
-			{
-				displayName: 'Ended',
-				name: 'ended',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to mark the room as ended. An ended room cannot be changed or reopened.',
-				routing: { send: { type: 'body', property: 'ended' } },
-			},
-			expiresAtField,
-			{
-				displayName: 'Generate New Access Token',
-				name: 'generateToken',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to issue a new access token, returned as accessToken',
-				routing: { send: { type: 'body', property: 'generateToken' } },
-			},
 			{ ...nameField, description: `New ${nameField.description!.toLowerCase()}` },
 			startField,
+			expiresAtField,
+			endedField,
+			generateTokenField,
 		],
 	},
 	...outputFields(show),
 ];
-
-/** preSend: Update needs at least one field; an empty PATCH would change nothing. */
-async function requireUpdateField(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	if (Object.keys(requestOptions.body as IDataObject).length === 0) {
-		throw new NodeOperationError(
-			this.getNode(),
-			'Update Fields: add at least one field to change',
-			{
-				itemIndex: this.getItemIndex(),
-				description:
-					'Nothing was sent to Videsk. To close a room, the "End" operation is simplest.',
-			},
-		);
-	}
-	return requestOptions;
-}

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 import { CREDENTIAL_TYPE, DEFAULT_TIMEOUT_MS } from '../videsk';
 import type { RequestPurpose } from './errors';
-import { pacerFor } from './pacer';
+import { pacerFor, pacerKey } from './pacer';
 import { sendToVidesk, type VideskAnswer } from './send';
 
 // The one request path for code that cannot go through routing: the trigger's polls and lookups,
@@ -28,6 +28,12 @@ export interface VideskRead {
 	timeoutMs?: number;
 }
 
+/** The Videsk API credential, as getCredentials gives it. */
+export interface VideskCredential {
+	apiToken: string;
+	baseUrl: string;
+}
+
 /** What can send with the credential's authentication: a poll or a list search context. */
 interface AuthenticatedHelpers {
 	getNode(): INode;
@@ -39,17 +45,21 @@ interface AuthenticatedHelpers {
 	};
 }
 
-/** A GET with the node's Videsk credential (whose Base URL is `baseUrl`), on the one path. */
+/**
+ * A GET with the node's Videsk credential (as the caller read it), on the one path. The
+ * context's requests (a trigger's polls, a list search's pages) take turns with executions.
+ */
 export async function readFromVidesk(
 	context: AuthenticatedHelpers,
-	baseUrl: string,
+	{ apiToken, baseUrl }: VideskCredential,
 	read: VideskRead,
 ): Promise<VideskAnswer> {
 	const node = context.getNode();
 	const timeoutMs = Math.min(read.timeoutMs ?? DEFAULT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
 	const { answer } = await sendToVidesk({
 		node,
-		pacer: pacerFor(node.credentials?.[CREDENTIAL_TYPE], baseUrl),
+		pacer: pacerFor(pacerKey(apiToken, baseUrl)),
+		flow: context,
 		method: 'GET',
 		baseUrl,
 		timeoutMs,
@@ -85,7 +95,7 @@ export async function readFromVidesk(
  */
 export async function readWithToken(
 	request: ICredentialTestFunctions['helpers']['request'],
-	credential: { id?: string; name?: string; apiToken: string; baseUrl: string },
+	credential: VideskCredential,
 	read: VideskRead,
 ): Promise<VideskAnswer> {
 	const node: INode = {
@@ -98,7 +108,8 @@ export async function readWithToken(
 	};
 	const { answer } = await sendToVidesk({
 		node,
-		pacer: pacerFor({ id: credential.id, name: credential.name }, credential.baseUrl),
+		pacer: pacerFor(pacerKey(credential.apiToken, credential.baseUrl)),
+		flow: {},
 		method: 'GET',
 		baseUrl: credential.baseUrl,
 		timeoutMs: DEFAULT_TIMEOUT_MS,

@@ -1,6 +1,6 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { DEFAULT_TIMEOUT_MS } from '../videsk';
+import { DEFAULT_TIMEOUT_MS, isJsonObject, type AnswerShape } from '../videsk';
 import type { VideskAnswer } from './send';
 
 // One table turns each answer Videsk (or something in front of it) can give into a message that
@@ -38,7 +38,7 @@ export const ROOM_LIST_ADVICE: RequestPurpose['advice'] = {
 interface FeathersError {
 	name?: string;
 	message: string;
-	errors?: IDataObject;
+	errors?: unknown;
 }
 
 function feathersError(body: unknown): FeathersError | undefined {
@@ -46,16 +46,68 @@ function feathersError(body: unknown): FeathersError | undefined {
 	return typeof error?.message === 'string' ? error : undefined;
 }
 
-/** A short, tag-free excerpt of a non-JSON body (a proxy’s HTML page, plain text). */
-function textExcerpt(body: unknown): string {
-	if (typeof body !== 'string' && !Buffer.isBuffer(body)) return '';
-	const text = body
-		.toString()
-		.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-		.replace(/<[^>]+>/g, ' ')
-		.replace(/\s+/g, ' ')
-		.trim();
-	return text.length > 160 ? `${text.slice(0, 160)}…` : text;
+const EXCERPT_LENGTH = 160;
+
+/** A JSON Web Token (an access token), wherever it appears in a text. */
+const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+
+/** JSON with the values of token fields hidden: an answer may carry a room's access token. */
+function jsonWithoutTokens(body: unknown): string {
+	return (
+		JSON.stringify(body, (key, value: unknown) =>
+			/token/i.test(key) && typeof value === 'string' ? '(hidden)' : value,
+		) ?? ''
+	);
+}
+
+/**
+ * A short excerpt of a body that is not a Feathers error: a proxy's HTML page or plain text
+ * without its tags, a JSON body (a gateway's `{"error": …}`) as JSON; tokens hidden.
+ */
+function excerptOf(body: unknown): string {
+	let text: string;
+	if (typeof body === 'string' || Buffer.isBuffer(body)) {
+		text = body
+			.toString()
+			.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+			.replace(/<[^>]+>/g, ' ');
+	} else {
+		text = body === undefined ? '' : jsonWithoutTokens(body);
+	}
+	text = text.replace(JWT, '(hidden)').replace(/\s+/g, ' ').trim();
+	return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
+}
+
+/** A validation detail's text: its message, or the detail as JSON (never "[object Object]"). */
+function detailText(detail: unknown): string {
+	if (typeof detail === 'string') return detail;
+	const { message, msg } = (detail ?? {}) as { message?: unknown; msg?: unknown };
+	const text = message ?? msg;
+	return typeof text === 'string' ? text : (JSON.stringify(detail) ?? String(detail));
+}
+
+/** The field a validation detail in a list names (Joi's path, express-validator's param…). */
+function detailField(detail: unknown): string | undefined {
+	if (typeof detail !== 'object' || detail === null) return undefined;
+	const { path, field, param, property, instancePath } = detail as Record<string, unknown>;
+	const named = path ?? field ?? param ?? property ?? instancePath;
+	if (Array.isArray(named)) return named.join('.');
+	return typeof named === 'string' && named !== '' ? named : undefined;
+}
+
+/**
+ * Feathers' validation details as "field: message", whether they come as an object keyed by
+ * field (values text, or objects with a message) or as a list of details.
+ */
+function fieldErrors(errors: unknown): string[] {
+	if (Array.isArray(errors)) {
+		return errors.map((detail) => {
+			const field = detailField(detail);
+			return field ? `${field}: ${detailText(detail)}` : detailText(detail);
+		});
+	}
+	if (typeof errors !== 'object' || errors === null) return [];
+	return Object.entries(errors).map(([field, detail]) => `${field}: ${detailText(detail)}`);
 }
 
 /** The general advice for a status; a request's own advice (RequestPurpose.advice) comes first. */
@@ -68,11 +120,11 @@ function generalAdvice(
 	const retryAfter = headers['retry-after'];
 	switch (status) {
 		case 400: {
-			const fields = videsk?.errors ? Object.keys(videsk.errors) : [];
+			const fields = fieldErrors(videsk?.errors);
 			return {
 				message: `Videsk rejected the request for ${target} as invalid`,
 				description: fields.length
-					? `Check these fields: ${fields.map((field) => `${field} (${String(videsk!.errors![field])})`).join(', ')}.`
+					? `Check these fields: ${fields.join('; ')}.`
 					: 'Check the values of the fields you filled in.',
 			};
 		}
@@ -104,13 +156,6 @@ function generalAdvice(
 				description: `Videsk allows about 20 requests per second per token.${retryAfter ? ` It asked to retry after ${String(retryAfter)} s.` : ''} The node paces its requests by Videsk’s rate-limit headers, so something else is using this token heavily too: give this workflow its own token, or turn on "Retry On Fail" in the node’s settings.`,
 			};
 		default:
-			if (status < 400) {
-				return {
-					message: `Videsk sent an unexpected answer (HTTP ${status}) for ${target}`,
-					description:
-						'The API documents a JSON object here. A proxy or a server change may be in the way; try again later.',
-				};
-			}
 			return {
 				message: `Videsk could not process the request for ${target} (HTTP ${status})`,
 				description:
@@ -131,15 +176,38 @@ export function adviceFor(answer: VideskAnswer, purpose: RequestPurpose): Advice
 	);
 }
 
-/** The error for an answer with an error status, or a success without the documented JSON. */
+/** What a successful answer in the wrong shape says: what came back, and what it means. */
+function wrongShape(
+	answer: VideskAnswer,
+	target: string,
+	shape: AnswerShape,
+	write: boolean,
+): Advice {
+	return {
+		message: `Videsk answered ${answer.statusCode} with ${shape.whatCame(answer.body)} (${target})`,
+		description: `Its API documents another answer here. A proxy or a server change may be in the way.${write ? ' Videsk may have made the change all the same: check the room before running the item again.' : ''}`,
+	};
+}
+
+/**
+ * The error for an answer with an error status, or for a success without the shape the request
+ * expected (an AnswerShape says what came back instead; a JSON object by default).
+ */
 export function videskApiError(
 	node: INode,
 	answer: VideskAnswer,
 	purpose: RequestPurpose,
+	request: { method: string; expects?: (body: unknown) => boolean } = { method: 'GET' },
 ): NodeApiError {
-	const videsk = feathersError(answer.body);
-	const { message, description } = adviceFor(answer, purpose);
-	const excerpt = textExcerpt(answer.body);
+	const { expects } = request;
+	const shape = expects && 'whatCame' in expects ? (expects as AnswerShape) : isJsonObject;
+	const write = request.method !== 'GET';
+	const videsk = answer.statusCode >= 400 ? feathersError(answer.body) : undefined;
+	const { message, description } =
+		answer.statusCode < 400
+			? wrongShape(answer, purpose.target, shape, write)
+			: adviceFor(answer, purpose);
+	const excerpt = excerptOf(answer.body);
 	const said = videsk
 		? ` Videsk said: "${videsk.message}".`
 		: excerpt

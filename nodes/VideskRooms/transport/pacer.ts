@@ -1,16 +1,33 @@
-import type { IDataObject, INodeCredentialsDetails } from 'n8n-workflow';
+import { createHash } from 'node:crypto';
+import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 // Pacing under Videsk's rate limit (about 20 requests a second per token). Videsk counts every
 // request of a token, whichever n8n process sends it, and says where that count stands in its
 // `RateLimit-*` headers. So each process paces its requests from those headers alone: several
 // workers sharing a token see the same falling `RateLimit-Remaining` and slow down together,
-// with no store shared between them. Inside one process, one pacer per credential and base URL
-// queues the requests of every item and execution, and sends them spread over what is left of
-// Videsk's window.
+// with no store shared between them. Inside one process, one pacer per token and base URL
+// queues the requests of every execution, trigger poll and credential test, gives them turns
+// round the executions (so that a small one never waits behind a big one), and sends them
+// spread over what is left of Videsk's window.
 
 /** Videsk's window where its headers do not say when it ends: "20 requests a second". */
 const WINDOW_MS = 1000;
+/**
+ * The longest the pacer takes Videsk's word for at a time. A `RateLimit-Reset` or `Retry-After`
+ * further away is no window of the per-second limit Videsk documents: a request whose Timeout
+ * cannot cover it fails at once, and after this long one request checks whether it still holds.
+ * Also the longest timer the pacer sets (Node holds none past 2^31 ms).
+ */
+export const LONGEST_WINDOW_MS = 60_000;
+/** Waits Videsk states are read up to a century (a date holds that): longer means the same here. */
+const LONGEST_STATED_MS = 100 * 365 * 24 * 3600 * 1000;
+/**
+ * A request count (`RateLimit-Limit`, `-Remaining`) above this is no count of a limit of about 20
+ * requests a second, even over the longest window: it is not read (a new window assumed from
+ * it would let that many go at once).
+ */
+const LARGEST_COUNT = 10_000;
 /** `RateLimit-Reset` at least this large is a Unix time (2001 on), not seconds from now. */
 const EPOCH_SECONDS_FROM = 1e9;
 const EPOCH_MILLISECONDS_FROM = 1e12;
@@ -23,68 +40,148 @@ const HEADERLESS_MIN_PER_SECOND = 1;
 /** Without `RateLimit-*` headers: after this long without a 429, stop pacing. */
 const HEADERLESS_QUIET_MS = 5000;
 
-/** What one answer said about the token's rate limit. Times are ms since the epoch. */
+/** What one answer said about the token's rate limit. Times are ms on this machine's clock. */
 export interface RateLimitReading {
 	receivedAt: number;
 	status: number;
 	limit?: number;
 	remaining?: number;
-	/** When Videsk's current window ends (`RateLimit-Reset`). */
+	/** When Videsk's current window ends (`RateLimit-Reset`), as stated (at most a century on). */
 	resetAt?: number;
-	/** When Videsk allows the next request (`Retry-After`). */
+	/** When Videsk allows the next request (`Retry-After`), as stated (at most a century on). */
 	retryAt?: number;
+	/** Rate-limit headers that said nothing a rate limit can mean, as "Name: value". */
+	unreadable: string[];
 }
 
-function headerValue(headers: IDataObject, name: string): string | undefined {
-	const value = headers[name];
-	const first = Array.isArray(value) ? value[0] : value;
-	return typeof first === 'string' || typeof first === 'number' ? String(first).trim() : undefined;
+/** Seconds, whole or decimal; not "1e3", "0x1E", "-1", "Infinity". */
+const SECONDS = /^\d+(\.\d+)?$/;
+const COUNT = /^\d+$/;
+/** An HTTP date: its three forms (RFC 9110) start with the day's name. */
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;
+
+/**
+ * A header's values as n8n gives them (name in lower case): a repeated header comes as an array
+ * or as one value listing them ("5, 7"); the comma after an HTTP date's day name is no list.
+ */
+function headerValues(headers: IDataObject, name: string): string[] {
+	const value = headers[name.toLowerCase()];
+	return (Array.isArray(value) ? value : [value])
+		.filter((each) => typeof each === 'string' || typeof each === 'number')
+		.flatMap((each) => String(each).split(/,(?! \d{2}[ -])/))
+		.map((each) => each.trim())
+		.filter((each) => each !== '');
 }
 
-/** A non-negative decimal number, or undefined for anything else ("", "-1", "1e3", "abc"). */
-function decimal(text: string | undefined): number | undefined {
-	return text !== undefined && /^\d+(\.\d+)?$/.test(text) ? Number(text) : undefined;
+/** The header's values that `parse` understands; the others are noted as unreadable. */
+function readHeader(
+	headers: IDataObject,
+	name: string,
+	parse: (text: string) => number | undefined,
+	unreadable: string[],
+): number[] {
+	const values: number[] = [];
+	for (const text of headerValues(headers, name)) {
+		const value = parse(text);
+		if (value === undefined) unreadable.push(`${name}: ${JSON.stringify(text)}`);
+		else values.push(value);
+	}
+	return values;
 }
 
-/** `Retry-After` is either seconds or an HTTP date. */
-export function parseRetryAfter(header: unknown): number | undefined {
-	if (typeof header !== 'string' || header.trim() === '') return undefined;
-	const seconds = Number(header);
-	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
-	return Number.isNaN(ms) ? undefined : Math.max(ms, 0);
+const httpDate = (text: string) => {
+	const ms = HTTP_DATE.test(text) ? Date.parse(text) : Number.NaN;
+	return Number.isFinite(ms) ? ms : undefined;
+};
+
+/**
+ * How far Videsk's clock is ahead of this machine's, from the `Date` header of its answers
+ * (whole seconds, when the answer was made). An answer sent at `sentAt`, received at
+ * `receivedAt`, with `Date` D puts it between D − receivedAt and D + 1 s − sentAt; the answers
+ * seen narrow that range (to about an answer's latency). The estimate is none while the range
+ * allows it (clocks in step stay in step), else its lower end: a reset read from it is then
+ * never early. A range that no longer meets the new answer's means a clock was set: start again.
+ */
+export class ServerClock {
+	private low = Number.NEGATIVE_INFINITY;
+	private high = Number.POSITIVE_INFINITY;
+
+	offsetMs(date: number | undefined, sentAt: number, receivedAt: number): number {
+		if (date === undefined) return 0;
+		const low = date - receivedAt;
+		const high = date + 1000 - sentAt;
+		if (low > this.high || high < this.low) [this.low, this.high] = [low, high];
+		else [this.low, this.high] = [Math.max(this.low, low), Math.min(this.high, high)];
+		return this.low > 0 || this.high < 0 ? this.low : 0;
+	}
 }
 
 /**
- * Reads `RateLimit-Limit`, `-Remaining`, `-Reset` and `Retry-After` (headers as n8n gives them:
- * lower-case). `RateLimit-Reset` is taken as seconds from now, or as a Unix time when it is that
- * large (in seconds, or in ms); a reset in the past means now. Malformed values are ignored.
+ * Reads `RateLimit-Limit`, `-Remaining`, `-Reset` and `Retry-After`. `RateLimit-Reset` is
+ * seconds from now, or a Unix time when it is that large (in seconds, or in ms), set against the
+ * answer's own `Date` (`clock`), not this machine's; `Retry-After` is seconds or an HTTP date,
+ * likewise. Several values: the strictest (fewest requests, latest time). Counts are whole
+ * numbers up to LARGEST_COUNT, times from now to a century on; anything else is unreadable.
  */
 export function readRateLimit(
 	headers: IDataObject,
 	status: number,
-	receivedAt: number,
+	{ sentAt, receivedAt }: { sentAt: number; receivedAt: number },
+	clock = new ServerClock(),
 ): RateLimitReading {
-	const reading: RateLimitReading = { receivedAt, status };
-	const limit = decimal(headerValue(headers, 'ratelimit-limit'));
-	if (limit !== undefined && limit >= 1) reading.limit = Math.floor(limit);
-	const remaining = decimal(headerValue(headers, 'ratelimit-remaining'));
-	if (remaining !== undefined) reading.remaining = Math.floor(remaining);
-	const reset = decimal(headerValue(headers, 'ratelimit-reset'));
-	if (reset !== undefined) {
-		const resetAt =
-			reset >= EPOCH_MILLISECONDS_FROM
-				? reset
-				: reset >= EPOCH_SECONDS_FROM
-					? reset * 1000
-					: receivedAt + reset * 1000;
-		reading.resetAt = Math.max(resetAt, receivedAt);
-	}
-	const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'));
-	if (retryAfterMs !== undefined) reading.retryAt = receivedAt + retryAfterMs;
+	const unreadable: string[] = [];
+	const reading: RateLimitReading = { receivedAt, status, unreadable };
+	const count = (text: string) =>
+		COUNT.test(text) && Number(text) <= LARGEST_COUNT ? Number(text) : undefined;
+	const [date] = readHeader(headers, 'Date', httpDate, []);
+	let offset: number | undefined;
+	/** A time Videsk's clock gives, on this machine's. */
+	const local = (ms: number) => ms - (offset ??= clock.offsetMs(date, sentAt, receivedAt));
+	const within = (at: number) => Math.min(Math.max(at, receivedAt), receivedAt + LONGEST_STATED_MS);
+
+	const limits = readHeader(headers, 'RateLimit-Limit', count, unreadable);
+	if (limits.length > 0 && Math.min(...limits) >= 1) reading.limit = Math.min(...limits);
+	const remaining = readHeader(headers, 'RateLimit-Remaining', count, unreadable);
+	if (remaining.length > 0) reading.remaining = Math.min(...remaining);
+	const resets = readHeader(
+		headers,
+		'RateLimit-Reset',
+		(text) => {
+			if (!SECONDS.test(text)) return undefined;
+			const value = Number(text);
+			if (value >= EPOCH_MILLISECONDS_FROM) return within(local(value));
+			if (value >= EPOCH_SECONDS_FROM) return within(local(value * 1000));
+			return within(receivedAt + value * 1000);
+		},
+		unreadable,
+	);
+	if (resets.length > 0) reading.resetAt = Math.max(...resets);
+	const retries = readHeader(
+		headers,
+		'Retry-After',
+		(text) => {
+			if (SECONDS.test(text)) return within(receivedAt + Number(text) * 1000);
+			const at = httpDate(text);
+			return at === undefined ? undefined : within(local(at));
+		},
+		unreadable,
+	);
+	if (retries.length > 0) reading.retryAt = Math.max(...retries);
 	return reading;
 }
 
-/** Why a request was not sent: Videsk's next turn is further away than the user's Timeout. */
+/**
+ * Until when a 429 asks that nothing be sent: its `Retry-After`, or the `RateLimit-Reset` when
+ * that comes sooner within the whole second `Retry-After` is rounded to.
+ */
+export function retryAfterUntil({ retryAt, resetAt }: RateLimitReading): number | undefined {
+	if (retryAt === undefined) return undefined;
+	return resetAt !== undefined && resetAt <= retryAt && retryAt - resetAt < 1000
+		? resetAt
+		: retryAt;
+}
+
+/** Why a request was not sent: Videsk's headers put its turn further away than its Timeout. */
 export class RateLimitWaitTooLong extends Error {
 	constructor(
 		readonly waitMs: number,
@@ -97,16 +194,15 @@ export class RateLimitWaitTooLong extends Error {
 
 interface Waiter {
 	timeoutMs: number;
+	flow: object;
 	resolve: (ticket: Ticket) => void;
 	reject: (error: unknown) => void;
 }
 
-/** One request let through by a pacer: its place in the sending order, then what came back. */
+/** One request let through by a pacer: its place in the sending order. */
 export interface Ticket {
-	pacer: RateLimitPacer;
 	sequence: number;
 	sentAt: number;
-	reading?: RateLimitReading;
 }
 
 /** Videsk's window as last seen: `remaining` after request `sequence` (sent at `sentAt`). */
@@ -114,37 +210,64 @@ interface Window {
 	sequence: number;
 	sentAt: number;
 	remaining: number;
+	/** When Videsk says the window ends. */
+	statedEndsAt: number;
+	/** When the pacer takes it to end: at most LONGEST_WINDOW_MS after Videsk said so. */
 	endsAt: number;
 	/** Assumed (a new window after the last one ended), not yet read from Videsk. */
 	assumed: boolean;
+	/** Assumed while Videsk's stated window goes on: one request checks it. */
+	checking: boolean;
 }
+
+/** Videsk asked (Retry-After) that nothing be sent before `until`. */
+interface Hold {
+	until: number;
+	/** When one request checks whether it still holds: at most LONGEST_WINDOW_MS on. */
+	checkAt: number;
+	/** Requests sent before it was known: their answers say nothing about it. */
+	sequence: number;
+}
+
+const time = (ms: number) => new Date(ms).toISOString();
 
 export class RateLimitPacer {
 	/** 'probe': nothing known yet, one request at a time until an answer comes back. */
 	private mode: 'probe' | 'window' | 'unlimited' | 'headerless' = 'probe';
+	/** A probe, or a check of a wait Videsk stated, is out: the others wait for its answer. */
 	private probeOut = false;
 	/** Unlimited mode: until then, as answers without `RateLimit-*` headers keep confirming. */
 	private unlimitedUntil = 0;
 	private limit?: number;
 	private window?: Window;
-	/** Nobody sends before this (a `Retry-After` without `RateLimit-Reset`). */
-	private notBefore = 0;
+	private hold?: Hold;
 	/** Headerless mode: requests a second, as of `rateSince`. */
 	private rate = HEADERLESS_START_PER_SECOND;
 	private rateSince = 0;
 	private lastLimitedAt = 0;
 	/** Requests a second that other processes send with this token, as Videsk's count shows. */
 	private othersRate = 0;
+	private readonly clock = new ServerClock();
 	private sent = 0;
 	/** Requests let through whose answer (or failure) has not come back yet. */
 	private outstanding = 0;
 	private lastSentAt = Number.NEGATIVE_INFINITY;
-	private readonly queue: Waiter[] = [];
+	private lastActiveAt = Date.now();
+	/** The waiting requests of each flow (an execution's node run, a poll), in turn order. */
+	private readonly flows = new Map<object, Waiter[]>();
+	private waiting = 0;
+	/** At most the shortest Timeout among the waiting (reset when none waits). */
+	private shortestTimeoutMs = Number.POSITIVE_INFINITY;
 	private pumping = false;
 	private wakeUp?: () => void;
+	private timer?: { at: number; rung: Promise<void> };
 
-	/** Waits for this request's turn. Rejects with RateLimitWaitTooLong past `timeoutMs`. */
-	async acquire(timeoutMs: number, signal?: AbortSignal): Promise<Ticket> {
+	/**
+	 * Waits for this request's turn: the flows (`flow`: its execution, or its poll) take turns,
+	 * one request each. Rejects with RateLimitWaitTooLong at once when Videsk's headers put its
+	 * turn further away than `timeoutMs`, and with the signal's reason when it is aborted.
+	 */
+	async acquire(flow: object, timeoutMs: number, signal?: AbortSignal): Promise<Ticket> {
 		return await new Promise<Ticket>((resolve, reject) => {
 			if (signal?.aborted) return reject(signal.reason);
 			// A stopped execution leaves the queue at once, wherever it waits in it.
@@ -152,46 +275,80 @@ export class RateLimitPacer {
 			const done = () => signal?.removeEventListener('abort', onAbort);
 			const waiter: Waiter = {
 				timeoutMs,
+				flow,
 				resolve: (ticket) => (done(), resolve(ticket)),
 				reject: (error) => (done(), reject(error)),
 			};
 			signal?.addEventListener('abort', onAbort, { once: true });
-			// Fails at once if Videsk already asks for a longer wait, even while the pump sleeps.
-			const now = Date.now();
-			const demanded = this.demandedWaitMs(now);
-			if (demanded > timeoutMs) {
-				return waiter.reject(new RateLimitWaitTooLong(demanded, timeoutMs, this.describe(now)));
-			}
-			this.queue.push(waiter);
-			void this.pump();
+			const queue = this.flows.get(flow);
+			if (queue === undefined) this.flows.set(flow, [waiter]);
+			else queue.push(waiter);
+			this.waiting += 1;
+			this.shortestTimeoutMs = Math.min(this.shortestTimeoutMs, timeoutMs);
+			this.wake();
 		});
 	}
 
+	/**
+	 * What came back for a ticket: Videsk's answer, or nothing (the request got no HTTP answer).
+	 * Returns what the answer's headers said.
+	 */
+	observe(
+		ticket: Ticket,
+		answer?: { statusCode: number; headers: IDataObject },
+	): RateLimitReading | undefined {
+		const now = Date.now();
+		this.outstanding -= 1;
+		this.lastActiveAt = now;
+		const reading =
+			answer &&
+			readRateLimit(
+				answer.headers,
+				answer.statusCode,
+				{ sentAt: ticket.sentAt, receivedAt: now },
+				this.clock,
+			);
+		if (this.probeOut) {
+			this.probeOut = false;
+			// A request that got no answer says nothing about the limit.
+			if (reading === undefined && this.hold !== undefined) {
+				this.hold.checkAt = Math.min(this.hold.until, now + LONGEST_WINDOW_MS);
+			} else if (reading === undefined && this.mode === 'probe') {
+				this.mode = 'unlimited';
+				this.unlimitedUntil = now + WINDOW_MS;
+			}
+		}
+		if (reading !== undefined) this.learn(ticket, reading);
+		this.wake();
+		return reading;
+	}
+
+	/** Nothing waits, nothing is out, and nothing has happened for a window's longest. */
+	idle(now: number): boolean {
+		return (
+			this.waiting === 0 && this.outstanding === 0 && now - this.lastActiveAt >= LONGEST_WINDOW_MS
+		);
+	}
+
 	private leave(waiter: Waiter, error: unknown) {
-		const index = this.queue.indexOf(waiter);
-		if (index === -1) return;
-		this.queue.splice(index, 1);
+		const queue = this.flows.get(waiter.flow);
+		const index = queue?.indexOf(waiter) ?? -1;
+		if (queue === undefined || index === -1) return;
+		queue.splice(index, 1);
+		if (queue.length === 0) this.flows.delete(waiter.flow);
+		this.waiting -= 1;
+		if (this.waiting === 0) this.shortestTimeoutMs = Number.POSITIVE_INFINITY;
 		waiter.reject(error);
 	}
 
-	/** What came back for a ticket (no reading: the request got no HTTP answer). */
-	observe(ticket: Ticket): void {
-		this.outstanding -= 1;
-		if (this.mode === 'probe') {
-			this.probeOut = false;
-			// A request that got no answer says nothing about the limit: stop probing for now.
-			if (ticket.reading === undefined) {
-				this.mode = 'unlimited';
-				this.unlimitedUntil = Date.now() + WINDOW_MS;
-			}
-		}
-		if (ticket.reading !== undefined) this.learn(ticket, ticket.reading);
-		this.wakeUp?.();
-	}
-
 	/** Milliseconds until the next request may go; undefined: wait for an answer first. */
-	delayMs(now: number): number | undefined {
-		if (now < this.notBefore) return this.notBefore - now;
+	private delayMs(now: number): number | undefined {
+		const hold = this.hold;
+		if (hold !== undefined) {
+			if (now < hold.checkAt) return hold.checkAt - now;
+			if (now < hold.until) return this.probeOut ? undefined : 0;
+			this.hold = undefined;
+		}
 		switch (this.mode) {
 			case 'probe':
 				return this.probeOut ? undefined : 0;
@@ -211,23 +368,11 @@ export class RateLimitPacer {
 				const budget = this.budget(window, now);
 				if (budget <= 0) return window.endsAt - now;
 				// Everything waiting fits in what is left: no need to spread it.
-				if (this.queue.length <= budget) return 0;
+				if (this.waiting <= budget) return 0;
 				const interval = (window.endsAt - now) / (budget + 1);
 				return Math.max(0, this.lastSentAt + interval - now);
 			}
 		}
-	}
-
-	/**
-	 * The part of the wait that Videsk asked for (Retry-After, or none left until the reset),
-	 * as opposed to the spacing this pacer chooses. Only this can exceed the Timeout.
-	 */
-	demandedWaitMs(now: number): number {
-		const retry = Math.max(this.notBefore - now, 0);
-		if (this.mode !== 'window' || this.window === undefined || now >= this.window.endsAt) {
-			return retry;
-		}
-		return this.budget(this.window, now) <= 0 ? Math.max(retry, this.window.endsAt - now) : retry;
 	}
 
 	/** Videsk's count as of the last answer, less what was sent since, here and elsewhere. */
@@ -240,37 +385,62 @@ export class RateLimitPacer {
 	}
 
 	/** Figures for an error: what Videsk said, and what this process is waiting to send. */
-	describe(now: number): string {
-		const said =
-			now < this.notBefore
-				? `Videsk asked (Retry-After) to send nothing before ${new Date(this.notBefore).toISOString()}`
-				: this.window !== undefined
-					? `Videsk's limit for this token is ${this.limit} requests (RateLimit-Limit), ${Math.max(this.window.remaining - (this.sent - this.window.sequence), 0)} left until ${new Date(this.window.endsAt).toISOString()}`
-					: 'Videsk is limiting this token';
-		return `${said}; ${this.queue.length} requests of this n8n process are waiting to be sent.`;
+	private describe(now: number): string {
+		const { hold, window } = this;
+		let said = 'Videsk is limiting this token';
+		let checkAt: number | undefined;
+		if (hold !== undefined && now < hold.until) {
+			said = `Videsk asked (Retry-After) to send nothing before ${time(hold.until)}`;
+			if (hold.until > hold.checkAt) checkAt = Math.max(hold.checkAt, now);
+		} else if (this.mode === 'window' && window !== undefined) {
+			const left = Math.max(window.remaining - (this.sent - window.sequence), 0);
+			said = `Videsk's limit for this token is ${this.limit} requests (RateLimit-Limit), ${left} left until ${time(window.statedEndsAt)}`;
+			if (window.statedEndsAt > window.endsAt) checkAt = Math.max(window.endsAt, now);
+		}
+		const check =
+			checkAt === undefined
+				? ''
+				: ` (longer than the ${LONGEST_WINDOW_MS / 1000} s any window of its rate limit lasts: one request checks at ${time(checkAt)} whether it still holds)`;
+		return `${said}${check}; ${this.waiting} requests of this n8n process are waiting to be sent.`;
 	}
 
 	private currentWindow(now: number): Window {
-		if (this.window === undefined || now >= this.window.endsAt) {
+		const previous = this.window;
+		if (previous === undefined || now >= previous.endsAt) {
+			// Videsk's window goes on past what the pacer takes its word for: one request checks.
+			const checking = previous !== undefined && previous.statedEndsAt > now;
 			// A new window: as much as Videsk's limit, until Videsk says otherwise. Requests whose
 			// answers are still to come may have reached it already: they count against it (those
 			// that failed without an answer do not, or a burst of them would block it for good).
 			this.window = {
 				sequence: this.sent - this.outstanding,
 				sentAt: now,
-				remaining: this.limit ?? 1,
-				endsAt: now + WINDOW_MS,
+				remaining: checking ? 1 : (this.limit ?? 1),
+				statedEndsAt: checking ? previous.statedEndsAt : now + WINDOW_MS,
+				endsAt: now + (checking ? LONGEST_WINDOW_MS : WINDOW_MS),
 				assumed: true,
+				checking,
 			};
 		}
-		return this.window;
+		return this.window!;
 	}
 
 	private learn({ sequence, sentAt }: Ticket, reading: RateLimitReading) {
+		const until = retryAfterUntil(reading);
+		const hold = this.hold;
+		// An answer to a request sent while Videsk held the token (a check) says whether it still does.
+		const checked = hold !== undefined && sequence > hold.sequence;
+		if (reading.status === 429 && until !== undefined) {
+			this.holdUntil(until, checked, reading.receivedAt);
+		} else if (reading.status === 429 && checked) {
+			hold.checkAt = Math.min(hold.until, reading.receivedAt + LONGEST_WINDOW_MS);
+		} else if (checked) {
+			this.hold = undefined;
+		}
 		if (reading.remaining === undefined) {
 			if (reading.status === 429) {
 				this.slowDownWithoutHeaders(reading);
-			} else if (this.mode === 'probe' || this.mode === 'unlimited') {
+			} else if (this.mode === 'probe' || this.mode === 'unlimited' || this.window?.checking) {
 				this.mode = 'unlimited';
 				this.unlimitedUntil = reading.receivedAt + WINDOW_MS;
 			}
@@ -279,7 +449,8 @@ export class RateLimitPacer {
 		this.mode = 'window';
 		this.limit = reading.limit ?? Math.max(this.limit ?? 0, reading.remaining + 1);
 		const remaining = reading.status === 429 ? 0 : reading.remaining;
-		const endsAt = reading.resetAt ?? reading.retryAt ?? reading.receivedAt + WINDOW_MS;
+		const statedEndsAt = reading.resetAt ?? reading.retryAt ?? reading.receivedAt + WINDOW_MS;
+		const endsAt = Math.min(statedEndsAt, reading.receivedAt + LONGEST_WINDOW_MS);
 		const window = this.window;
 		// Answers can arrive out of order: only the answer to a later request is news.
 		if (window !== undefined && sequence <= window.sequence) return;
@@ -289,8 +460,21 @@ export class RateLimitPacer {
 			sequence,
 			sentAt,
 			remaining,
+			statedEndsAt: newWindow ? statedEndsAt : Math.min(window.statedEndsAt, statedEndsAt),
 			endsAt: newWindow ? endsAt : Math.min(window.endsAt, endsAt),
 			assumed: false,
+			checking: false,
+		};
+	}
+
+	/** Holds the token until `until`: a check's answer replaces the hold, others only lengthen it. */
+	private holdUntil(until: number, replace: boolean, receivedAt: number) {
+		const hold = this.hold;
+		if (hold !== undefined && !replace && until <= hold.until) return;
+		this.hold = {
+			until,
+			checkAt: Math.min(until, receivedAt + LONGEST_WINDOW_MS),
+			sequence: this.sent,
 		};
 	}
 
@@ -311,7 +495,7 @@ export class RateLimitPacer {
 	 * No `RateLimit-*` headers, only 429s: send at the documented rate after the first, halve it
 	 * at each later one (once a window: answers already on their way say nothing new), and let
 	 * it rise by a step a second in between, as TCP finds its share of a link. Quiet for
-	 * HEADERLESS_QUIET_MS: back to sending freely.
+	 * HEADERLESS_QUIET_MS: back to sending freely. Without a Retry-After, nothing goes for a window.
 	 */
 	private slowDownWithoutHeaders(reading: RateLimitReading) {
 		const now = reading.receivedAt;
@@ -323,24 +507,23 @@ export class RateLimitPacer {
 				: HEADERLESS_START_PER_SECOND;
 		this.mode = 'headerless';
 		this.rateSince = now;
-		this.notBefore = Math.max(this.notBefore, reading.retryAt ?? now + WINDOW_MS);
+		if (reading.retryAt === undefined) this.holdUntil(now + WINDOW_MS, false, now);
+	}
+
+	private wake() {
+		this.wakeUp?.();
+		void this.pump();
 	}
 
 	private async pump() {
 		if (this.pumping) return;
 		this.pumping = true;
 		try {
-			while (this.queue.length > 0) {
-				const head = this.queue[0];
+			while (this.waiting > 0) {
 				const now = Date.now();
 				const delay = this.delayMs(now);
 				if (delay === 0) {
-					this.queue.shift();
-					this.sent += 1;
-					this.outstanding += 1;
-					this.lastSentAt = now;
-					if (this.mode === 'probe') this.probeOut = true;
-					head.resolve({ pacer: this, sequence: this.sent, sentAt: now });
+					this.send(now);
 					continue;
 				}
 				if (this.refuseWaitsPastTimeout(now)) continue;
@@ -351,44 +534,112 @@ export class RateLimitPacer {
 		}
 	}
 
-	/**
-	 * Everyone waiting would wait at least as long as Videsk asks: each whose Timeout is shorter
-	 * fails now, with the figures. Returns whether any did.
-	 */
-	private refuseWaitsPastTimeout(now: number): boolean {
-		const demanded = this.demandedWaitMs(now);
-		const tooLong = this.queue.filter((waiter) => demanded > waiter.timeoutMs);
-		if (tooLong.length === 0) return false;
-		const figures = this.describe(now);
-		for (const waiter of tooLong) {
-			this.leave(waiter, new RateLimitWaitTooLong(demanded, waiter.timeoutMs, figures));
+	/** Lets the next request go: the first flow's first, then that flow waits behind the others. */
+	private send(now: number) {
+		const [flow, queue] = this.flows.entries().next().value!;
+		const waiter = queue.shift()!;
+		this.flows.delete(flow);
+		if (queue.length > 0) this.flows.set(flow, queue);
+		this.waiting -= 1;
+		if (this.waiting === 0) this.shortestTimeoutMs = Number.POSITIVE_INFINITY;
+		this.sent += 1;
+		this.outstanding += 1;
+		this.lastSentAt = now;
+		this.lastActiveAt = now;
+		if (this.mode === 'probe' || this.hold !== undefined || this.window?.checking) {
+			this.probeOut = true;
 		}
-		return true;
+		waiter.resolve({ sequence: this.sent, sentAt: now });
 	}
 
-	/** Sleeps `delayMs`, or until an answer comes back when there is nothing to wait for yet. */
-	private async sleepUnlessWoken(delayMs: number | undefined) {
-		if (delayMs !== undefined) {
-			await sleep(delayMs);
-			return;
+	/** The waiting requests in the order they will be sent. */
+	private inTurnOrder(): Waiter[] {
+		const order: Waiter[] = [];
+		let queues = [...this.flows.values()];
+		for (let round = 0; queues.length > 0; round += 1) {
+			for (const queue of queues) order.push(queue[round]);
+			queues = queues.filter((queue) => queue.length > round + 1);
 		}
-		await new Promise<void>((resolve) => (this.wakeUp = resolve));
+		return order;
+	}
+
+	/**
+	 * Fails at once each waiting request whose turn Videsk's headers put further away than its
+	 * Timeout: every one while Videsk holds the token (Retry-After), and, while the window's
+	 * `RateLimit-Reset` is further away, those for which what is left of it does not reach.
+	 * While the request checking a wait Videsk stated is out, all wait for its answer instead.
+	 * Returns whether any did.
+	 */
+	private refuseWaitsPastTimeout(now: number): boolean {
+		if (this.probeOut && (this.hold !== undefined || this.window?.checking)) return false;
+		const held = this.hold === undefined ? 0 : this.hold.until - now;
+		const window = this.mode === 'window' ? this.window : undefined;
+		const untilReset = window === undefined ? 0 : window.statedEndsAt - now;
+		if (Math.max(held, untilReset) <= this.shortestTimeoutMs) return false;
+		const budget = window === undefined ? Number.POSITIVE_INFINITY : this.budget(window, now);
+		const figures = this.describe(now);
+		let refused = false;
+		this.inTurnOrder().forEach((waiter, position) => {
+			const wait = Math.max(held, position >= budget ? untilReset : 0);
+			if (wait <= waiter.timeoutMs) return;
+			this.leave(waiter, new RateLimitWaitTooLong(wait, waiter.timeoutMs, figures));
+			refused = true;
+		});
+		return refused;
+	}
+
+	/** Sleeps `delayMs` (undefined: no longer than it takes an answer to come back), or until woken. */
+	private async sleepUnlessWoken(delayMs: number | undefined) {
+		const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
+		const rung = delayMs === undefined ? woken : this.timerAt(Date.now() + delayMs);
+		await Promise.race([woken, rung]);
 		this.wakeUp = undefined;
+	}
+
+	/** A timer ringing at `at`, or the one already set when it rings sooner (one at a time). */
+	private timerAt(at: number): Promise<void> {
+		if (this.timer !== undefined && this.timer.at <= at) return this.timer.rung;
+		const ms = Math.min(Math.max(at - Date.now(), 0), LONGEST_WINDOW_MS);
+		const rung: Promise<void> = sleep(ms).then(() => {
+			if (this.timer?.rung === rung) this.timer = undefined;
+		});
+		this.timer = { at, rung };
+		return rung;
 	}
 }
 
-/** One pacer per credential and base URL in this n8n process (no token in the key). */
+/** The pacers of this n8n process, by pacerKey. Idle ones are dropped (see pacerFor). */
 const pacers = new Map<string, RateLimitPacer>();
+let sweptAt = 0;
 
 /**
- * The pacer for a Videsk credential at `baseUrl`. A credential is known by its ID, or by its
- * name where a workflow saved none (n8n before IDs), so two tokens never share a pacer.
+ * What a pacer is known by: the token and the base URL, written one way (`http://x/` and
+ * `http://x` are one). Videsk limits each token, so two credentials with one token share a
+ * pacer. The token is kept only as its SHA-256 digest.
  */
-export function pacerFor(
-	credential: Partial<INodeCredentialsDetails> | undefined,
-	baseUrl: string,
-): RateLimitPacer {
-	const key = JSON.stringify([credential?.id ?? null, credential?.name ?? null, baseUrl]);
+export function pacerKey(apiToken: string, baseUrl: string): string {
+	let base = baseUrl.trim();
+	try {
+		const url = new URL(base);
+		base = `${url.origin}${url.pathname}`;
+	} catch {
+		// Not a URL: the request will fail on its own; it is known by what was written.
+	}
+	return createHash('sha256')
+		.update(JSON.stringify([apiToken, base.replace(/\/+$/, '')]))
+		.digest('base64url');
+}
+
+/**
+ * The pacer for `key`. At most once a window's longest, pacers idle that long are dropped: all
+ * they knew is out of date, and a new one starts by asking Videsk.
+ */
+export function pacerFor(key: string): RateLimitPacer {
+	const now = Date.now();
+	if (now - sweptAt >= LONGEST_WINDOW_MS) {
+		sweptAt = now;
+		for (const [each, pacer] of pacers) if (pacer.idle(now)) pacers.delete(each);
+	}
 	let pacer = pacers.get(key);
 	if (pacer === undefined) {
 		pacer = new RateLimitPacer();

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { CREDENTIAL_TYPE, DEFAULT_TIMEOUT_MS } from '../videsk';
 import type { RequestPurpose } from './errors';
-import { pacerFor } from './pacer';
+import { pacerFor, pacerKey } from './pacer';
 import { sendToVidesk } from './send';
 
 // The action node's side of the one request path. Routing builds each request (fields, preSend)
@@ -18,9 +18,11 @@ import { sendToVidesk } from './send';
 
 export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
 
-/** How an operation's errors start, and what a status means for it where that differs. */
+/** How an operation's errors start, what they name, and what a status means for it. */
 export interface OperationErrors {
 	label: string;
+	/** What the request is about, as the operation read it: `room "standup-1"`, "a new room". */
+	target: string;
 	advice?: RequestPurpose['advice'];
 }
 
@@ -40,6 +42,22 @@ function answersOf(context: IExecuteSingleFunctions) {
 		answers.set(run, byItem);
 	}
 	return byItem;
+}
+
+// The pacer of the node's credential (its token and base URL) is found once per run of the
+// node: n8n decrypts the credential on every getCredentials. The token itself is not kept.
+const pacerKeys = new WeakMap<object, Promise<string>>();
+
+function pacerKeyOf(context: IExecutePaginationFunctions): Promise<string> {
+	const run = context.getExecuteData() ?? NO_RUN;
+	let key = pacerKeys.get(run);
+	if (key === undefined) {
+		key = context
+			.getCredentials<{ apiToken?: string; baseUrl?: string }>(CREDENTIAL_TYPE)
+			.then(({ apiToken, baseUrl }) => pacerKey(String(apiToken ?? ''), String(baseUrl ?? '')));
+		if (run !== NO_RUN) pacerKeys.set(run, key);
+	}
+	return key;
 }
 
 /** postReceive of every operation, first: keeps Videsk's answer for sendRouted. */
@@ -63,29 +81,11 @@ export async function applyDefaultTimeout(
 	return requestOptions;
 }
 
-/** The room a request is about, as the user entered it, for its error. */
-function targetOf(context: IExecuteSingleFunctions): string {
-	const { parameters } = context.getNode();
-	if (parameters.operation === 'getAll') return 'the room list';
-	if (parameters.room !== undefined) {
-		return `room "${String(context.getNodeParameter('room', '', { extractValue: true }))}"`;
-	}
-	const externalId = String(context.getNodeParameter('externalId', '') ?? '').trim();
-	return externalId !== '' ? `room with External ID "${externalId}"` : 'a new room';
-}
-
 export function purposeOf(
 	context: IExecuteSingleFunctions,
 	operation: OperationErrors,
 ): RequestPurpose {
-	return {
-		...operation,
-		itemIndex: context.getItemIndex(),
-		// Read only for an error's message: it evaluates the Room or External ID field once more.
-		get target() {
-			return targetOf(context);
-		},
-	};
+	return { ...operation, itemIndex: context.getItemIndex() };
 }
 
 export function withOptions(request: RoutedRequest, options: RoutedRequest['options']) {
@@ -106,7 +106,9 @@ export async function sendRouted(
 	const baseUrl = String(request.options.baseURL);
 	const { result } = await sendToVidesk({
 		node,
-		pacer: pacerFor(node.credentials?.[CREDENTIAL_TYPE], baseUrl),
+		pacer: pacerFor(await pacerKeyOf(context)),
+		// The node's run in its execution: executions (and polls) take turns.
+		flow: context.getExecuteData() ?? NO_RUN,
 		method: request.options.method ?? 'GET',
 		baseUrl,
 		timeoutMs: request.options.timeout ?? DEFAULT_TIMEOUT_MS,

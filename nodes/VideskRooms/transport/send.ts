@@ -7,7 +7,14 @@ import {
 	videskNetworkError,
 	type RequestPurpose,
 } from './errors';
-import { RateLimitWaitTooLong, readRateLimit, type RateLimitPacer, type Ticket } from './pacer';
+import {
+	LONGEST_WINDOW_MS,
+	RateLimitWaitTooLong,
+	retryAfterUntil,
+	type RateLimitPacer,
+	type RateLimitReading,
+	type Ticket,
+} from './pacer';
 
 // The one request path of both nodes: every request to Videsk — the action node's (through
 // routing, routing.ts), the trigger's, the Room list search's and the credential test's — is
@@ -24,11 +31,17 @@ export interface VideskAnswer {
 export interface VideskExchange<T> {
 	node: INode;
 	pacer: RateLimitPacer;
+	/** Whose request this is (a node's run in an execution, a poll): the pacer serves them in turn. */
+	flow: object;
 	/** The HTTP method: only reads are sent again after a server error. */
 	method: string;
 	/** The credential's Base URL, for the advice when nothing answered there. */
 	baseUrl: string;
-	/** How long to wait for an answer, and the longest wait Videsk may ask for. */
+	/**
+	 * How long to wait for an answer, and the longest Videsk's rate limit may put off the
+	 * request's turn (its Retry-After, or its RateLimit-Reset when what is left of its window goes
+	 * to the requests ahead); not the wait behind them at the rate Videsk allows.
+	 */
 	timeoutMs: number;
 	/** The execution's cancel signal: a stopped execution leaves the pacer's queue at once. */
 	signal?: AbortSignal;
@@ -49,12 +62,22 @@ const RETRYABLE_READ_FAILURES = ['502', '503', '504', 'ECONNRESET', 'ECONNABORTE
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
+/** A wait as people read it: seconds up to two minutes, then minutes, hours, days. */
+function duration(ms: number): string {
+	const minutes = ms / 60_000;
+	if (minutes <= 2) return `${seconds(ms)} s`;
+	if (minutes <= 120) return `${Math.round(minutes)} min`;
+	if (minutes <= 48 * 60) return `${Math.round(minutes / 60)} h`;
+	return `${Math.round(minutes / 1440).toLocaleString('en-US')} days`;
+}
+
 /**
  * Sends `exchange` until Videsk answers as expected, and returns that answer with the attempt's
  * result; or throws the error that says what went wrong and what to do. A 429 is sent again
- * (Videsk refused before doing anything), after the Retry-After it gives; a gateway error or a
- * broken connection only for reads, since a write may already have happened. No wait Videsk asks
- * for is longer than the Timeout: the request fails at once instead, saying so.
+ * (Videsk refused before doing anything), once the pacer lets it go after the Retry-After Videsk
+ * gives; a gateway error or a broken connection only for reads, since a write may already have
+ * happened. No wait Videsk asks for is longer than the Timeout: the request fails at once instead,
+ * saying so.
  */
 export async function sendToVidesk<T>(
 	exchange: VideskExchange<T>,
@@ -74,12 +97,11 @@ export async function sendToVidesk<T>(
 			throw failure;
 		}
 		const { answer } = outcome;
-		ticket.reading = readRateLimit(answer.headers, answer.statusCode, Date.now());
-		pacer.observe(ticket);
+		const reading = pacer.observe(ticket, answer);
 		if (answer.statusCode < 400 && expects(answer.body)) return outcome;
 		if (exchange.handles?.(answer)) return outcome;
-		const failure = videskApiError(node, answer, purpose);
-		if (await waitToRetry(exchange, failure, failure.httpCode ?? undefined, attempt, ticket))
+		const failure = videskApiError(node, answer, purpose, { method: exchange.method, expects });
+		if (await waitToRetry(exchange, failure, failure.httpCode ?? undefined, attempt, reading))
 			continue;
 		throw failure;
 	}
@@ -88,32 +110,41 @@ export async function sendToVidesk<T>(
 /**
  * Waits before a failed request is sent again, or returns false to give up. A wait Videsk asks
  * for (Retry-After) longer than the Timeout is not waited: `failure` is thrown at once, saying so.
+ * One it asks for within the Timeout is waited in the pacer, which holds the token until then.
  */
 async function waitToRetry(
 	exchange: VideskExchange<unknown>,
 	failure: NodeApiError,
 	code: string | undefined,
 	attempt: number,
-	ticket: Ticket | undefined,
+	reading: RateLimitReading | undefined,
 ): Promise<boolean> {
 	const retryable =
 		code === '429' || (exchange.method === 'GET' && RETRYABLE_READ_FAILURES.includes(code ?? ''));
-	if (!retryable || attempt >= MAX_RETRIES) return false;
-	const reading = ticket?.reading;
-	const askedMs = reading?.retryAt !== undefined ? reading.retryAt - reading.receivedAt : undefined;
-	if (askedMs !== undefined && askedMs > exchange.timeoutMs) {
-		failure.description += ` Videsk asked to wait ${seconds(askedMs)} s before retrying, longer than the ${seconds(exchange.timeoutMs)} s Timeout. ${exchange.timeoutAdvice}`;
-		throw failure;
+	if (code === '429' && reading !== undefined && reading.unreadable.length > 0) {
+		failure.description += ` Rate-limit headers not understood, so not followed: ${reading.unreadable.join(', ')}.`;
 	}
-	await sleep(askedMs ?? 250 * 2 ** attempt);
-	return true;
+	if (!retryable || attempt >= MAX_RETRIES) return false;
+	const until = reading && retryAfterUntil(reading);
+	if (reading === undefined || until === undefined) {
+		await sleep(250 * 2 ** attempt);
+		return true;
+	}
+	const askedMs = until - reading.receivedAt;
+	if (askedMs <= exchange.timeoutMs) return true;
+	const check =
+		askedMs > LONGEST_WINDOW_MS
+			? ` No window of a rate limit lasts that long: until then nothing is sent with this token, but one request after ${LONGEST_WINDOW_MS / 1000} s checks whether the wait still holds.`
+			: '';
+	failure.description += ` Videsk asked to wait ${duration(askedMs)} before retrying, longer than the ${seconds(exchange.timeoutMs)} s Timeout.${check} ${exchange.timeoutAdvice}`;
+	throw failure;
 }
 
 /** Waits for the pacer to let the request go; fails, naming the figures, past the Timeout. */
 async function waitForTurn(exchange: VideskExchange<unknown>): Promise<Ticket> {
 	const { node, purpose } = exchange;
 	try {
-		return await exchange.pacer.acquire(exchange.timeoutMs, exchange.signal);
+		return await exchange.pacer.acquire(exchange.flow, exchange.timeoutMs, exchange.signal);
 	} catch (error) {
 		if (!(error instanceof RateLimitWaitTooLong)) {
 			// The only other way out of the queue: the execution was stopped.
@@ -128,7 +159,7 @@ async function waitForTurn(exchange: VideskExchange<unknown>): Promise<Ticket> {
 			{},
 			{
 				message: `${purpose.label}: Videsk’s rate limit leaves no turn for ${purpose.target} within the Timeout`,
-				description: `The next request could go in ${seconds(error.waitMs)} s; the Timeout is ${seconds(error.timeoutMs)} s. ${error.figures} Nothing was sent for this item. ${exchange.timeoutAdvice}`,
+				description: `Its turn could come in ${duration(error.waitMs)} at the earliest; the Timeout is ${seconds(error.timeoutMs)} s. ${error.figures} Nothing was sent for this item. ${exchange.timeoutAdvice}`,
 				httpCode: '429',
 				itemIndex: purpose.itemIndex,
 			},

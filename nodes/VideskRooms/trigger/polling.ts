@@ -37,6 +37,8 @@ export const LOOKUP_FAILURES_REPORTED = 5;
 export interface WindowState extends IDataObject {
 	/** The options the state was built for: another Event or prefix starts afresh. */
 	builtFor: string;
+	/** How many polls from this state on emitted something (guard.ts). */
+	generation: number;
 	/** The newest creation time (ms) read so far; the window starts a minute before. */
 	cursor: number;
 	/** Where the window started at the last poll, in the list oldest first. */
@@ -64,6 +66,7 @@ export function isState(value: IDataObject, builtFor: string, ended: boolean): b
 	const ids = (list: unknown) => Array.isArray(list) && list.every((id) => typeof id === 'string');
 	return (
 		value.builtFor === builtFor &&
+		Number.isSafeInteger(value.generation) &&
 		Number.isFinite(value.cursor) &&
 		Number.isSafeInteger(value.position) &&
 		(value.position as number) >= 0 &&
@@ -110,6 +113,7 @@ async function startWindow(
 	}
 	return {
 		builtFor,
+		generation: 0,
 		cursor: newest ?? ceiling,
 		position,
 		seen: noted(above.reverse(), keep),
@@ -154,6 +158,7 @@ async function readWindow(
 		aged: rooms.slice(starts, nextStarts),
 		next: {
 			builtFor: state.builtFor,
+			generation: state.generation,
 			cursor,
 			position: positionOf(rooms, nextStarts),
 			seen,
@@ -183,7 +188,10 @@ export async function pollRoomCreated(
 	}
 	const { window, next } = await readWindow(api, state, api.matches);
 	const events = window.filter(({ room }) => api.matches(room) && !isSeen(state, room));
-	return { events: events.map(({ room }) => room), next };
+	return emitting(
+		events.map(({ room }) => room),
+		next,
+	);
 }
 
 const endedAndMatching = (api: RoomsApi) => (room: Room) => room.ended === true && api.matches(room);
@@ -214,10 +222,16 @@ export async function pollRoomEnded(
 		...open.filter((id) => !lookups.gone.has(id)),
 		...aged.filter(({ room }) => room.ended !== true && !known.has(room.id)).map(({ room }) => room.id),
 	];
-	return {
-		events: [...lookups.events, ...windowEvents.map(({ room }) => room)],
-		next: { ...next, open, lookups: [...lookups.pending] },
-	};
+	return emitting([...lookups.events, ...windowEvents.map(({ room }) => room)], {
+		...next,
+		open,
+		lookups: [...lookups.pending],
+	});
+}
+
+/** The events and the next state, a generation on if there are events. */
+function emitting<State extends WindowState>(events: Room[], next: State): Polled<State> {
+	return { events, next: events.length > 0 ? { ...next, generation: next.generation + 1 } : next };
 }
 
 /**

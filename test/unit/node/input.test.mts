@@ -114,7 +114,7 @@ describe('Update’s lifetime rule is Videsk’s when the room’s start is unkn
 			updateFields: { nbf: inHours(1), exp: inHours(74) },
 		});
 		expect(error?.message).toBe(
-			'Expires At: the room would last 73 hours, Videsk allows at most 72',
+			'Expires At: the room would last 73 hours, 1 hour more than the 72 hours Videsk allows',
 		);
 		expect(sandbox().requests).toHaveLength(0);
 	});
@@ -129,7 +129,7 @@ describe('rejected before any request, naming the field', () => {
 		],
 		[
 			'External ID',
-			{ operation: 'create', externalId: 'e'.repeat(101) },
+			{ operation: 'create', createExternalId: 'e'.repeat(101) },
 			/^External ID: 101 characters/,
 		],
 		[
@@ -145,12 +145,12 @@ describe('rejected before any request, naming the field', () => {
 		[
 			'lifetime over 72 h',
 			{ operation: 'create', additionalFields: { nbf: inHours(1), exp: inHours(74) } },
-			/^Expires At: the room would last 73 hours, Videsk allows at most 72$/,
+			/^Expires At: the room would last 73 hours, 1 hour more than the 72 hours Videsk allows$/,
 		],
 		[
 			'lifetime over 72 h from now (no Start)',
 			{ operation: 'create', additionalFields: { exp: inHours(74) } },
-			/^Expires At: the room would last 74 hours from now, Videsk allows at most 72$/,
+			/^Expires At: the room would last 74 hours from now, 2 hours more than the 72 hours Videsk allows$/,
 		],
 		[
 			'an invalid date',
@@ -210,7 +210,7 @@ describe('rejected before any request, naming the field', () => {
 		const { error } = await run(sandbox(), {
 			operation: 'create',
 			name: 'n'.repeat(500),
-			externalId: 'e'.repeat(100),
+			createExternalId: 'e'.repeat(100),
 			additionalFields: {
 				nbf: new Date(start).toISOString(),
 				exp: new Date(start + 72 * 3_600_000).toISOString(),
@@ -220,11 +220,15 @@ describe('rejected before any request, naming the field', () => {
 		expect(sandbox().rooms()).toHaveLength(1);
 	});
 
-	test('expressions that resolve to numbers become text; null means "not set"', async () => {
-		await run(sandbox(), { operation: 'create', externalId: '={{ 12345 }}', name: '={{ null }}' });
+	test('expressions that resolve to numbers become text; null from an expression is refused', async () => {
+		await run(sandbox(), { operation: 'create', createExternalId: '={{ 12345 }}' });
 		expect(sandbox().requests[0].body).toEqual({ externalId: '12345' });
 		await run(sandbox(), { operation: 'get', room: room('externalId', '={{ 12345 }}') });
 		expect(sandbox().requests[1].path).toBe('/vpaas/rooms/12345');
+		const { error } = await run(sandbox(), { operation: 'create', name: '={{ null }}' });
+		expect(error?.message).toBe('Name: the expression gave null');
+		expect(error?.description).toContain('clear the field');
+		expect(sandbox().requests).toHaveLength(2);
 	});
 });
 
@@ -241,7 +245,7 @@ describe('room IDs are encoded into one path segment', () => {
 		'%2e',
 		'a\u2028b',
 	])('%j reaches its own room, on the right endpoint', async (externalId) => {
-		const created = await run(sandbox(), { operation: 'create', externalId });
+		const created = await run(sandbox(), { operation: 'create', createExternalId: externalId });
 		const id = created.items[0].json.id;
 		for (const [operation, method, suffix] of [
 			['get', 'GET', ''],
@@ -273,7 +277,6 @@ describe('what could reach another address is refused before any request', () =>
 		['update', ' .. '],
 		['getJoinToken', '.'],
 		['getStats', '..'],
-		['delete', '.'],
 	])('%s with the External ID %j', async (operation, value) => {
 		const { error } = await run(sandbox(), {
 			operation,
@@ -288,7 +291,7 @@ describe('what could reach another address is refused before any request', () =>
 
 	test('Create refuses the External IDs a room could never be reached by again', async () => {
 		for (const externalId of ['.', '..', 'a\uD800b']) {
-			const { error } = await run(sandbox(), { operation: 'create', externalId });
+			const { error } = await run(sandbox(), { operation: 'create', createExternalId: externalId });
 			expect(error?.message).toMatch(
 				/^External ID: ".*" (cannot identify a room|contains an incomplete Unicode character)/,
 			);
@@ -366,5 +369,33 @@ describe('Continue On Fail', () => {
 		);
 		expect(error?.message).toBe('Get: Videsk has no room "missing"');
 		expect((error as any).context.itemIndex).toBe(1);
+	});
+});
+
+describe('a date error quotes the date as entered, with the workflow’s timezone', () => {
+	// Reported: after a local-time entry, the error quoted only the UTC instant.
+	test('a wall time in the past: quoted as entered, in the workflow’s timezone, and in UTC', async () => {
+		const { error } = await run(
+			sandbox(),
+			{ operation: 'create', additionalFields: { exp: '2020-01-15T10:00:00' } },
+			{ timezone: 'Europe/Madrid' },
+		);
+		expect(error?.message).toBe(
+			'Expires At: "2020-01-15T10:00:00" (in Europe/Madrid: 2020-01-15T09:00:00.000Z) is not in the future',
+		);
+	});
+
+	test('a value with an offset: quoted as entered, and in UTC', async () => {
+		const { error } = await run(
+			sandbox(),
+			{
+				operation: 'create',
+				additionalFields: { nbf: '2030-01-15T12:00:00+02:00', exp: '2030-01-15T09:00:00Z' },
+			},
+			{ timezone: 'Europe/Madrid' },
+		);
+		expect(error?.message).toBe(
+			'Start: "2030-01-15T12:00:00+02:00" (2030-01-15T10:00:00.000Z) must be before Expires At "2030-01-15T09:00:00Z"',
+		);
 	});
 });

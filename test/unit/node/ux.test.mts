@@ -68,10 +68,19 @@ describe('n8n’s UX guidelines, item by item', () => {
 		}
 	});
 
-	test('the suggested operations are there: Create, Create or Update, Delete, Get, Get Many, Update', () => {
+	test('the suggested operations Videsk supports are there: Create, Create or Update, Get, Get Many, Update', () => {
 		expect(operations.map((operation) => operation.name)).toEqual(
-			expect.arrayContaining(['Create', 'Create or Update', 'Delete', 'Get', 'Get Many', 'Update']),
+			expect.arrayContaining(['Create', 'Create or Update', 'Get', 'Get Many', 'Update']),
 		);
+	});
+
+	test('no Delete: Videsk refuses every delete, so none is offered; End says it closes the room', () => {
+		expect(operations.map((operation) => operation.name)).not.toContain('Delete');
+		expect(operations.map((operation) => operation.routing?.request?.method)).not.toContain(
+			'DELETE',
+		);
+		const end = operations.find((operation) => operation.value === 'end')!;
+		expect(end.description).toMatch(/^Close a room for everyone/);
 	});
 
 	test('booleans are described with "Whether…"; placeholders start with "e.g."', () => {
@@ -107,7 +116,7 @@ describe('n8n’s UX guidelines, item by item', () => {
 		expect(node.properties.some((p) => p.name === 'simplify')).toBe(false);
 	});
 
-	test('Additional Fields and Update Fields are in the same (alphabetical) order', () => {
+	test('Additional Fields and Update Fields list Start before Expires At, the order they happen in', () => {
 		const names = (collection: string, operation: string) =>
 			(
 				node.properties.filter(shownFor(operation)).find((p) => p.name === collection)!
@@ -118,8 +127,36 @@ describe('n8n’s UX guidelines, item by item', () => {
 			names('additionalFields', 'createOrUpdate'),
 			names('updateFields', 'update'),
 		]) {
-			expect(list).toEqual([...list].sort());
+			expect(list.indexOf('Start')).toBe(list.indexOf('Expires At') - 1);
 		}
+		expect(names('additionalFields', 'create')).toEqual([
+			'Start',
+			'Expires At',
+			'Max Participants',
+			'Recording Enabled',
+			'Other Settings (JSON)',
+		]);
+	});
+
+	// Reported: External ID was not marked required for Create or Get and Create or Update, which
+	// cannot work without it; its hint was a five-line tooltip covering the Operation field.
+	test('External ID: required for Create or Get and Create or Update, optional for Create; a short description and a hint', () => {
+		const externalId = (operation: string) =>
+			node.properties.filter(shownFor(operation)).filter((p) => p.displayName === 'External ID');
+		for (const operation of ['createOrGet', 'createOrUpdate']) {
+			expect(externalId(operation)).toEqual([
+				expect.objectContaining({ name: 'externalId', required: true }),
+			]);
+		}
+		expect(externalId('create')).toEqual([
+			expect.objectContaining({ name: 'createExternalId', required: false }),
+		]);
+		for (const operation of ['create', 'createOrGet']) {
+			const [field] = externalId(operation);
+			expect(field.description!.length).toBeLessThanOrEqual(100);
+			expect(field.hint).toMatch(/at most 100 characters/);
+		}
+		expect(externalId('create')[0].hint).toMatch(/Leave empty to let Videsk generate one/);
 	});
 
 	test('the Status filter of Get Many is a visible choice, not a boolean that defaults to "not ended"', () => {
@@ -202,7 +239,7 @@ describe('Output', () => {
 	});
 
 	test('Simplified (the default) keeps the access token of Create', async () => {
-		const { items } = await run(sandbox(), { operation: 'create', externalId: 'x' });
+		const { items } = await run(sandbox(), { operation: 'create', createExternalId: 'x' });
 		expect(Object.keys(items[0].json).sort()).toEqual([
 			'accessToken',
 			'ended',
@@ -250,16 +287,23 @@ describe('labelled join tokens', () => {
 			'bo@example.com',
 		]);
 		expect(items.map((item) => Object.keys(item.json))).toEqual([
-			['participant', 'accessToken'],
-			['participant', 'accessToken'],
+			['participant', 'externalId', 'accessToken'],
+			['participant', 'externalId', 'accessToken'],
 		]);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		// The label is the node's: Videsk gets nothing new.
 		expect(sandbox().requests.map((r) => r.body)).toEqual(['', '']);
 	});
 
-	test('without a label (or a blank one) the output is Videsk’s answer as before', async () => {
+	test('without a label: the room and Videsk’s token; a label whose expression gives nothing is refused', async () => {
 		sandbox().seed(1);
+		const unlabelled = await run(sandbox(), {
+			operation: 'getJoinToken',
+			room: room('externalId', 'seed-1'),
+		});
+		expect(unlabelled.items.map((item) => Object.keys(item.json))).toEqual([
+			['externalId', 'accessToken'],
+		]);
 		const { items } = await run(
 			sandbox(),
 			{
@@ -267,9 +311,13 @@ describe('labelled join tokens', () => {
 				room: room('externalId', 'seed-1'),
 				participant: '={{ $json.email }}',
 			},
-			{ items: [{ email: '  ' }, {}] },
+			{ items: [{ email: '  ' }, {}], continueOnFail: true },
 		);
-		expect(items.map((item) => Object.keys(item.json))).toEqual([['accessToken'], ['accessToken']]);
+		expect(items.map((item) => item.json.error)).toEqual([
+			'Participant Label: the expression gave "  "',
+			'Participant Label: the expression gave undefined',
+		]);
+		expect(sandbox().requests).toHaveLength(1);
 	});
 
 	test('Continue On Fail: a failing item keeps its place among the labelled tokens', async () => {

@@ -14,7 +14,6 @@ describe('errors every operation can meet', () => {
 		{ operation: 'update', room: room('externalId', 'seed-1'), updateFields: { name: 'x' } },
 		{ operation: 'end', room: room('externalId', 'seed-1') },
 		{ operation: 'getJoinToken', room: room('externalId', 'seed-1') },
-		{ operation: 'delete', room: room('externalId', 'seed-1') },
 		{ operation: 'getStats', room: room('externalId', 'seed-1') },
 	];
 

@@ -1,6 +1,6 @@
 // Create or Get when the room exists: the answers Videsk can give to the lookup after a 409.
 import { describe, expect, test } from 'vitest';
-import { run, useSandbox } from '../../support/helpers.mjs';
+import { inHours, run, useSandbox } from '../../support/helpers.mjs';
 
 const sandbox = useSandbox();
 
@@ -98,5 +98,59 @@ describe('Create or Get', () => {
 		expect(error?.message).toBe(
 			'Create or Get: Videsk did not accept the API token (room with External ID "x")',
 		);
+	});
+});
+
+describe('a rerun is decided by the room, not by the clock', () => {
+	// Reported: Create or Get for an existing room with the event's (now past) times failed with
+	// "Expires At … is not in the future" and sent nothing.
+	test('an existing room with the event’s past times is returned as it is (created: false)', async () => {
+		const [nbf, exp] = [inHours(-5), inHours(-4)];
+		sandbox().seed(1, () => ({
+			externalId: 'past-event',
+			nbf,
+			exp,
+			createdAt: Date.now() - 6 * 3_600_000,
+		}));
+		const { items, error } = await run(sandbox(), {
+			operation: 'createOrGet',
+			externalId: 'past-event',
+			additionalFields: { nbf, exp },
+		});
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ externalId: 'past-event', nbf, exp, created: false });
+		expect(sandbox().requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			'GET /vpaas/rooms/past-event',
+		]);
+	});
+
+	test('with no such room, the past times are refused, after the lookup, and nothing is created', async () => {
+		const { error } = await run(sandbox(), {
+			operation: 'createOrGet',
+			externalId: 'past-event',
+			additionalFields: { nbf: inHours(-5), exp: inHours(-4) },
+		});
+		expect(error?.message).toMatch(/^Expires At: .* is not in the future$/);
+		expect(error?.description).toContain(
+			'no room has External ID "past-event" yet, so nothing was created',
+		);
+		expect(sandbox().requests.map((r) => r.method)).toEqual(['GET']);
+		expect(sandbox().rooms()).toHaveLength(0);
+	});
+});
+
+describe('the answer is checked before it becomes output', () => {
+	// Reported: Create or Get answered 201 {} gave {created: true} with no id.
+	test('201 {} is an error saying what came back, not a room without an id', async () => {
+		sandbox().fault({ method: 'POST', status: 201, body: {} });
+		const { items, error } = await run(sandbox(), {
+			operation: 'createOrGet',
+			externalId: 'event-9',
+		});
+		expect(items).toHaveLength(0);
+		expect(error?.message).toBe(
+			'Create or Get: Videsk answered 201 with a room without "id" (room with External ID "event-9")',
+		);
+		expect(error?.description).toContain('Videsk may have made the change all the same');
 	});
 });

@@ -51,3 +51,23 @@ describe('Get', () => {
 		expect(error?.description).toContain('Check the "Room" field');
 	});
 });
+
+describe('Get: the answer is checked before it becomes output', () => {
+	// Reported: Get answered 200 {} gave an empty item.
+	test.each([
+		[{}, 'a room without "id"'],
+		[{ id: 7 }, 'a room without "id"'],
+		[[], 'a list, not an object'],
+		[null, 'null'],
+	])('200 %j is an error saying what came back', async (body, what) => {
+		sandbox().seed(1);
+		sandbox().fault({ method: 'GET', status: 200, body });
+		const { items, error } = await run(sandbox(), {
+			operation: 'get',
+			room: room('externalId', 'seed-1'),
+		});
+		expect(items).toHaveLength(0);
+		expect(error?.message).toBe(`Get: Videsk answered 200 with ${what} (room "seed-1")`);
+		expect(error?.description).not.toContain('may have made the change');
+	});
+});

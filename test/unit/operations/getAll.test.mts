@@ -1,5 +1,6 @@
 // Get Many: Return All returns all, Limit returns exactly that many, whatever page size the
 // server really uses. (How it reads a list that changes meanwhile: test/model/getAll.model.test.mts.)
+import type { INodeTypeDescription } from 'n8n-workflow';
 import { describe, expect, test } from 'vitest';
 import { run, useSandbox } from '../../support/helpers.mjs';
 
@@ -244,5 +245,150 @@ describe('a page that fails', () => {
 			'Stopped after reading 199 of 1000 rooms; no partial list was returned.',
 		);
 		expect(sandbox().requests.filter((r) => r.query.$skip === '198')).toHaveLength(4);
+	});
+});
+
+describe('the External ID filter never widens the list', () => {
+	// Reported: `{{ $json.dealId }}` on an item without dealId sent GET /vpaas/rooms without the
+	// filter, and every room came out (chained to End, it ended every room); null and "" sent
+	// `externalId=`.
+	test.each([
+		['a missing key', {}, 'undefined'],
+		['null', { dealId: null }, 'null'],
+		['""', { dealId: '' }, '""'],
+		['blanks', { dealId: '  ' }, '"  "'],
+	])(
+		'an expression that gives nothing (%s) is refused naming the filter, before any request',
+		async (_, item, gave) => {
+			sandbox().seed(3);
+			const { items, error } = await run(
+				sandbox(),
+				{ operation: 'getAll', returnAll: true, filters: { externalId: '={{ $json.dealId }}' } },
+				{ items: [item] },
+			);
+			expect(items).toHaveLength(0);
+			expect(error?.message).toBe(`External ID: the expression gave ${gave}`);
+			expect(error?.description).toContain('remove the filter to list every room');
+			expect(sandbox().requests).toHaveLength(0);
+		},
+	);
+
+	test('an added filter left empty is refused too, not read as "every room"', async () => {
+		sandbox().seed(3);
+		const { error } = await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			filters: { externalId: '' },
+		});
+		expect(error?.message).toBe('External ID: added but empty');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	test('with Continue, the item without a value fails alone; the others get only their room', async () => {
+		sandbox().seed(3);
+		const { items } = await run(
+			sandbox(),
+			{ operation: 'getAll', returnAll: true, filters: { externalId: '={{ $json.dealId }}' } },
+			{ items: [{ dealId: 'seed-1' }, {}, { dealId: 'seed-3' }], continueOnFail: true },
+		);
+		expect(items.map((item) => [item.pairedItem, item.json.externalId ?? item.json.error])).toEqual(
+			[
+				[{ item: 0 }, 'seed-1'],
+				[{ item: 1 }, 'External ID: the expression gave undefined'],
+				[{ item: 2 }, 'seed-3'],
+			],
+		);
+		expect(sandbox().requests.map((r) => r.query.externalId)).toEqual(['seed-1', 'seed-3']);
+	});
+
+	// Reported: " seed-1 " was sent untrimmed (the Room field trims it).
+	test('the value is trimmed, as in the Room field', async () => {
+		sandbox().seed(2);
+		const { items } = await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			filters: { externalId: ' seed-1 ' },
+		});
+		expect(items.map((item) => item.json.externalId)).toEqual(['seed-1']);
+		expect(sandbox().requests[0].rawQuery).toContain('externalId=seed-1&');
+	});
+
+	// Reported: `{{ {"$ne": "nobody"} }}` was sent as externalId[$ne]=nobody, which Feathers reads
+	// as "every room but one"; $in likewise. The same value in Room was refused.
+	test.each([
+		['={{ { "$ne": "nobody" } }}', '{"$ne":"nobody"}'],
+		['={{ { "$in": ["seed-1", "seed-2"] } }}', '{"$in":["seed-1","seed-2"]}'],
+		['={{ ["seed-1", "seed-2"] }}', '["seed-1","seed-2"]'],
+	])(
+		'a query operator or a list from an expression (%s) is refused, never sent',
+		async (value, shown) => {
+			sandbox().seed(3);
+			const { items, error } = await run(sandbox(), {
+				operation: 'getAll',
+				returnAll: true,
+				filters: { externalId: value },
+			});
+			expect(items).toHaveLength(0);
+			expect(error?.message).toBe(`External ID: ${shown} is not text`);
+			expect(sandbox().requests).toHaveLength(0);
+		},
+	);
+
+	test('the form says so: the filter’s hint tells that empty is refused and how to list every room', async () => {
+		const { loadPackage } = await import('../../support/harness.mjs');
+		const description = (await loadPackage()).getNode('videskRooms').type
+			.description as INodeTypeDescription;
+		const filters = description.properties.find((p) => p.name === 'filters')!;
+		const filter = (filters.options as Array<{ name: string; hint?: string }>).find(
+			(option) => option.name === 'externalId',
+		);
+		expect(filter?.hint).toMatch(/empty filter is an error, never "every room"/);
+		expect(filter?.hint).toMatch(/remove this filter/);
+	});
+});
+
+describe('the Status filter says what Videsk’s ended flag means', () => {
+	// Reported: "Not Ended" said "Only rooms still open" but returned rooms past their expiry.
+	test('"Not Ended" returns rooms past their Expires At, and says so', async () => {
+		sandbox().seed(1, () => ({
+			externalId: 'expired',
+			createdAt: Date.now() - 5 * 3_600_000,
+			nbf: new Date(Date.now() - 5 * 3_600_000).toISOString(),
+			exp: new Date(Date.now() - 3_600_000).toISOString(),
+		}));
+		const { items } = await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			filters: { status: 'notEnded' },
+		});
+		expect(items.map((item) => item.json.externalId)).toEqual(['expired']);
+		const { loadPackage } = await import('../../support/harness.mjs');
+		const description = (await loadPackage()).getNode('videskRooms').type
+			.description as INodeTypeDescription;
+		const filters = description.properties.find((p) => p.name === 'filters')!;
+		const status = (filters.options as Array<{ name: string; options?: any[] }>).find(
+			(option) => option.name === 'status',
+		)!;
+		const notEnded = status.options!.find((option) => option.value === 'notEnded');
+		expect(notEnded.description).not.toMatch(/open/i);
+		expect(notEnded.description).toMatch(/past their Expires At/);
+	});
+});
+
+describe('the answer is checked before it becomes output', () => {
+	// Reported: Get Many dropped rooms that lack `id`.
+	test('a page whose room has no id is an error saying so, not a shorter list', async () => {
+		sandbox().seed(2);
+		const [first] = sandbox().rooms();
+		sandbox().fault({
+			method: 'GET',
+			status: 200,
+			body: { total: 2, limit: 100, skip: 0, data: [first, { name: 'no id' }] },
+		});
+		const { items, error } = await run(sandbox(), { operation: 'getAll', returnAll: true });
+		expect(items).toHaveLength(0);
+		expect(error?.message).toBe(
+			'Get Many: Videsk answered 200 with a page whose room 2 has no "id" (the room list)',
+		);
 	});
 });

@@ -38,11 +38,38 @@ describe('Update', () => {
 		const { error } = await run(sandbox(), {
 			operation: 'update',
 			room: room('externalId', 'seed-1'),
-			updateFields: { name: ' ' },
+			updateFields: {},
 		});
 		expect(error?.message).toBe('Update Fields: add at least one field to change');
 		expect(sandbox().requests).toHaveLength(0);
 	});
+
+	test('an added field left empty is named, not dropped', async () => {
+		sandbox().seed(1);
+		const { error } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { name: ' ' },
+		});
+		expect(error?.message).toBe('Name: added but empty');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	// Reported: Update with only "Generate New Access Token" off sent an empty change.
+	test.each([{ generateToken: false }, { ended: false }, { ended: false, generateToken: false }])(
+		'switches that are off change nothing: %j is refused like an empty Update',
+		async (updateFields) => {
+			sandbox().seed(1);
+			const { error } = await run(sandbox(), {
+				operation: 'update',
+				room: room('externalId', 'seed-1'),
+				updateFields,
+			});
+			expect(error?.message).toBe('Update Fields: add at least one field to change');
+			expect(error?.description).toContain('change something only when on');
+			expect(sandbox().requests).toHaveLength(0);
+		},
+	);
 
 	test('an ended room (404) says it may have ended', async () => {
 		sandbox().seed(1);
@@ -56,5 +83,37 @@ describe('Update', () => {
 			'Update: Videsk found no open room "seed-1": it does not exist or has already ended',
 		);
 		expect(error?.description).toContain('Videsk said: "Room not found or already ended"');
+	});
+});
+
+describe('Update: switches reach Videsk typed', () => {
+	// Reported: Update's Ended `{{ "false" }}` was sent as the text "false".
+	test('Ended "true" from an expression is sent as true; "false" changes nothing', async () => {
+		sandbox().seed(1);
+		const ended = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { ended: '={{ "true" }}' },
+		});
+		expect(ended.error).toBeUndefined();
+		expect(sandbox().requests[0].body).toEqual({ ended: true });
+		const off = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { ended: '={{ "false" }}', name: 'Renamed' },
+		});
+		expect(off.error?.message).toMatch(/found no open room/); // it has just ended
+		expect(sandbox().requests[1].body).toEqual({ name: 'Renamed' });
+	});
+
+	test('Generate New Access Token "maybe" is refused before any request', async () => {
+		sandbox().seed(1);
+		const { error } = await run(sandbox(), {
+			operation: 'update',
+			room: room('externalId', 'seed-1'),
+			updateFields: { generateToken: '={{ "maybe" }}' },
+		});
+		expect(error?.message).toBe('Generate New Access Token: "maybe" is not true or false');
+		expect(sandbox().requests).toHaveLength(0);
 	});
 });

@@ -57,6 +57,23 @@ describe('overlapping polls', () => {
 	});
 });
 
+describe('the durable scheduler', () => {
+	test('a poll that read the cursor before the last poll’s commit (n8n does not wait for it) returns at once', async () => {
+		createRooms(3, 'old', Date.now() - HOUR);
+		createRooms(1, 'recent');
+		const trigger = await createPoller({
+			parameters: { event: 'roomEnded' },
+			credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },
+			scheduler: 'durable',
+		});
+		await trigger.poll();
+		sandbox().end('old-1');
+		const [first, second] = await trigger.pollBeforeCommit();
+		expect([ids(first), ids(second)]).toEqual([['old-1'], []]);
+		expect(await trigger.poll()).toEqual([]);
+	});
+});
+
 describe('options changed between polls start the trigger afresh', () => {
 	test('External ID Prefix cleared: a room it did not match, open since, ends after the change: emitted', async () => {
 		createRooms(1, 'cal-old', Date.now() - HOUR);

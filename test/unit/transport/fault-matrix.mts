@@ -1,19 +1,20 @@
 // The fault matrix: every operation, every failure Videsk or the network can produce, on the
 // middle one of three items. With Continue On Fail the middle item carries a clear error and the
 // others their results, in order; without it the node stops with that error. The api-token
-// never appears anywhere in what n8n recorded.
+// never appears anywhere in what n8n recorded. Its operations are run in three files
+// (faults.*.test.mts), so that vitest runs them side by side: most of their time is waiting.
 import type { INodeParameters } from 'n8n-workflow';
 import { describe, expect, test } from 'vitest';
+import type { Fault, LoggedRequest, Sandbox } from '../../sandbox/server.mjs';
 import { runNode } from '../../support/harness.mjs';
-import { room, run, useSandbox } from '../../support/helpers.mjs';
-import type { Fault, LoggedRequest } from '../../sandbox/server.mjs';
+import { room, run } from '../../support/helpers.mjs';
 
-const sandbox = useSandbox({ token: 'SECRET-api-token-value-7f3a' });
+export const SECRET_TOKEN = 'SECRET-api-token-value-7f3a';
 
 const byItem = room('externalId', '={{ $json.room }}');
 const operations: Record<string, { parameters: INodeParameters; name: string; target: string }> = {
 	create: {
-		parameters: { operation: 'create', externalId: '={{ $json.room }}-new' },
+		parameters: { operation: 'create', createExternalId: '={{ $json.room }}-new' },
 		name: 'Create',
 		target: 'room with External ID "seed-2-new"',
 	},
@@ -38,11 +39,6 @@ const operations: Record<string, { parameters: INodeParameters; name: string; ta
 		target: 'room "seed-2"',
 	},
 	end: { parameters: { operation: 'end', room: byItem }, name: 'End', target: 'room "seed-2"' },
-	delete: {
-		parameters: { operation: 'delete', room: byItem },
-		name: 'Delete',
-		target: 'room "seed-2"',
-	},
 	getJoinToken: {
 		parameters: { operation: 'getJoinToken', room: byItem },
 		name: 'Get Join Token',
@@ -61,7 +57,7 @@ const forSecondItem = (request: LoggedRequest) =>
 	request.body?.externalId === 'seed-2-new' ||
 	request.query.externalId === 'seed-2';
 
-const feathers = (code: number, name: string, message: string, extra = {}) => ({
+export const feathers = (code: number, name: string, message: string, extra = {}) => ({
 	status: code,
 	body: { name, message, code, className: name.toLowerCase(), ...extra },
 });
@@ -98,7 +94,7 @@ const faults: Record<
 		},
 		message: (_, target) => `Videsk rejected the request for ${target} as invalid`,
 		description:
-			'Check these fields: name (must be at most 500 characters). Videsk said: "Invalid "name"".',
+			'Check these fields: name: must be at most 500 characters. Videsk said: "Invalid "name"".',
 	},
 	'401 jwt expired': {
 		fault: { ...feathers(401, 'NotAuthenticated', 'jwt expired'), times: 10 },
@@ -107,10 +103,7 @@ const faults: Record<
 	},
 	'403 Forbidden': {
 		fault: { ...feathers(403, 'Forbidden', 'Insufficient permissions'), times: 10 },
-		message: (operation, target) =>
-			operation === 'delete'
-				? `Videsk does not allow deleting rooms through its API (${target})`
-				: `Videsk refused access for ${target}`,
+		message: (_, target) => `Videsk refused access for ${target}`,
 		description: 'Videsk said: "Insufficient permissions".',
 	},
 	'404 Not Found': {
@@ -149,12 +142,12 @@ const faults: Record<
 	},
 	'200 with an empty body': {
 		fault: { status: 200, body: '', contentType: 'application/json', times: 10 },
-		message: (_, target) => `Videsk sent an unexpected answer (HTTP 200) for ${target}`,
+		message: (_, target) => `Videsk answered 200 with an empty body (${target})`,
 		description: 'The answer had no body.',
 	},
 	'200 with a non-JSON body': {
 		fault: { status: 200, body: 'OK', contentType: 'text/plain', times: 10 },
-		message: (_, target) => `Videsk sent an unexpected answer (HTTP 200) for ${target}`,
+		message: (_, target) => `Videsk answered 200 with text, not JSON (${target})`,
 		description: 'Videsk answered: "OK".',
 	},
 	'connection reset mid-answer': {
@@ -171,103 +164,61 @@ const faults: Record<
 	},
 };
 
-const items = [{ room: 'seed-1' }, { room: 'seed-2' }, { room: 'seed-3' }];
+export const items = [{ room: 'seed-1' }, { room: 'seed-2' }, { room: 'seed-3' }];
 
-function expectNoSecret(value: unknown) {
-	expect(JSON.stringify(value)).not.toContain(sandbox().token);
+export function expectNoSecret(value: unknown) {
+	expect(JSON.stringify(value)).not.toContain(SECRET_TOKEN);
 }
 
-describe.each(Object.entries(operations))('%s', (operation, { parameters, name, target }) => {
-	test.each(Object.entries(faults))('%s', async (_, { fault, message, description }) => {
-		const expected = `${name}: ${message(operation, target)}`;
-		sandbox().seed(3);
-		sandbox().fault({ match: forSecondItem, ...fault });
-		// A short timeout ends the "no answer" case quickly; the others keep a margin for a busy machine.
-		const options = { requestOptions: { timeout: fault.kind === 'hang' ? 300 : 10_000 } };
-		const kept = await run(
-			sandbox(),
-			{ ...parameters, ...options },
-			{ items, continueOnFail: true },
-		);
-		expect(kept.error).toBeUndefined();
-		expect(kept.items.map((item) => item.pairedItem)).toEqual([0, 1, 2].map((item) => ({ item })));
-		const [first, failed, last] = kept.items;
-		// Delete never succeeds: Videsk refuses it for every room.
-		const othersError =
-			operation === 'delete' ? expect.stringMatching(/does not allow deleting/) : undefined;
-		expect(first.json.error).toEqual(othersError);
-		expect(last.json.error).toEqual(othersError);
-		expect(failed.json.error).toBe(expected);
-		expect(failed.error?.description).toEqual(expect.stringContaining(description));
-		expectNoSecret(kept.run);
+/** The matrix for these operations, against the test file's sandbox. */
+export function faultMatrix(sandbox: () => Sandbox, names: Array<keyof typeof operations>) {
+	const chosen = names.map((name) => [name, operations[name]] as const);
+	describe.each(chosen)('%s', (operation, { parameters, name, target }) => {
+		test.each(Object.entries(faults))('%s', async (_, { fault, message, description }) => {
+			const expected = `${name}: ${message(operation, target)}`;
+			sandbox().seed(3);
+			sandbox().fault({ match: forSecondItem, ...fault });
+			// A short timeout ends the "no answer" case quickly; the others keep a margin for a busy machine.
+			const options = { requestOptions: { timeout: fault.kind === 'hang' ? 300 : 10_000 } };
+			const kept = await run(
+				sandbox(),
+				{ ...parameters, ...options },
+				{ items, continueOnFail: true },
+			);
+			expect(kept.error).toBeUndefined();
+			expect(kept.items.map((item) => item.pairedItem)).toEqual(
+				[0, 1, 2].map((item) => ({ item })),
+			);
+			const [first, failed, last] = kept.items;
+			expect(first.json.error).toBeUndefined();
+			expect(last.json.error).toBeUndefined();
+			expect(failed.json.error).toBe(expected);
+			expect(failed.error?.description).toEqual(expect.stringContaining(description));
+			expectNoSecret(kept.run);
 
-		sandbox().reset();
-		sandbox().seed(3);
-		sandbox().fault({ match: forSecondItem, ...fault });
-		const stopped = await run(sandbox(), { ...parameters, ...options }, { items });
-		// The first failing item stops the node: for Delete, that is the first item.
-		expect(stopped.error?.message).toBe(
-			operation === 'delete'
-				? 'Delete: Videsk does not allow deleting rooms through its API (room "seed-1")'
-				: expected,
-		);
-		expectNoSecret(stopped.run);
-	});
-
-	test('connection refused (server down)', async () => {
-		const down = await runNode({
-			parameters: { resource: 'room', ...parameters },
-			items,
-			continueOnFail: true,
-			credentials: { apiToken: sandbox().token, baseUrl: 'http://127.0.0.1:9' },
+			sandbox().reset();
+			sandbox().seed(3);
+			sandbox().fault({ match: forSecondItem, ...fault });
+			const stopped = await run(sandbox(), { ...parameters, ...options }, { items });
+			expect(stopped.error?.message).toBe(expected);
+			expectNoSecret(stopped.run);
 		});
-		expect(down.items.map((item) => item.json.error)).toEqual(
-			['seed-1', 'seed-2', 'seed-3'].map(
-				(room) =>
-					`${name}: could not reach Videsk for ${target.replace('seed-2', room)}: The service refused the connection - perhaps it is offline`,
-			),
-		);
-		expect(down.items[1].error?.description).toContain('Base URL');
-		expectNoSecret(down.run);
-	});
-});
 
-describe('retries and timeouts', () => {
-	test('a 429 without Retry-After is retried with backoff and the item succeeds', async () => {
-		sandbox().seed(1);
-		sandbox().fault({ ...feathers(429, 'TooManyRequests', 'Slow down'), times: 2 });
-		const { items: output, error } = await run(sandbox(), {
-			operation: 'get',
-			room: room('externalId', 'seed-1'),
+		test('connection refused (server down)', async () => {
+			const down = await runNode({
+				parameters: { resource: 'room', ...parameters },
+				items,
+				continueOnFail: true,
+				credentials: { apiToken: sandbox().token, baseUrl: 'http://127.0.0.1:9' },
+			});
+			expect(down.items.map((item) => item.json.error)).toEqual(
+				['seed-1', 'seed-2', 'seed-3'].map(
+					(room) =>
+						`${name}: could not reach Videsk for ${target.replace('seed-2', room)}: The service refused the connection - perhaps it is offline`,
+				),
+			);
+			expect(down.items[1].error?.description).toContain('Base URL');
+			expectNoSecret(down.run);
 		});
-		expect(error).toBeUndefined();
-		expect(output[0].json.externalId).toBe('seed-1');
-		expect(sandbox().requests).toHaveLength(3);
 	});
-
-	test('a write is not repeated after a 5xx, as it may already have happened', async () => {
-		sandbox().fault({ status: 503, body: 'busy', times: 10 });
-		const { error } = await run(sandbox(), { operation: 'create', externalId: 'once' });
-		expect(error?.message).toMatch(/could not process the request .*\(HTTP 503\)/);
-		expect(sandbox().requests).toHaveLength(1);
-	});
-
-	test('a timeout the user sets is honoured, and the error says where to change it', async () => {
-		// Videsk answers after 1.5 s: too late for a 0.2 s timeout, in time for the default 30 s.
-		sandbox().seed(1);
-		const update = {
-			operation: 'update',
-			room: room('externalId', 'seed-1'),
-			updateFields: { name: 'x' },
-		};
-		sandbox().fault({ latencyMs: 1500, times: 10 });
-		const { error } = await run(sandbox(), { ...update, requestOptions: { timeout: 200 } });
-		expect(error?.message).toBe(
-			'Update: could not reach Videsk for room "seed-1": The connection was aborted, perhaps the server is offline',
-		);
-		expect(error?.description).toContain('"Request Options" → "Timeout" (30 s unless set)');
-		expect(sandbox().requests).toHaveLength(1); // a write is not sent again
-		const { error: none } = await run(sandbox(), update);
-		expect(none).toBeUndefined();
-	});
-});
+}

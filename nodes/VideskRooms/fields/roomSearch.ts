@@ -1,0 +1,133 @@
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { readFromVidesk, type VideskCredential } from '../transport/direct';
+import { ROOM_LIST_ADVICE, type RequestPurpose } from '../transport/errors';
+import {
+	CREDENTIAL_TYPE,
+	EXTERNAL_ID_MAX_LENGTH,
+	isRoom,
+	isRoomPage,
+	MAX_PAGE_SIZE,
+	roomPath,
+	ROOMS_PATH,
+	type Room,
+	type RoomPage,
+} from '../videsk';
+import { isRoomId, roomReferenceProblem } from './room';
+
+// The Room field's "From List" mode. Videsk has no text search: its list is filtered only by
+// `ended` and `externalId`. So a search first asks for the room whose ID or External ID is the
+// text (one direct request), then reads the list newest first, a page at a time, and keeps the
+// rooms whose name, External ID or ID contains the text. Each call reads on until it has a
+// result or the list ends, so "No results" means there is none; scrolling asks for more.
+
+const PURPOSE: RequestPurpose = {
+	label: 'Room list',
+	target: 'the room list',
+	advice: ROOM_LIST_ADVICE,
+};
+const TRY_AGAIN = 'Search again in a moment.';
+
+/** Where the next call goes on: the list position, and the exact matches already shown. */
+interface SearchPosition {
+	skip: number;
+	shown: string[];
+}
+
+export async function searchRooms(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const credential = await this.getCredentials<VideskCredential>(CREDENTIAL_TYPE);
+	const readPage = async (skip: number) =>
+		(
+			await readFromVidesk(this, credential, {
+				url: ROOMS_PATH,
+				qs: { $limit: MAX_PAGE_SIZE, $skip: skip, $sort: { createdAt: -1 } },
+				purpose: PURPOSE,
+				expects: isRoomPage,
+				timeoutAdvice: TRY_AGAIN,
+			})
+		).body as RoomPage;
+	const text = filter?.trim() ?? '';
+	const position: SearchPosition = paginationToken
+		? (JSON.parse(paginationToken) as SearchPosition)
+		: { skip: 0, shown: [] };
+
+	const rooms: Room[] = [];
+	if (position.skip === 0 && text !== '') {
+		for (const room of await exactMatches.call(this, credential, text)) {
+			rooms.push(room);
+			position.shown.push(room.id);
+		}
+	}
+	const needle = text.toLowerCase();
+	const shown = new Set(position.shown);
+	let skip = position.skip;
+	let more: boolean;
+	do {
+		const page = await readPage(skip);
+		const matches = page.data.filter(
+			(room) =>
+				!shown.has(room.id) &&
+				[room.name, room.externalId, room.id].some((field) =>
+					String(field ?? '')
+						.toLowerCase()
+						.includes(needle),
+				),
+		);
+		rooms.push(...matches.sort((a, b) => rank(a, needle) - rank(b, needle)));
+		skip += page.data.length;
+		more = page.data.length > 0 && skip < page.total;
+	} while (rooms.length === 0 && more);
+
+	return {
+		results: rooms.map((room) => ({
+			name: `${room.name ?? room.id} (${room.externalId ?? room.id})${room.ended ? ' — ended' : ''}`,
+			value: room.id,
+		})),
+		paginationToken: more ? JSON.stringify({ skip, shown: position.shown }) : undefined,
+	};
+}
+
+/** How well a room matches: its External ID or name is the text, starts with it, contains it. */
+function rank(room: Room, needle: string): number {
+	const fields = [room.externalId, room.name].map((field) => String(field ?? '').toLowerCase());
+	if (fields.includes(needle)) return 0;
+	return fields.some((field) => field.startsWith(needle)) ? 1 : 2;
+}
+
+/**
+ * The rooms whose ID or External ID is exactly `text`: Videsk's path takes either. An External ID
+ * of 24 hexadecimal characters can also be another room's ID, so the list's `externalId` filter
+ * is asked too. Texts that cannot be a room's address are not looked up.
+ */
+async function exactMatches(
+	this: ILoadOptionsFunctions,
+	credential: VideskCredential,
+	text: string,
+): Promise<Room[]> {
+	if (text.length > EXTERNAL_ID_MAX_LENGTH || roomReferenceProblem(text)) return [];
+	const found: Room[] = [];
+	const byPath = await readFromVidesk(this, credential, {
+		url: roomPath(text),
+		purpose: PURPOSE,
+		expects: isRoom,
+		handles: ({ statusCode }) => statusCode === 404,
+		timeoutAdvice: TRY_AGAIN,
+	});
+	if (byPath.statusCode !== 404) found.push(byPath.body as Room);
+	if (isRoomId(text)) {
+		const page = (
+			await readFromVidesk(this, credential, {
+				url: ROOMS_PATH,
+				qs: { externalId: text, $limit: 1 },
+				purpose: PURPOSE,
+				expects: isRoomPage,
+				timeoutAdvice: TRY_AGAIN,
+			})
+		).body as RoomPage;
+		found.push(...page.data.filter((room) => !found.some((other) => other.id === room.id)));
+	}
+	return found;
+}
