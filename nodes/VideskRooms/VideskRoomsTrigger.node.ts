@@ -1,7 +1,5 @@
 import {
-	NodeApiError,
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IDataObject,
 	type INodeExecutionData,
 	type INodeType,
@@ -12,7 +10,7 @@ import { keptFields, outputFields, shapeOutput } from './fields/output';
 import { readFromVidesk, type VideskCredential } from './transport/direct';
 import { ROOM_LIST_ADVICE } from './transport/errors';
 import { endPoll, startPoll } from './trigger/guard';
-import { OutOfTime, type RoomsApi } from './trigger/list';
+import type { RoomsApi } from './trigger/list';
 import {
 	isState,
 	pollRoomCreated,
@@ -23,7 +21,6 @@ import {
 import { EVENT_NAMES, exampleRoom, newestRoom, type Event } from './trigger/sample';
 import {
 	CREDENTIAL_TYPE,
-	DEFAULT_TIMEOUT_MS,
 	isJsonObject,
 	isRoomPage,
 	roomPath,
@@ -39,7 +36,6 @@ import {
 const NEXT_POLL = 'The next poll tries again.';
 /** A poll's time where n8n does not say (n8n 1.x); n8n 2's own default. */
 const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
-
 
 export class VideskRoomsTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -103,7 +99,11 @@ export class VideskRoomsTrigger implements INodeType {
 		const prefix = this.getNodeParameter('options.externalIdPrefix', '') as string;
 		const output = this.getNodeParameter('output', 'simple') as string;
 		const kept = keptFields(output, this.getNodeParameter('fields', []) as string[]);
-		const shape = (rooms: IDataObject[]) => shapeOutput(rooms.map((json) => ({ json })), kept);
+		const shape = (rooms: IDataObject[]) =>
+			shapeOutput(
+				rooms.map((json) => ({ json })),
+				kept,
+			);
 		const budget = (this as Partial<IPollFunctions>).getPollBudgetMs?.();
 		const budgetMs = typeof budget === 'number' && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS;
 		const api = async () => await roomsApi(this, event, prefix, Date.now() + budgetMs);
@@ -134,16 +134,6 @@ export class VideskRoomsTrigger implements INodeType {
 			if (events.length === 0) return null;
 			emitted = next;
 			return [shape(events)];
-		} catch (error) {
-			// Only the reads that start the trigger afresh must end within the poll's time.
-			if (!(error instanceof OutOfTime)) throw error;
-			throw new NodeOperationError(
-				this.getNode(),
-				`${EVENT_NAMES[event]}: reading the rooms to start from took longer than the ${Math.round(budgetMs / 100) / 10} s n8n gives a poll`,
-				{
-					description: `Starting afresh (on activation, or after the Event or the External ID Prefix changed), the trigger reads the newest rooms${event === 'roomEnded' ? ' and every open room' : ''}. The next poll tries again; if this persists, Videsk answers slowly, or other workflows use the same API token heavily.`,
-				},
-			);
 		} finally {
 			endPoll(key, emitted);
 		}
@@ -164,26 +154,18 @@ async function roomsApi(
 	const node = context.getNode();
 	const label = EVENT_NAMES[event];
 	let slowest = 0;
-	let answered = 0;
 	/**
-	 * A read within the poll's time. Once the poll has read something, one that the time cut
-	 * short (no turn, a wait or an answer past it) stops the poll's reading instead of failing it.
+	 * A read within what is left of the poll's time: the wait for a turn and the answer end by
+	 * then. (The readers ask `hasTime` first: whether that is longer than a read took so far.)
 	 */
 	const read = async (request: Omit<Parameters<typeof readFromVidesk>[2], 'timeoutAdvice'>) => {
-		const left = deadline - Date.now();
-		if (answered > 0 && left <= slowest) throw new OutOfTime();
 		const started = Date.now();
 		try {
-			const answer = await readFromVidesk(context, credential, {
+			return await readFromVidesk(context, credential, {
 				...request,
 				timeoutAdvice: NEXT_POLL,
-				timeoutMs: left,
+				timeoutMs: Math.max(1, deadline - started),
 			});
-			answered += 1;
-			return answer;
-		} catch (error) {
-			if (answered > 0 && left < DEFAULT_TIMEOUT_MS && isCutShort(error)) throw new OutOfTime();
-			throw error;
 		} finally {
 			slowest = Math.max(slowest, Date.now() - started);
 		}
@@ -218,11 +200,4 @@ async function roomsApi(
 			return answer.statusCode === 404 ? undefined : (answer.body as Room);
 		},
 	};
-}
-
-/** Whether a request failed for want of time: no turn or wait within it (429), or no answer. */
-function isCutShort(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return false;
-	const networkError = String(error.context.networkError ?? '');
-	return error.httpCode === '429' || ['ETIMEDOUT', 'ECONNABORTED'].includes(networkError);
 }

@@ -7,6 +7,10 @@ import { runHistory, type Setup, type Step } from '../support/trigger-world.mjs'
 
 const sandbox = useSandbox();
 
+/** One trigger watches Room Created, the other Room Ended. */
+const CREATED = 'first';
+const ENDED = 'second';
+
 /** Steps, or steps on an account that already holds rooms. */
 type Example = Step[] | { initial: Setup['initial']; steps: Step[] };
 
@@ -24,31 +28,31 @@ const examples: Record<string, Example> = {
 		],
 	'Room Created: a room that becomes visible after a newer one (older createdAt) is emitted': [
 		{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
-		{ do: 'poll', event: 'roomCreated' },
+		{ do: 'poll', watcher: CREATED },
 		{ do: 'create', rooms: [{ matching: false, lagS: 1 }] },
-		{ do: 'poll', event: 'roomCreated' },
+		{ do: 'poll', watcher: CREATED },
 	],
 	'Room Ended: a room created between the two list reads of a poll and ended before the next is emitted once':
 		[
 			{
 				do: 'midPoll',
-				event: 'roomEnded',
+				watcher: ENDED,
 				request: 2,
 				change: { do: 'create', rooms: [{ matching: false, lagS: 0 }] },
 			},
-			{ do: 'poll', event: 'roomEnded' },
+			{ do: 'poll', watcher: ENDED },
 			{ do: 'end', pick: 0, lagS: 0 },
 		],
 	'Room Ended: a room created after a poll and ended while the next poll reads its pages is emitted':
 		[
-			{ do: 'poll', event: 'roomEnded' },
+			{ do: 'poll', watcher: ENDED },
 			{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
-			{ do: 'midPoll', event: 'roomEnded', request: 2, change: { do: 'end', pick: 0, lagS: 0 } },
-			{ do: 'poll', event: 'roomEnded' },
+			{ do: 'midPoll', watcher: ENDED, request: 2, change: { do: 'end', pick: 0, lagS: 0 } },
+			{ do: 'poll', watcher: ENDED },
 		],
 	'Room Ended: a purged room (404) does not block the ends of the others': [
 		{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
-		{ do: 'poll', event: 'roomEnded' },
+		{ do: 'poll', watcher: ENDED },
 		{ do: 'purge', pick: 0 },
 		{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
 		{ do: 'end', pick: 0, lagS: 0 },
@@ -60,17 +64,17 @@ const examples: Record<string, Example> = {
 			{ do: 'advance', seconds: 1 },
 			{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
 		]),
-		{ do: 'poll', event: 'roomEnded' },
-		{ do: 'midPoll', event: 'roomEnded', request: 3, change: { do: 'end', pick: 0, lagS: 0 } },
-		{ do: 'poll', event: 'roomEnded' },
+		{ do: 'poll', watcher: ENDED },
+		{ do: 'midPoll', watcher: ENDED, request: 3, change: { do: 'end', pick: 0, lagS: 0 } },
+		{ do: 'poll', watcher: ENDED },
 		{ do: 'end', pick: 2, lagS: 0 },
-		{ do: 'poll', event: 'roomEnded' },
+		{ do: 'poll', watcher: ENDED },
 	],
 	// Found by the model in its own bound: rooms looked up count before the poll, not after.
 	'Room Ended: two old rooms end as two new ones appear: looked up within the stated requests': {
 		initial: [0, 0, 90, 600].map((ageS) => ({ matching: false, ageS, ended: false })),
 		steps: [
-			{ do: 'poll', event: 'roomEnded' },
+			{ do: 'poll', watcher: ENDED },
 			{ do: 'end', pick: 2, lagS: 0 },
 			{
 				do: 'create',
@@ -85,14 +89,14 @@ const examples: Record<string, Example> = {
 	// Written for the redesign: a lookup that fails is tried again on the next poll.
 	'Room Ended: a room whose lookup fails is looked up again on the next poll': [
 		{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
-		{ do: 'poll', event: 'roomEnded' },
+		{ do: 'poll', watcher: ENDED },
 		{ do: 'advance', seconds: 150 },
 		{ do: 'create', rooms: [{ matching: false, lagS: 0 }] },
-		{ do: 'poll', event: 'roomEnded' },
+		{ do: 'poll', watcher: ENDED },
+		{ do: 'failLookup', pick: 1, answer: '503 html', polls: 1 },
 		{ do: 'end', pick: 1, lagS: 0 },
-		{ do: 'fault', event: 'roomEnded', request: 'lookup', answer: '503 html' },
-		{ do: 'poll', event: 'roomEnded' },
-		{ do: 'poll', event: 'roomEnded' },
+		{ do: 'poll', watcher: ENDED },
+		{ do: 'poll', watcher: ENDED },
 	],
 };
 
@@ -101,8 +105,13 @@ for (const updatedAt of [false, true]) {
 		const setup: Setup = {
 			pageSize: 3,
 			updatedAt,
-			prefixes: { roomCreated: '', roomEnded: '' },
+			options: {
+				[CREATED]: { event: 'roomCreated', prefix: '' },
+				[ENDED]: { event: 'roomEnded', prefix: '' },
+			},
 			initial: [],
+			bulk: 0,
+			scheduler: 'default',
 		};
 		for (const [name, example] of Object.entries(examples)) {
 			test(name, async () => {

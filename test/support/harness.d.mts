@@ -73,8 +73,11 @@ export function createPoller(options: {
 	credentials: { apiToken: string; baseUrl: string };
 	/** The credential's ID; by default one of its own. */
 	credentialId?: string;
-	/** What the poll context's getPollBudgetMs() answers; n8n's own default when undefined. */
-	budgetMs?: number;
+	/**
+	 * What the poll context's getPollBudgetMs() answers: n8n's own default when undefined; null,
+	 * no such method (n8n 1.x).
+	 */
+	budgetMs?: number | null;
 	/** How n8n keeps the static data between polls (see harness.mjs); 'default' when undefined. */
 	scheduler?: 'default' | 'durable';
 }): Promise<Poller>;

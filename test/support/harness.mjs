@@ -244,7 +244,12 @@ export async function createPoller({
 	const pollers = Container.get(TriggersAndPollers);
 	const reported = [];
 	const emitError = (error) => void reported.push(error);
-	const getPollBudgetMs = budgetMs === undefined ? undefined : () => budgetMs;
+	const getPollBudgetMs = budgetMs === undefined || budgetMs === null ? undefined : () => budgetMs;
+	/** n8n 1.x's poll context has no getPollBudgetMs. */
+	const withBudget = (pollContext) => {
+		if (budgetMs === null) delete pollContext.getPollBudgetMs;
+		return pollContext;
+	};
 	/** The node's static data as n8n's database holds it (JSON). */
 	let saved = '{}';
 	let workflow;
@@ -261,18 +266,20 @@ export async function createPoller({
 			active: true,
 			staticData: { [`node:${node.name}`]: JSON.parse(saved) },
 		});
-		context = new PollContext(
-			workflow,
-			node,
-			additionalData,
-			'trigger',
-			'activate',
-			undefined,
-			emitError,
-			undefined,
-			undefined,
-			undefined,
-			getPollBudgetMs,
+		context = withBudget(
+			new PollContext(
+				workflow,
+				node,
+				additionalData,
+				'trigger',
+				'activate',
+				undefined,
+				emitError,
+				undefined,
+				undefined,
+				undefined,
+				getPollBudgetMs,
+			),
 		);
 		firstPoll = true;
 	}
@@ -285,18 +292,20 @@ export async function createPoller({
 	async function pollDurably(from = saved) {
 		const before = from;
 		const snapshot = JSON.parse(from);
-		const durable = new PollContext(
-			workflow,
-			node,
-			additionalData,
-			'trigger',
-			'update',
-			undefined,
-			emitError,
-			undefined,
-			undefined,
-			() => snapshot,
-			getPollBudgetMs,
+		const durable = withBudget(
+			new PollContext(
+				workflow,
+				node,
+				additionalData,
+				'trigger',
+				'update',
+				undefined,
+				emitError,
+				undefined,
+				undefined,
+				() => snapshot,
+				getPollBudgetMs,
+			),
 		);
 		const result = await pollers.runPollFunction(workflow, node, durable);
 		const changed = JSON.stringify(snapshot) !== before;

@@ -20,7 +20,10 @@ import type { Fault, Sandbox } from '../sandbox/server.mjs';
 
 export type TriggerEvent = 'roomCreated' | 'roomEnded';
 export const EVENTS: TriggerEvent[] = ['roomCreated', 'roomEnded'];
-const LABELS: Record<TriggerEvent, string> = { roomCreated: 'Room Created', roomEnded: 'Room Ended' };
+const LABELS: Record<TriggerEvent, string> = {
+	roomCreated: 'Room Created',
+	roomEnded: 'Room Ended',
+};
 
 /** Two triggers, each in a workflow of its own, with a credential of its own. */
 export type WatcherName = 'first' | 'second';
@@ -181,6 +184,8 @@ interface LookupFault {
 	polls: number;
 }
 
+let histories = 0;
+
 /** What the histories generated and met, summed over every run. */
 export const tally = new Map<string, number>();
 function count(kind: string, by = 1) {
@@ -231,6 +236,8 @@ export class World {
 
 	static async start(sandbox: Sandbox, setup: Setup): Promise<World> {
 		sandbox.reset();
+		// A token of its own: what the credential's pacer learnt in another history stays there.
+		sandbox.settings.token = `history-${++histories}`;
 		sandbox.settings.maxPageSize = setup.pageSize;
 		sandbox.settings.updatedAt = setup.updatedAt;
 		const world = new World(sandbox, setup);
@@ -246,7 +253,7 @@ export class World {
 			world.watchers[name] = {
 				poller: await createPoller({
 					parameters: parametersOf(options),
-					credentials: { apiToken: sandbox.token, baseUrl: sandbox.url },
+					credentials: { apiToken: sandbox.settings.token!, baseUrl: sandbox.url },
 					budgetMs: setup.budgetMs,
 					scheduler: setup.scheduler,
 				}),
@@ -370,7 +377,11 @@ export class World {
 		if (options.event === watcher.options.event && options.prefix === watcher.options.prefix) {
 			return;
 		}
-		count(options.event === watcher.options.event ? 'options: prefix changed' : 'options: event changed');
+		count(
+			options.event === watcher.options.event
+				? 'options: prefix changed'
+				: 'options: event changed',
+		);
 		watcher.options = options;
 		// Options no poll saw are as if never set: the trigger compares its state's with its own.
 		const { epochs } = watcher;
@@ -505,7 +516,9 @@ export class World {
 		const before = JSON.stringify(watcher.poller.staticData());
 		const items = await watcher.poller.poll('manual');
 		expect(items, `${name}: a test event`).toHaveLength(1);
-		expect(JSON.stringify(watcher.poller.staticData()), `${name}: a test moves nothing`).toBe(before);
+		expect(JSON.stringify(watcher.poller.staticData()), `${name}: a test moves nothing`).toBe(
+			before,
+		);
 		const [item] = items;
 		const candidates = this.rooms.filter(
 			(room) =>
@@ -554,10 +567,12 @@ export class World {
 		const id = this.nextPoll(name);
 		const epochIndex = watcher.epochs.length - 1;
 		const epoch = watcher.epochs[epochIndex];
+		// What may delay an event, or (a rate limit) fail a poll whose time is short.
 		const armed =
 			this.listFaults.some((fault) => fault.watcher === name && fault.polls > 0) ||
 			this.lookupFaults.some((fault) => fault.polls > 0) ||
-			this.sandbox.settings.ignoredSorts!.includes('createdAt');
+			this.sandbox.settings.ignoredSorts!.includes('createdAt') ||
+			this.sandbox.settings.rateLimit !== undefined;
 		this.current = {
 			watcher: name,
 			poll: id,
@@ -591,14 +606,16 @@ export class World {
 		this.midPoll = this.midPoll.filter((entry) => entry.poll !== id);
 		this.overlaps = this.overlaps.filter((entry) => entry.poll !== id);
 		for (const fault of this.listFaults) if (fault.watcher === name) fault.polls -= 1;
-		if (epoch.options.event === 'roomEnded') for (const fault of this.lookupFaults) fault.polls -= 1;
+		if (epoch.options.event === 'roomEnded')
+			for (const fault of this.lookupFaults) fault.polls -= 1;
 		count(failure ? 'poll: failed' : 'poll: succeeded');
 		count(`events emitted: ${epoch.options.event}`, emitted.length);
 
 		if (failure) {
 			// Visible, in the trigger's words: n8n shows it as a failed execution.
 			expect(failure.message, `${id}: its error`).toMatch(/^Room (Created|Ended): /);
-			const outOfTime = this.setup.budgetMs !== undefined && /n8n gives a poll$/.test(failure.message);
+			const outOfTime =
+				this.setup.budgetMs !== undefined && /n8n gives a poll$/.test(failure.message);
 			if (!armed && !this.faulted.has(id) && !outOfTime) throw failure;
 		}
 		for (const room of emitted) {
@@ -758,7 +775,9 @@ export class World {
 		const waiting = () => WATCHERS.reduce((sum, name) => sum + this.due(name, false, notPurged), 0);
 		// A poll, then one for each MAX_LOOKUPS_PER_POLL rooms to look up; many more when the
 		// poll's time is short.
-		const lookups = Math.ceil(this.rooms.filter((room) => room.endedAt).length / MAX_LOOKUPS_PER_POLL);
+		const lookups = Math.ceil(
+			this.rooms.filter((room) => room.endedAt).length / MAX_LOOKUPS_PER_POLL,
+		);
 		const rounds = (this.setup.budgetMs === undefined ? 2 : 30) + lookups;
 		let polls = 0;
 		for (let round = 0; round < rounds && (round === 0 || waiting() > 0); round += 1) {

@@ -41,13 +41,6 @@ export interface RoomsApi {
 	report(error: Error): void;
 }
 
-/** Thrown instead of a request when the poll's time is spent: what was read stands. */
-export class OutOfTime extends Error {
-	constructor() {
-		super('The poll’s time is spent');
-	}
-}
-
 /** A room as one answer listed it. */
 export interface Listed {
 	room: Room;
@@ -72,11 +65,14 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 /**
- * How the rooms' creation times are read: from `createdAt`, or, where Videsk sends none at all
- * (`fromIds`, decided by the first rooms the trigger reads, kept in its state), from their IDs.
+ * One poll's reading of the list: how the rooms' creation times are read, from `createdAt` or,
+ * where Videsk sends none at all (`fromIds`, decided by the first rooms the trigger reads, kept
+ * in its state), from their IDs; and whether a read stopped because the poll's time was spent
+ * (`cut`: what was read stands, the rest waits for the next poll).
  */
-export interface Times {
+export interface Reading {
 	fromIds?: boolean;
+	cut?: boolean;
 }
 
 /**
@@ -85,7 +81,7 @@ export interface Times {
  * ObjectId holds, which is then used (as that second's last millisecond). Where they carry it, a
  * room without one has no time.
  */
-function listed(answer: ListAnswer, skip: number, times: Times): Listed[] {
+function listed(answer: ListAnswer, skip: number, times: Reading): Listed[] {
 	const { data } = answer.page;
 	if (data.length > 0) times.fromIds ??= data.every((room) => room.createdAt === undefined);
 	return data.map((room, index) => {
@@ -107,14 +103,19 @@ function listed(answer: ListAnswer, skip: number, times: Times): Listed[] {
 
 function tooFast({ node, label }: RoomsApi) {
 	return new NodeOperationError(node, `${label}: the room list changed too fast to be read`, {
-		description: 'Rooms kept leaving the list while the trigger read it. The next poll tries again.',
+		description:
+			'Rooms kept leaving the list while the trigger read it. The next poll tries again.',
 	});
 }
 
 function outOfOrder({ node, label }: RoomsApi, earlier: Listed, later: Listed) {
-	return new NodeOperationError(node, `${label}: Videsk did not sort the room list by creation time`, {
-		description: `Asked for rooms ordered by "createdAt", it listed room "${later.room.id}" (${String(later.room.createdAt ?? 'its ID’s time')}) after room "${earlier.room.id}" (${String(earlier.room.createdAt ?? 'its ID’s time')}). Without that order the trigger cannot tell new rooms from old ones; it tries again at the next poll. If this persists, Videsk’s API has changed: report it to Videsk.`,
-	});
+	return new NodeOperationError(
+		node,
+		`${label}: Videsk did not sort the room list by creation time`,
+		{
+			description: `Asked for rooms ordered by "createdAt", it listed room "${later.room.id}" (${String(later.room.createdAt ?? 'its ID’s time')}) after room "${earlier.room.id}" (${String(earlier.room.createdAt ?? 'its ID’s time')}). Without that order the trigger cannot tell new rooms from old ones; it tries again at the next poll. If this persists, Videsk’s API has changed: report it to Videsk.`,
+		},
+	);
 }
 
 /**
@@ -134,14 +135,15 @@ function checkOrder(api: RoomsApi, rooms: Listed[], direction: 1 | -1) {
 
 /**
  * Reads `query` (its `$sort` on `createdAt`) from position `skip` to the end of the list, page
- * after page; yields each page's rooms not read before. Each page begins a tenth back into the
- * one before: when rooms before it left the list, which moved the rest up, finding none of those
- * again means some were skipped, and the read steps back. The first page must satisfy `opens`
- * (e.g. begin before a window), else the read steps back too.
+ * after page, while the poll has time (else `reading.cut`); yields each page's rooms not read
+ * before. Each page begins a tenth back into the one before: when rooms before it left the list,
+ * which moved the rest up, finding none of those again means some were skipped, and the read
+ * steps back. The first page must satisfy `opens` (e.g. begin before a window), else the read
+ * steps back too.
  */
 export async function* readList(
 	api: RoomsApi,
-	times: Times,
+	reading: Reading,
 	query: ListQuery,
 	skip: number,
 	opens: (rooms: Listed[]) => boolean = () => true,
@@ -151,8 +153,12 @@ export async function* readList(
 	let overlap = 0;
 	let pageLength = MAX_PAGE_SIZE;
 	for (let stepBacks = 0; ; ) {
+		if (!api.hasTime()) {
+			reading.cut = true;
+			return;
+		}
 		const answer = await api.list({ ...query, $skip: skip, $limit: MAX_PAGE_SIZE });
-		const rooms = listed(answer, skip, times);
+		const rooms = listed(answer, skip, reading);
 		const skipped =
 			overlap > 0 ? !rooms.some(({ room }) => read.has(room.id)) : skip > 0 && !opens(rooms);
 		if (skipped) {

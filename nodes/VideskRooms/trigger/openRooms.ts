@@ -2,15 +2,14 @@ import { MAX_PAGE_SIZE, type ListQuery } from '../videsk';
 import {
 	beginsBefore,
 	OLDEST_FIRST,
-	OutOfTime,
 	readList,
 	positionOf,
 	windowIndex,
 	type Listed,
 	type RoomsApi,
-	type Times,
+	type Reading,
 } from './list';
-import type { LookUps } from './polling';
+import { tooSlowToStart, type LookUps } from './polling';
 
 // Which watched open rooms left the list, without reading all of it. The open rooms older than
 // the window only leave the list (they end or are purged; a new room comes within the window), so
@@ -23,9 +22,14 @@ import type { LookUps } from './polling';
 export const OPEN_OLDEST_FIRST: ListQuery = { ended: false, $sort: OLDEST_FIRST };
 
 /** On activation: every open room older than the window that starts at `from`, oldest first. */
-export async function readOpenRooms(api: RoomsApi, times: Times, from: number): Promise<string[]> {
+export async function readOpenRooms(
+	api: RoomsApi,
+	times: Reading,
+	from: number,
+): Promise<string[]> {
 	const rooms: Listed[] = [];
 	for await (const page of readList(api, times, OPEN_OLDEST_FIRST, 0)) rooms.push(...page.rooms);
+	if (times.cut) throw tooSlowToStart(api);
 	return rooms.slice(0, windowIndex(rooms, from)).map(({ room }) => room.id);
 }
 
@@ -36,16 +40,17 @@ export async function readOpenRooms(api: RoomsApi, times: Times, from: number): 
  */
 async function countOpenBefore(
 	api: RoomsApi,
-	times: Times,
+	times: Reading,
 	from: number,
 	expected: number,
-): Promise<{ before: number; rooms: Listed[] }> {
+): Promise<{ before: number; rooms: Listed[] } | undefined> {
 	const start = Math.max(0, expected - 1);
 	const rooms: Listed[] = [];
 	for await (const page of readList(api, times, OPEN_OLDEST_FIRST, start, beginsBefore(from))) {
 		rooms.push(...page.rooms);
 		if (rooms.some((room) => room.time !== undefined && room.time >= from)) break;
 	}
+	if (times.cut) return undefined;
 	return { before: positionOf(rooms, windowIndex(rooms, from)), rooms };
 }
 
@@ -67,38 +72,37 @@ const MAX_ROUNDS = 3;
  */
 export async function watchOpenRooms(
 	api: RoomsApi,
-	times: Times,
+	times: Reading,
 	open: string[],
 	lookups: LookUps,
 	from: number,
 ): Promise<string[]> {
-	try {
-		for (let round = 0; round < MAX_ROUNDS; round += 1) {
-			const watched = open.filter((id) => !lookups.pending.has(id) && !lookups.gone.has(id));
-			const { before, rooms } = await countOpenBefore(api, times, from, watched.length);
-			// The counts agree (after a search, or with nothing to compare): done.
-			if (before === watched.length && (round > 0 || before === 0)) break;
-			const timed = rooms.some((room) => room.time !== undefined);
-			const first = rooms[0]?.position === 0 && timed ? rooms : await readFirst(api, times);
-			const { left, unlisted } = await findLeft(api, times, watched, before, from, first);
-			const known = new Set(open);
-			const added = new Map<string | undefined, string[]>();
-			for (const [after, id] of unlisted) {
-				// Listed after all: watched again. Never watched: from now on, after its neighbour.
-				if (known.has(id)) lookups.pending.delete(id);
-				else added.set(after, [...(added.get(after) ?? []), id]);
-			}
-			open = [
-				...(added.get(undefined) ?? []),
-				...open.flatMap((id) => [id, ...(added.get(id) ?? [])]),
-			];
-			lookups.add(left);
-			await lookups.ask(left);
-			// The first page only, and all as watched: nothing left.
-			if (before === watched.length && left.length === 0 && unlisted.length === 0) break;
+	for (let round = 0; round < MAX_ROUNDS; round += 1) {
+		const watched = open.filter((id) => !lookups.pending.has(id) && !lookups.gone.has(id));
+		const counted = await countOpenBefore(api, times, from, watched.length);
+		if (counted === undefined) break;
+		const { before, rooms } = counted;
+		// The counts agree (after a search, or with nothing to compare): done.
+		if (before === watched.length && (round > 0 || before === 0)) break;
+		const timed = rooms.some((room) => room.time !== undefined);
+		const first = rooms[0]?.position === 0 && timed ? rooms : await readFirst(api, times);
+		if (times.cut) break;
+		const { left, unlisted } = await findLeft(api, times, watched, before, from, first);
+		const known = new Set(open);
+		const added = new Map<string | undefined, string[]>();
+		for (const [after, id] of unlisted) {
+			// Listed after all: watched again. Never watched: from now on, after its neighbour.
+			if (known.has(id)) lookups.pending.delete(id);
+			else added.set(after, [...(added.get(after) ?? []), id]);
 		}
-	} catch (error) {
-		if (!(error instanceof OutOfTime)) throw error;
+		open = [
+			...(added.get(undefined) ?? []),
+			...open.flatMap((id) => [id, ...(added.get(id) ?? [])]),
+		];
+		lookups.add(left);
+		await lookups.ask(left);
+		// The first page only, and all as watched: nothing left.
+		if (before === watched.length && left.length === 0 && unlisted.length === 0) break;
 	}
 	return open;
 }
@@ -108,7 +112,7 @@ export async function watchOpenRooms(
  * one (no `createdAt`, one not a date) first, where a new one would otherwise hide another's end
  * in the counts.
  */
-async function readFirst(api: RoomsApi, times: Times): Promise<Listed[]> {
+async function readFirst(api: RoomsApi, times: Reading): Promise<Listed[]> {
 	const rooms: Listed[] = [];
 	for await (const page of readList(api, times, OPEN_OLDEST_FIRST, 0)) {
 		rooms.push(...page.rooms);
@@ -124,7 +128,7 @@ async function readFirst(api: RoomsApi, times: Times): Promise<Listed[]> {
  */
 async function findLeft(
 	api: RoomsApi,
-	times: Times,
+	times: Reading,
 	watched: string[],
 	before: number,
 	from: number,
@@ -133,7 +137,12 @@ async function findLeft(
 	const index = new Map(watched.map((id, q) => [id, q]));
 	const left: string[] = [];
 	const unlisted: Array<[string | undefined, string]> = [];
-	const segments: Array<[Point, Point]> = [[{ p: -1, q: -1 }, { p: before, q: watched.length }]];
+	const segments: Array<[Point, Point]> = [
+		[
+			{ p: -1, q: -1 },
+			{ p: before, q: watched.length },
+		],
+	];
 	let probing = true;
 	while (segments.length > 0 && unlisted.length === 0) {
 		const [a, b] = segments.pop()!;
@@ -147,6 +156,7 @@ async function findLeft(
 		const rooms = probing
 			? first
 			: ((await readList(api, times, OPEN_OLDEST_FIRST, skip).next()).value?.rooms ?? []);
+		if (times.cut) break;
 		const wasProbing = probing;
 		probing = false;
 		const points: Point[] = [];

@@ -5,13 +5,12 @@ import {
 	LATE_VISIBILITY_MS,
 	NEWEST_FIRST,
 	OLDEST_FIRST,
-	OutOfTime,
 	readList,
 	positionOf,
 	windowIndex,
 	type Listed,
 	type RoomsApi,
-	type Times,
+	type Reading,
 } from './list';
 import { readOpenRooms, watchOpenRooms } from './openRooms';
 
@@ -91,7 +90,7 @@ export function isState(value: IDataObject, builtFor: string, ended: boolean): b
  */
 async function startWindow(
 	api: RoomsApi,
-	times: Times,
+	times: Reading,
 	builtFor: string,
 	keep: (room: Room) => boolean,
 ): Promise<WindowState> {
@@ -111,6 +110,7 @@ async function startWindow(
 			above.push(room);
 		}
 	}
+	if (times.cut) throw tooSlowToStart(api);
 	return {
 		builtFor,
 		generation: 0,
@@ -126,24 +126,23 @@ async function readWindow(
 	api: RoomsApi,
 	state: WindowState,
 	keep: (room: Room) => boolean,
-): Promise<{ window: Listed[]; aged: Listed[]; next: WindowState; times: Times }> {
-	const times: Times = { fromIds: state.fromIds };
+): Promise<{ window: Listed[]; aged: Listed[]; next: WindowState; times: Reading }> {
+	const times: Reading = { fromIds: state.fromIds };
 	const from = state.cursor - LATE_VISIBILITY_MS;
 	const start = Math.max(0, state.position - 1);
 	const rooms: Listed[] = [];
-	let complete = true;
-	try {
-		const pages = readList(api, times, { $sort: OLDEST_FIRST }, start, beginsBefore(from));
-		for await (const page of pages) rooms.push(...page.rooms);
-	} catch (error) {
-		if (!(error instanceof OutOfTime)) throw error;
-		complete = false;
-	}
+	const pages = readList(api, times, { $sort: OLDEST_FIRST }, start, beginsBefore(from));
+	for await (const page of pages) rooms.push(...page.rooms);
+	const complete = !times.cut;
 	const starts = windowIndex(rooms, from);
 	const listed = rooms.slice(starts);
 	// A room whose createdAt cannot be read cannot be placed in time: it is no event.
 	const window = listed.filter((room) => room.time !== undefined);
 	const cursor = rooms.reduce((newest, { time }) => Math.max(newest, time ?? newest), state.cursor);
+	// Each poll reads the minute before the newest room again: one whose time goes mostly to that
+	// makes (nearly) no progress.
+	const again = window.filter(({ time }) => time! <= state.cursor).length;
+	if (!complete && again > window.length - again) throw minuteTooFull(api);
 	const nextFrom = cursor - LATE_VISIBILITY_MS;
 	const nextStarts = Math.max(starts, windowIndex(rooms, nextFrom));
 	// What the next window holds: by time, not by what was read, as a room may move in the list
@@ -166,6 +165,28 @@ async function readWindow(
 		},
 		times,
 	};
+}
+
+/** Starting afresh, the trigger must read the rooms it starts from within one poll. */
+export function tooSlowToStart({ node, label }: RoomsApi) {
+	return new NodeOperationError(
+		node,
+		`${label}: reading the rooms to start from took longer than n8n gives a poll`,
+		{
+			description: `Starting afresh (on activation, or after the Event or the External ID Prefix changed), the trigger reads the newest rooms${label === 'Room Ended' ? ' and every open room' : ''}. The next poll tries again; if this persists, Videsk answers slowly, or other workflows use the same API token heavily.`,
+		},
+	);
+}
+
+function minuteTooFull({ node, label }: RoomsApi) {
+	return new NodeOperationError(
+		node,
+		`${label}: the rooms of one minute take longer to read than n8n gives a poll`,
+		{
+			description:
+				'Each poll reads again the rooms created in the minute before the newest it saw, so that a room listed late is not missed; that many could not be read in time. The next poll tries again; if this persists, Videsk answers slowly, or other workflows use the same API token heavily.',
+		},
+	);
 }
 
 const isSeen = (state: WindowState, room: Room) =>
@@ -194,7 +215,8 @@ export async function pollRoomCreated(
 	);
 }
 
-const endedAndMatching = (api: RoomsApi) => (room: Room) => room.ended === true && api.matches(room);
+const endedAndMatching = (api: RoomsApi) => (room: Room) =>
+	room.ended === true && api.matches(room);
 
 export async function pollRoomEnded(
 	api: RoomsApi,
@@ -203,7 +225,7 @@ export async function pollRoomEnded(
 ): Promise<Polled<EndedState>> {
 	const keep = endedAndMatching(api);
 	if (state === undefined) {
-		const times: Times = {};
+		const times: Reading = {};
 		const window = await startWindow(api, times, builtFor, keep);
 		const open = await readOpenRooms(api, times, window.cursor - LATE_VISIBILITY_MS);
 		return { events: [], next: { ...window, open, lookups: [] } };
@@ -220,7 +242,9 @@ export async function pollRoomEnded(
 	const known = new Set(open);
 	open = [
 		...open.filter((id) => !lookups.gone.has(id)),
-		...aged.filter(({ room }) => room.ended !== true && !known.has(room.id)).map(({ room }) => room.id),
+		...aged
+			.filter(({ room }) => room.ended !== true && !known.has(room.id))
+			.map(({ room }) => room.id),
 	];
 	return emitting([...lookups.events, ...windowEvents.map(({ room }) => room)], {
 		...next,
@@ -271,7 +295,6 @@ export class LookUps {
 			try {
 				room = await this.api.get(roomId);
 			} catch (error) {
-				if (error instanceof OutOfTime) return;
 				// After the others, next time.
 				this.pending.delete(roomId);
 				this.pending.set(roomId, failures + 1);

@@ -31,7 +31,10 @@ export async function newestRoom(api: RoomsApi, event: Event): Promise<Room | un
 	// gets the newest rooms' latest end instead.
 	const byEnd = await page({ ended: true, $sort: { updatedAt: -1 } });
 	const ends = byEnd.map(endedAt);
-	if (ends.length > 0 && ends.every((end, i) => !Number.isNaN(end) && (i === 0 || end <= ends[i - 1])))
+	if (
+		ends.length > 0 &&
+		ends.every((end, i) => !Number.isNaN(end) && (i === 0 || end <= ends[i - 1]))
+	)
 		return byEnd[0];
 	const byCreation = await page({ ended: true, $sort: NEWEST_FIRST });
 	if (!byCreation.every((room) => !Number.isNaN(endedAt(room)))) return byCreation[0];

@@ -180,7 +180,9 @@ describe('lookups that keep failing', () => {
 		// turn: old-51's lookup took it).
 		const reports = trigger.reported();
 		for (const report of reports) {
-			expect(report.message).toMatch(/^Room Ended: looking up rooms? .* failed in 5 polls in a row$/);
+			expect(report.message).toMatch(
+				/^Room Ended: looking up rooms? .* failed in 5 polls in a row$/,
+			);
 			expect((report as Error & { description?: string }).description).toMatch(
 				/the last answer: .*keeps asking at every poll/,
 			);

@@ -124,3 +124,117 @@ describe('Room Ended', () => {
 		expect(await trigger.poll()).toEqual([]);
 	});
 });
+
+describe('Output (as the Videsk Rooms node’s)', () => {
+	async function endedRoom(parameters: INodeParameters) {
+		sandbox().seed(2, (index) => ({
+			externalId: `old-${index + 1}`,
+			createdAt: Date.now() - 3_600_000,
+		}));
+		createRooms(1, 'recent');
+		const trigger = await poller({ event: 'roomEnded', ...parameters });
+		await trigger.poll();
+		sandbox().end('old-1');
+		const [emitted] = await trigger.poll();
+		const [test] = await trigger.poll('manual');
+		return {
+			emitted,
+			test,
+			stored: sandbox()
+				.rooms()
+				.find((room) => room.externalId === 'old-1')!,
+		};
+	}
+
+	test('Simplified by default: the room’s ID, External ID, name, start, expiry and ended state; not its authorizations', async () => {
+		const { emitted, test, stored } = await endedRoom({});
+		const simplified = {
+			id: stored.id,
+			externalId: 'old-1',
+			name: stored.name,
+			nbf: stored.nbf,
+			exp: stored.exp,
+			ended: true,
+		};
+		expect(emitted).toEqual(simplified);
+		expect(test).toEqual(simplified);
+		expect(Object.keys(emitted)).toEqual(['id', 'externalId', 'name', 'nbf', 'exp', 'ended']);
+	});
+
+	test('Raw: every field Videsk sent', async () => {
+		const { emitted, stored } = await endedRoom({ output: 'raw' });
+		expect(emitted).toEqual(stored);
+		expect(emitted.authorizations).toEqual(expect.any(Array));
+	});
+
+	test('Selected Fields: the ID and those picked', async () => {
+		const { emitted, test, stored } = await endedRoom({
+			output: 'fields',
+			fields: ['createdAt', 'authorizations'],
+		});
+		const picked = {
+			id: stored.id,
+			createdAt: stored.createdAt,
+			authorizations: stored.authorizations,
+		};
+		expect(emitted).toEqual(picked);
+		expect(test).toEqual(picked);
+	});
+});
+
+describe('n8n’s poll time (getPollBudgetMs)', () => {
+	test('a catch-up longer than the poll’s time stops within it; the next polls go on, each room once, oldest first', async () => {
+		createRooms(3, 'before', Date.now() - 700_000);
+		const trigger = await createPoller({
+			parameters: { event: 'roomCreated' },
+			credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },
+			budgetMs: 300,
+		});
+		await trigger.poll();
+		// Created over the last 10 minutes (while n8n was down, say).
+		sandbox().seed(600, (index) => ({
+			externalId: `backlog-${index + 1}`,
+			createdAt: Date.now() - 600_000 + index * 1000,
+		}));
+		sandbox().settings.latencyMs = 60;
+		const emitted = [];
+		const durations = [];
+		for (let poll = 0; poll < 10 && emitted.length < 600; poll += 1) {
+			const started = Date.now();
+			emitted.push(...ids(await trigger.poll()));
+			durations.push(Date.now() - started);
+		}
+		expect(emitted).toEqual(Array.from({ length: 600 }, (_, index) => `backlog-${index + 1}`));
+		// Several polls, none past its time by more than a request.
+		expect(durations.length).toBeGreaterThan(1);
+		for (const duration of durations) expect(duration).toBeLessThan(300 + 250);
+	});
+
+	test('n8n 1.x has no getPollBudgetMs: the trigger polls as ever', async () => {
+		const trigger = await createPoller({
+			parameters: { event: 'roomCreated' },
+			credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },
+			budgetMs: null,
+		});
+		await trigger.poll();
+		createRooms(2, 'new');
+		expect(ids(await trigger.poll())).toEqual(['new-1', 'new-2']);
+	});
+});
+
+test('more rooms in one minute than a poll can read in its time: the poll fails, saying so', async () => {
+	createRooms(3, 'before', Date.now() - 700_000);
+	const trigger = await createPoller({
+		parameters: { event: 'roomCreated' },
+		credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },
+		budgetMs: 300,
+	});
+	await trigger.poll();
+	createRooms(1000, 'burst');
+	sandbox().settings.latencyMs = 60;
+	// The first poll emits what it read; the next ones read that minute again and get no further.
+	expect((await trigger.poll()).length).toBeGreaterThan(0);
+	await expect(trigger.poll()).rejects.toThrow(
+		/^Room Created: the rooms of one minute take longer to read than n8n gives a poll$/,
+	);
+});
