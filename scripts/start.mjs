@@ -41,8 +41,8 @@ const home = await prepareEditorN8n(root, sandbox);
 
 console.log('Running the example "calendar event → room → join tokens" once...');
 const demo = await executeWorkflow(home, 'videskExampleCalendar');
-const [room] = demo.output('Create or update room');
-const tokens = demo.output('Get Join Token');
+const [room] = demo.output('Room for the event');
+const tokens = demo.output('Token per participant');
 console.log(
 	demo.code === 0
 		? `  ✓ room "${room.name}" (${room.id}) created in the sandbox; join tokens issued for ${tokens.map((token) => token.participant).join(', ')}`

@@ -156,7 +156,7 @@ describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
 			.poll(() => byTestId('canvas-node-status-success').count(), { timeout: 60_000 })
 			.toBe(6);
 		await step('ran');
-		await byTestId('canvas-node').filter({ hasText: 'Get Join Token' }).dblclick();
+		await byTestId('canvas-node').filter({ hasText: 'Token per participant' }).dblclick();
 		const output = byTestId('output-panel');
 		await expect.poll(() => output.innerText()).toContain('3 items');
 		// The table: one row per attendee, their label beside their token.
@@ -170,5 +170,69 @@ describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
 		expect(room).toMatchObject({ externalId: 'cal-evt-2026-standup', name: 'Team standup' });
 		expect(room.authorizations).toHaveLength(4);
 		expect(consoleErrors.filter((error) => /videsk/i.test(error))).toEqual([]);
+	});
+
+	test('the Room field: From List finds an old room among 150 by name, an exact External ID first; every mode’s name fits', async () => {
+		const step = screenshots('5-room-list');
+		sandbox.reset();
+		const start = Date.now() - 150 * 60_000;
+		sandbox.seed(150, (index) => ({
+			name: index === 3 ? 'Quarterly standup review' : `Room ${index}`,
+			externalId: `bulk-${index}`,
+			createdAt: start + index * 60_000,
+		}));
+		// A workflow with a Get whose Room is From List, saved through n8n's REST API as the editor
+		// does (with the browser's session and its browser-id).
+		const browserId = await page.evaluate(() => localStorage.getItem('n8n-browserId'));
+		const saved = await page.request.post(`${url}/rest/workflows`, {
+			headers: { 'browser-id': browserId ?? '' },
+			data: {
+				name: 'Room list',
+				nodes: [
+					{
+						id: 'get-room',
+						name: 'Get room',
+						type: 'n8n-nodes-videsk.videskRooms',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: { resource: 'room', operation: 'get' },
+						credentials: { videskApi: { id: 'videskSandbox01', name: 'Videsk sandbox' } },
+					},
+				],
+				connections: {},
+				settings: {},
+			},
+		});
+		expect(saved.ok(), await saved.text()).toBe(true);
+		const { id } = ((await saved.json()) as { data: { id: string } }).data;
+		await page.goto(`${url}/workflow/${id}`);
+		await byTestId('canvas-node').filter({ hasText: 'Get room' }).dblclick({ timeout: 60_000 });
+		await byTestId('rlc-input').click();
+		const search = page.locator(
+			'[data-test-id="rlc-search"] input, input[data-test-id="rlc-search"]',
+		);
+		const results = () => byTestId('rlc-item').allInnerTexts();
+		// The newest 100 rooms do not hold it: the search reads on through the list.
+		await search.fill('standup');
+		await expect.poll(results, { timeout: 30_000 }).toEqual(['Quarterly standup review (bulk-3)']);
+		await step('by-name');
+		await search.fill('bulk-1');
+		await expect
+			.poll(async () => (await results())[0], { timeout: 30_000 })
+			.toBe('Room 1 (bulk-1)');
+		await step('exact-first');
+		await page.keyboard.press('Escape');
+		// The node's own modes' names show whole in the selector (none cut to "By Exter…"); n8n
+		// names From List itself.
+		const selector = byTestId('rlc-mode-selector');
+		for (const mode of ['id', 'externalId']) {
+			await selector.click();
+			await byTestId(`mode-${mode}`).click();
+			const input = selector.locator('input');
+			await expect
+				.poll(() => input.evaluate((element) => element.scrollWidth <= element.clientWidth))
+				.toBe(true);
+		}
+		await step('modes');
 	});
 });

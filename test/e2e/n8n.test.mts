@@ -169,14 +169,14 @@ describe('in a real n8n', { timeout: 120_000 }, () => {
 	test('example: calendar event → Create or Update → one labelled join token per participant; rerun (rescheduled) updates the room', async () => {
 		const { output, run } = await execute('videskExampleCalendar');
 		expect(run.data.resultData.error).toBeUndefined();
-		const [room] = output('Create or update room');
+		const [room] = output('Room for the event');
 		expect(room).toMatchObject({
 			externalId: 'cal-evt-2026-standup',
 			name: 'Team standup',
 			created: true,
 			updated: false,
 		});
-		const tokens = output('Get Join Token');
+		const tokens = output('Token per participant');
 		expect(tokens.map((token) => token.participant)).toEqual([
 			'ana@example.com',
 			'bo@example.com',
@@ -187,7 +187,7 @@ describe('in a real n8n', { timeout: 120_000 }, () => {
 
 		// The sample event's times follow $now: a second run is the same event, rescheduled.
 		const rerun = await execute('videskExampleCalendar');
-		const [updated] = rerun.output('Create or update room');
+		const [updated] = rerun.output('Room for the event');
 		expect(updated).toMatchObject({ id: room.id, created: false, updated: true });
 		expect(Date.parse(String(updated.nbf))).toBeGreaterThan(Date.parse(String(room.nbf)));
 		expect(sandbox.rooms()).toHaveLength(1);
@@ -205,7 +205,7 @@ describe('in a real n8n', { timeout: 120_000 }, () => {
 			exp: new Date(Date.now() - 3_600_000).toISOString(),
 		}));
 		const { output } = await execute('videskExampleEndExpired');
-		expect(output('End room').map((room) => room.externalId)).toEqual(['expired-0', 'expired-1']);
+		expect(output('End each one').map((room) => room.externalId)).toEqual(['expired-0', 'expired-1']);
 		expect(
 			sandbox
 				.rooms()

@@ -36,7 +36,7 @@ export const roomLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The room, chosen from the list, by its Videsk ID, or by your External ID',
+	description: 'The room, chosen from the list, by its Videsk ID, or by your External ID (Ext. ID).',
 	modes: [
 		{
 			displayName: 'From List',
@@ -61,7 +61,8 @@ export const roomLocator: INodeProperties = {
 			],
 		},
 		{
-			displayName: 'By External ID',
+			// Short enough for the editor's mode selector, which cuts longer names ("By Exter").
+			displayName: 'Ext. ID',
 			name: 'externalId',
 			type: 'string',
 			placeholder: 'e.g. standup-2024-08-14',
