@@ -1,6 +1,7 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { DEFAULT_TIMEOUT_MS, isJsonObject, type AnswerShape } from '../videsk';
+import { readRateLimit, retryAfterUntil } from './pacer';
 import type { VideskAnswer } from './send';
 
 // One table turns each answer Videsk (or something in front of it) can give into a message that
@@ -110,6 +111,13 @@ function fieldErrors(errors: unknown): string[] {
 	return Object.entries(errors).map(([field, detail]) => `${field}: ${detailText(detail)}`);
 }
 
+/** The wait a 429's Retry-After (seconds or an HTTP date) asks for, in whole seconds. */
+function waitAsked(headers: IDataObject): string {
+	const now = Date.now();
+	const until = retryAfterUntil(readRateLimit(headers, 429, { sentAt: now, receivedAt: now }));
+	return until === undefined ? '' : ` It asked to wait ${Math.ceil((until - now) / 1000)} s.`;
+}
+
 /** The general advice for a status; a request's own advice (RequestPurpose.advice) comes first. */
 function generalAdvice(
 	status: number,
@@ -117,7 +125,6 @@ function generalAdvice(
 	videsk: FeathersError | undefined,
 	headers: IDataObject,
 ): Advice {
-	const retryAfter = headers['retry-after'];
 	switch (status) {
 		case 400: {
 			const fields = fieldErrors(videsk?.errors);
@@ -153,7 +160,7 @@ function generalAdvice(
 		case 429:
 			return {
 				message: `Videsk’s rate limit was reached (${target})`,
-				description: `Videsk allows about 20 requests per second per token.${retryAfter ? ` It asked to retry after ${String(retryAfter)} s.` : ''} The node paces its requests by Videsk’s rate-limit headers, so something else is using this token heavily too: give this workflow its own token, or turn on "Retry On Fail" in the node’s settings.`,
+				description: `Videsk allows about 20 requests per second per token.${waitAsked(headers)} The node paces its requests by Videsk’s rate-limit headers and sent this one again, so something else is using this token heavily too: give this workflow its own token, or run it when that other use is over.`,
 			};
 		default:
 			return {

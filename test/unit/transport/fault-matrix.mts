@@ -123,7 +123,17 @@ const faults: Record<
 			times: 10,
 		},
 		message: (_, target) => `Videsk’s rate limit was reached (${target})`,
-		description: 'It asked to retry after 0 s.',
+		description: 'It asked to wait 0 s.',
+	},
+	// An HTTP date is read as one (here one past: no wait), never quoted as seconds.
+	'429 with an HTTP-date Retry-After, every retry': {
+		fault: {
+			...feathers(429, 'TooManyRequests', 'Slow down'),
+			headers: { 'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT' },
+			times: 10,
+		},
+		message: (_, target) => `Videsk’s rate limit was reached (${target})`,
+		description: 'It asked to wait 0 s.',
 	},
 	'500 General Error': {
 		fault: { ...feathers(500, 'GeneralError', 'boom'), times: 10 },

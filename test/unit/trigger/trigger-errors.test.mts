@@ -55,7 +55,7 @@ describe.each(['roomCreated', 'roomEnded'])('%s: a failing list request', (event
 				times: 4,
 			},
 			/rate limit was reached \(the room list\)/,
-			/It asked to retry after 0 s/,
+			/It asked to wait 0 s/,
 		],
 		[
 			'503 with a proxy’s HTML page',
