@@ -97,6 +97,35 @@ function screenshots(test: string) {
 
 const byTestId = (id: string) => page.locator(`[data-test-id="${id}"]`);
 
+/**
+ * Saves a workflow of one Videsk node (on the sandbox's credential) through n8n's REST API as the
+ * editor does, with the browser's session and its browser-id; returns its ID.
+ */
+async function saveWorkflow(
+	name: string,
+	node: { id: string; name: string; type: string; parameters: Record<string, unknown> },
+): Promise<string> {
+	const browserId = await page.evaluate(() => localStorage.getItem('n8n-browserId'));
+	const saved = await page.request.post(`${url}/rest/workflows`, {
+		headers: { 'browser-id': browserId ?? '' },
+		data: {
+			name,
+			nodes: [
+				{
+					...node,
+					typeVersion: 1,
+					position: [0, 0],
+					credentials: { videskApi: { id: 'videskSandbox01', name: 'Videsk sandbox' } },
+				},
+			],
+			connections: {},
+			settings: {},
+		},
+	});
+	expect(saved.ok(), await saved.text()).toBe(true);
+	return ((await saved.json()) as { data: { id: string } }).data.id;
+}
+
 // Generous per step for a busy machine; the whole file takes about a minute on an idle one.
 describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
 	test('sign in as the owner that npm start sets up', async () => {
@@ -181,30 +210,12 @@ describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
 			externalId: `bulk-${index}`,
 			createdAt: start + index * 60_000,
 		}));
-		// A workflow with a Get whose Room is From List, saved through n8n's REST API as the editor
-		// does (with the browser's session and its browser-id).
-		const browserId = await page.evaluate(() => localStorage.getItem('n8n-browserId'));
-		const saved = await page.request.post(`${url}/rest/workflows`, {
-			headers: { 'browser-id': browserId ?? '' },
-			data: {
-				name: 'Room list',
-				nodes: [
-					{
-						id: 'get-room',
-						name: 'Get room',
-						type: 'n8n-nodes-videsk.videskRooms',
-						typeVersion: 1,
-						position: [0, 0],
-						parameters: { resource: 'room', operation: 'get' },
-						credentials: { videskApi: { id: 'videskSandbox01', name: 'Videsk sandbox' } },
-					},
-				],
-				connections: {},
-				settings: {},
-			},
+		const id = await saveWorkflow('Room list', {
+			id: 'get-room',
+			name: 'Get room',
+			type: 'n8n-nodes-videsk.videskRooms',
+			parameters: { resource: 'room', operation: 'get' },
 		});
-		expect(saved.ok(), await saved.text()).toBe(true);
-		const { id } = ((await saved.json()) as { data: { id: string } }).data;
 		await page.goto(`${url}/workflow/${id}`);
 		await byTestId('canvas-node').filter({ hasText: 'Get room' }).dblclick({ timeout: 60_000 });
 		await byTestId('rlc-input').click();
@@ -234,5 +245,28 @@ describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
 				.toBe(true);
 		}
 		await step('modes');
+	});
+
+	test('the trigger’s Fetch Test Event on an account where no room has ended: an example, marked as one, not an error', async () => {
+		const step = screenshots('6-trigger-test-event');
+		sandbox.reset();
+		sandbox.seed(3, (index) => ({ name: `Open room ${index}`, externalId: `open-${index}` }));
+		const id = await saveWorkflow('Room ended', {
+			id: 'room-ended',
+			name: 'Room ended',
+			type: 'n8n-nodes-videsk.videskRoomsTrigger',
+			parameters: { event: 'roomEnded' },
+		});
+		await page.goto(`${url}/workflow/${id}`);
+		await byTestId('canvas-node').filter({ hasText: 'Room ended' }).dblclick({ timeout: 60_000 });
+		await byTestId('node-execute-button').click();
+		const output = byTestId('output-panel');
+		await expect
+			.poll(() => output.innerText(), { timeout: 30_000 })
+			.toContain('Room Ended: no room has ended yet, so this is an example');
+		await step('example');
+		expect(await byTestId('ndv').innerText()).not.toContain('Problem in node');
+		// Simplified, as the node's Output: no authorizations.
+		expect(await output.innerText()).not.toContain('authorizations');
 	});
 });
