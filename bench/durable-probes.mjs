@@ -1,4 +1,4 @@
-// Two measurements of n8n's durable scheduler behind docs/notes/trigger-crash.md, in the rig of
+// Two measurements of n8n's durable scheduler behind docs/n8n-polling.md, in the rig of
 // the crash test (test/e2e/n8n-crash.mjs). Run after `npm run build`: node bench/durable-probes.mjs
 // 1. Activation, under each scheduler: a room created and one ended right after the activation
 //    poll; the executions they ran, and the durable cursors just after the activation poll.

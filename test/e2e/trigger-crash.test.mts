@@ -4,7 +4,7 @@
 // the executions of each event are counted, from n8n's database and from the requests of the
 // workflow's Record node. Under n8n's durable scheduler every event must run exactly once. Under
 // its default scheduler the test measures what each kill point does, prints it as a table, and
-// holds n8n to the table of docs/notes/trigger-crash.md. Both schedulers run at once.
+// holds n8n to the table of docs/n8n-polling.md. Both schedulers run at once.
 import { afterAll, beforeAll, test, type ExpectStatic } from 'vitest';
 import { PACKAGE_DIR } from '../support/harness.mjs';
 import type { Sandbox } from '../sandbox/server.mjs';
@@ -247,7 +247,7 @@ durableTest?.(
 		const { rows, uncaused } = await runPhases('durable', expect);
 		expect(uncaused).toEqual({});
 		// Not the activation's events: n8n drops the activation poll's state (printed, and
-		// docs/notes/trigger-crash.md), which no trigger can make up for.
+		// docs/n8n-polling.md), which no trigger can make up for.
 		const afterActivation = rows.filter(({ phase }) => phase !== ACTIVATION.name);
 		expect(countsOnly(afterActivation)).toEqual(rowsWith(afterActivation, {}));
 	},
@@ -260,7 +260,7 @@ test.concurrent(
 		const { rows, uncaused } = await runPhases('default', expect);
 		expect(uncaused).toEqual({});
 		// n8n saves static data and creates the executions separately, neither awaited
-		// (docs/notes/trigger-crash.md): a crash between the two repeats or drops the poll.
+		// (docs/n8n-polling.md): a crash between the two repeats or drops the poll.
 		expect(countsOnly(rows)).toEqual(rowsWith(rows, { K2a: 2, K2b: 0 }));
 	},
 	20 * MINUTE,

@@ -4,7 +4,7 @@
 // same token; executions take turns; headers out of any sane bound are read as what they are.
 // Counts (requests, 429s, failed items), not times, except where a time is the finding. The
 // header parsing is checked as a property over any header values; the pacer's histories in
-// test/model/pacer.model.test.mts. docs/notes/pacer.md says which test proves which claim.
+// test/model/pacer.model.test.mts. docs/pacing.md says which test proves which claim.
 import type { IDataObject } from 'n8n-workflow';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -106,7 +106,7 @@ describe.each(['roomCreated', 'roomEnded'])('%s: a failing list request', (event
 
 	test('found in review: a 429 asking for longer than the Timeout (Retry-After: 120) fails the poll at once', async () => {
 		// Videsk asks that the token send nothing for 120 s: everything using it at that address
-		// honours it (see docs/notes/pacer.md), so this test has a sandbox of its own.
+		// honours it (see docs/pacing.md), so this test has a sandbox of its own.
 		const own = await startSandbox({ token: TOKEN });
 		try {
 			const trigger = await poller({ event }, own.url);
