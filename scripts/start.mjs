@@ -6,9 +6,11 @@ import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '../test/sandbox/server.mjs';
+import { NotProvidedError, provide } from '../test/support/provision.mjs';
 import {
 	DEMO_OWNER as OWNER,
 	ensureN8n,
+	isN8nInstalled,
 	executeWorkflow,
 	freePort,
 	prepareEditorN8n,
@@ -19,6 +21,17 @@ import {
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOUR = 3_600_000;
 
+// Installing n8n compiles its sqlite3, once: g++, make and python3 (from Debian as root or with
+// sudo), or one message saying what to install.
+if (!isN8nInstalled()) {
+	try {
+		await provide(['buildTools'], 'Installing n8n for `npm start` needs');
+	} catch (error) {
+		if (!(error instanceof NotProvidedError)) throw error;
+		console.error(`\n${error.message}\n`);
+		process.exit(1);
+	}
+}
 ensureN8n();
 
 const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 0) });
