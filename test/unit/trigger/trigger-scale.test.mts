@@ -1,5 +1,5 @@
 // What the trigger costs on large accounts, counted (requests, state size, polls), not timed:
-// the figures of the README's trigger section. Accounts hold 100, 1,000 or 10,000 open rooms
+// pinned, so that a change in them shows. Accounts hold 100, 1,000 or 10,000 open rooms
 // created over the last 70 hours (expired rooms that nobody ended stay open), with rooms that
 // carry `updatedAt` or not. Run with --silent=false to see the table.
 import type { INodeParameters } from 'n8n-workflow';
@@ -99,7 +99,7 @@ async function measure(openRooms: number, updatedAt: boolean) {
 	};
 }
 
-// The README's table. Room Ended watches the open rooms by ID (27 characters each in the state),
+// The table. Room Ended watches the open rooms by ID (27 characters each in the state),
 // with or without `updatedAt`; it counts them near the window, reads the list's first rooms (a
 // room without createdAt is listed there) and, when some left, compares only where the counts
 // differ; lookups are capped at 50 a poll.
