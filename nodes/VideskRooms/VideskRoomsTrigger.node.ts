@@ -21,7 +21,8 @@ import {
 import { EVENT_NAMES, exampleRoom, newestRoom, type Event } from './trigger/sample';
 import {
 	CREDENTIAL_TYPE,
-	isJsonObject,
+	isNotFound,
+	isRoom,
 	isRoomPage,
 	roomPath,
 	ROOMS_PATH,
@@ -164,7 +165,7 @@ async function roomsApi(
 			return await readFromVidesk(context, credential, {
 				...request,
 				timeoutAdvice: NEXT_POLL,
-				timeoutMs: Math.max(1, deadline - started),
+				deadline,
 			});
 		} finally {
 			slowest = Math.max(slowest, Date.now() - started);
@@ -194,10 +195,12 @@ async function roomsApi(
 			const answer = await read({
 				url: roomPath(roomId),
 				purpose: { label, target: `room "${roomId}"` },
-				expects: isJsonObject,
-				handles: ({ statusCode }) => statusCode === 404,
+				expects: isRoom,
+				// Only Videsk's own answer means the room is gone; any other fails the lookup, which
+				// is then tried again at the next poll.
+				handles: isNotFound,
 			});
-			return answer.statusCode === 404 ? undefined : (answer.body as Room);
+			return isNotFound(answer) ? undefined : (answer.body as Room);
 		},
 	};
 }

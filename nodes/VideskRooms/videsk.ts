@@ -82,6 +82,15 @@ function roomProblem(body: unknown): string | undefined {
 /** A room: an object with its `id`. */
 export const isRoom = answerShape<Room>(roomProblem);
 
+/**
+ * Videsk's own "not found": a 404 with its (Feathers) NotFound error, not the 404 page of a proxy
+ * or gateway in front of it.
+ */
+export function isNotFound({ statusCode, body }: { statusCode: number; body: unknown }): boolean {
+	if (statusCode !== 404 || !isJsonObject(body)) return false;
+	return body.name === 'NotFound' || body.code === 404;
+}
+
 /** A page of the room list: `total`, and `data`, a list of rooms each with its `id`. */
 export const isRoomPage = answerShape<RoomPage>((body) => {
 	const problem = notAnObject(body);

@@ -8,7 +8,7 @@ import type {
 import { CREDENTIAL_TYPE, DEFAULT_TIMEOUT_MS } from '../videsk';
 import type { RequestPurpose } from './errors';
 import { pacerFor, pacerKey } from './pacer';
-import { sendToVidesk, type VideskAnswer } from './send';
+import { sendToVidesk, timeoutFor, type VideskAnswer } from './send';
 
 // The one request path for code that cannot go through routing: the trigger's polls and lookups,
 // the Room list search (both with n8n's authenticated request helper) and the credential test
@@ -24,8 +24,8 @@ export interface VideskRead {
 	handles?: (answer: VideskAnswer) => boolean;
 	/** What to do when Videsk asks for a wait longer than the Timeout. */
 	timeoutAdvice: string;
-	/** A shorter Timeout than the fixed one, e.g. what is left of a poll's time. */
-	timeoutMs?: number;
+	/** When the caller's time ends (a poll's): each attempt, wait and retry ends by then. */
+	deadline?: number;
 }
 
 /** The Videsk API credential, as getCredentials gives it. */
@@ -55,14 +55,14 @@ export async function readFromVidesk(
 	read: VideskRead,
 ): Promise<VideskAnswer> {
 	const node = context.getNode();
-	const timeoutMs = Math.min(read.timeoutMs ?? DEFAULT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
+	const exchange = { timeoutMs: DEFAULT_TIMEOUT_MS, deadline: read.deadline };
 	const { answer } = await sendToVidesk({
+		...exchange,
 		node,
 		pacer: pacerFor(pacerKey(apiToken, baseUrl)),
 		flow: context,
 		method: 'GET',
 		baseUrl,
-		timeoutMs,
 		purpose: read.purpose,
 		timeoutAdvice: read.timeoutAdvice,
 		expects: read.expects,
@@ -78,7 +78,7 @@ export async function readFromVidesk(
 					qs: read.qs,
 					headers: { Accept: 'application/json' },
 					json: true,
-					timeout: timeoutMs,
+					timeout: timeoutFor(exchange),
 					returnFullResponse: true,
 					ignoreHttpStatusErrors: true,
 				},

@@ -43,6 +43,11 @@ export interface VideskExchange<T> {
 	 * to the requests ahead); not the wait behind them at the rate Videsk allows.
 	 */
 	timeoutMs: number;
+	/**
+	 * When the caller's time ends (a poll's, ms since the epoch): no wait Videsk asks for and no
+	 * retry goes past it, and the attempt's own Timeout must end by then (see `timeoutFor`).
+	 */
+	deadline?: number;
 	/** The execution's cancel signal: a stopped execution leaves the pacer's queue at once. */
 	signal?: AbortSignal;
 	purpose: RequestPurpose;
@@ -126,11 +131,14 @@ async function waitToRetry(
 	}
 	if (!retryable || attempt >= MAX_RETRIES) return false;
 	const until = reading && retryAfterUntil(reading);
-	if (reading === undefined || until === undefined) {
-		await sleep(250 * 2 ** attempt);
+	const waitMs = reading === undefined || until === undefined ? 250 * 2 ** attempt : undefined;
+	const retryAt = Date.now() + (waitMs ?? until! - reading!.receivedAt);
+	if (exchange.deadline !== undefined && retryAt >= exchange.deadline) return false;
+	if (waitMs !== undefined) {
+		await sleep(waitMs);
 		return true;
 	}
-	const askedMs = until - reading.receivedAt;
+	const askedMs = until! - reading!.receivedAt;
 	if (askedMs <= exchange.timeoutMs) return true;
 	const check =
 		askedMs > LONGEST_WINDOW_MS
@@ -140,11 +148,21 @@ async function waitToRetry(
 	throw failure;
 }
 
+/** An attempt's Timeout: the exchange's, or what is left until its deadline when that is sooner. */
+export function timeoutFor({
+	timeoutMs,
+	deadline,
+}: Pick<VideskExchange<unknown>, 'timeoutMs' | 'deadline'>) {
+	return deadline === undefined
+		? timeoutMs
+		: Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
+}
+
 /** Waits for the pacer to let the request go; fails, naming the figures, past the Timeout. */
 async function waitForTurn(exchange: VideskExchange<unknown>): Promise<Ticket> {
 	const { node, purpose } = exchange;
 	try {
-		return await exchange.pacer.acquire(exchange.flow, exchange.timeoutMs, exchange.signal);
+		return await exchange.pacer.acquire(exchange.flow, timeoutFor(exchange), exchange.signal);
 	} catch (error) {
 		if (!(error instanceof RateLimitWaitTooLong)) {
 			// The only other way out of the queue: the execution was stopped.

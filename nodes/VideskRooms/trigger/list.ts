@@ -14,8 +14,11 @@ import { MAX_PAGE_SIZE, type ListQuery, type Room, type RoomPage } from '../vide
  * writes can become visible out of order; a room later than that would be missed.
  */
 export const LATE_VISIBILITY_MS = 60_000;
-/** Times one read of the list may go back a page because rooms left it meanwhile. */
-const MAX_STEP_BACKS = 10;
+/**
+ * Times one read of the list may step back because rooms left it meanwhile. Each step in a row
+ * goes twice as far back as the last, so these reach the start of a list of 100,000 rooms.
+ */
+const MAX_STEP_BACKS = 20;
 
 export const OLDEST_FIRST = { createdAt: 1 as const };
 export const NEWEST_FIRST = { createdAt: -1 as const };
@@ -60,6 +63,13 @@ interface Page {
 	total: number;
 	ceiling: number;
 }
+
+/**
+ * ASSUMPTION: a room's ObjectId is made (by the application, before it saves the room) at most
+ * this long before its hidden `createdAt`, which Videsk sorts by: rooms created at once across a
+ * second may be listed with their IDs' seconds that far apart in reverse.
+ */
+const ID_TIME_SLACK_MS = 5_000;
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
@@ -121,14 +131,18 @@ function outOfOrder({ node, label }: RoomsApi, earlier: Listed, later: Listed) {
 /**
  * Checks one answer's order (`direction` 1: oldest first): across answers, rooms created or
  * listed meanwhile may come between. Times Videsk sent and times from IDs are each checked
- * apart: MongoDB lists rooms without a field before the others.
+ * apart (MongoDB lists rooms without a field before the others), the latter within
+ * ID_TIME_SLACK_MS.
  */
 function checkOrder(api: RoomsApi, rooms: Listed[], direction: 1 | -1) {
 	const last = new Map<boolean, Listed>();
 	for (const room of rooms) {
 		if (room.order === undefined) continue;
 		const before = last.get(room.fromId!);
-		if (before && direction * (room.order - before.order!) < 0) throw outOfOrder(api, before, room);
+		const slack = room.fromId ? ID_TIME_SLACK_MS : 0;
+		if (before && direction * (room.order - before.order!) < -slack) {
+			throw outOfOrder(api, before, room);
+		}
 		last.set(room.fromId!, room);
 	}
 }
@@ -138,8 +152,9 @@ function checkOrder(api: RoomsApi, rooms: Listed[], direction: 1 | -1) {
  * after page, while the poll has time (else `reading.cut`); yields each page's rooms not read
  * before. Each page begins a tenth back into the one before: when rooms before it left the list,
  * which moved the rest up, finding none of those again means some were skipped, and the read
- * steps back. The first page must satisfy `opens` (e.g. begin before a window), else the read
- * steps back too.
+ * steps back: a page less one room, then twice as far at each step in a row (a clean-up may end
+ * thousands of rooms between two polls). The first page must satisfy `opens` (e.g. begin before
+ * a window), else the read steps back too. From the list's start, nothing can have been skipped.
  */
 export async function* readList(
 	api: RoomsApi,
@@ -152,6 +167,7 @@ export async function* readList(
 	const read = new Set<string>();
 	let overlap = 0;
 	let pageLength = MAX_PAGE_SIZE;
+	let stepBack = 0;
 	for (let stepBacks = 0; ; ) {
 		if (!api.hasTime()) {
 			reading.cut = true;
@@ -160,13 +176,15 @@ export async function* readList(
 		const answer = await api.list({ ...query, $skip: skip, $limit: MAX_PAGE_SIZE });
 		const rooms = listed(answer, skip, reading);
 		const skipped =
-			overlap > 0 ? !rooms.some(({ room }) => read.has(room.id)) : skip > 0 && !opens(rooms);
+			skip > 0 &&
+			(overlap > 0 ? !rooms.some(({ room }) => read.has(room.id)) : !opens(rooms));
 		if (skipped) {
-			// Back by a page, less one room, so that it reaches again where this one began.
 			if (++stepBacks > MAX_STEP_BACKS) throw tooFast(api);
-			skip = Math.max(0, skip - Math.max(1, pageLength - 1));
+			stepBack = stepBack === 0 ? Math.max(1, pageLength - 1) : 2 * stepBack;
+			skip = Math.max(0, skip - stepBack);
 			continue;
 		}
+		stepBack = 0;
 		checkOrder(api, rooms, direction);
 		const fresh = rooms.filter(({ room }) => !read.has(room.id));
 		for (const { room } of fresh) read.add(room.id);
