@@ -63,12 +63,18 @@ const advance = fc.record({
 const update = fc.record({ do: fc.constant('update' as const), pick });
 const end = fc.record({ do: fc.constant('end' as const), pick, lagS: lag });
 const purge = fc.record({ do: fc.constant('purge' as const), pick });
+const cleanUp = fc.record({
+	do: fc.constant('cleanUp' as const),
+	share: fc.constantFrom(0.3, 0.6, 0.9),
+	purge: fc.boolean(),
+});
 const room: fc.Arbitrary<Change> = fc.oneof(
 	{ weight: 4, arbitrary: create },
 	{ weight: 3, arbitrary: advance },
 	{ weight: 1, arbitrary: update },
 	{ weight: 4, arbitrary: end },
 	{ weight: 1, arbitrary: purge },
+	{ weight: 1, arbitrary: cleanUp },
 );
 /** What Videsk's service does: fields, sorting, speed. */
 const service: fc.Arbitrary<Change> = fc.oneof(
@@ -195,15 +201,9 @@ test(
 				fc.commands([step.map((s) => new StepCommand(s))], { maxCommands: 40, size: 'max' }),
 				async (history, commands) => {
 					tally.set('runs', (tally.get('runs') ?? 0) + 1);
-					const t0 = Date.now();
 					const world = await World.start(sandbox, history);
 					await fc.asyncModelRun(() => ({ model: {}, real: world }), commands);
-					const t1 = Date.now();
 					await world.settle();
-					if (process.env.PROF)
-						process.stdout.write(
-							`PROF ${t1 - t0} ${Date.now() - t1} ${JSON.stringify({ ...history, initial: history.initial.length })} ${commands.toString().length}\n`,
-						);
 				},
 			),
 			{ numRuns: RUNS },

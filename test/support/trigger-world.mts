@@ -59,6 +59,11 @@ export type Change =
 	| { do: 'update'; pick: number }
 	| { do: 'end'; pick: number; lagS: number }
 	| { do: 'purge'; pick: number }
+	/**
+	 * A clean-up: this share of the open rooms, oldest first, ended (a workflow ending expired
+	 * rooms with the node's End) or purged, at once.
+	 */
+	| { do: 'cleanUp'; share: number; purge: boolean }
 	/** Videsk starts or stops sending `updatedAt` (on every room). */
 	| { do: 'updatedAt'; sent: boolean }
 	/** The list ignores `$sort` on these fields from now on (none: honours it again). */
@@ -469,6 +474,20 @@ export class World {
 				if (room) this.endRoom(room, this.clock - change.lagS * 1000);
 				return;
 			}
+			case 'cleanUp': {
+				const open = this.rooms.filter((r) => r.purgedAt === undefined && !r.endedAt);
+				open.sort((a, b) => a.createdAt - b.createdAt);
+				const rooms = open.slice(0, Math.ceil(open.length * change.share));
+				count(`clean-up: rooms ${change.purge ? 'purged' : 'ended'}`, rooms.length);
+				for (const room of rooms) {
+					if (!change.purge) this.endRoom(room, this.clock);
+					else {
+						this.sandbox.purge(room.id);
+						room.purgedAt = ++this.seq;
+					}
+				}
+				return;
+			}
 			case 'purge': {
 				const room = this.pickRoom(change.pick, (r) => r.purgedAt === undefined);
 				if (!room) return;
@@ -622,11 +641,16 @@ export class World {
 			const key = `${epoch.options.event} ${String(room.id)}`;
 			watcher.emitted.set(key, (watcher.emitted.get(key) ?? 0) + 1);
 		}
+		// A poll that looked up as many rooms as it may leaves the other ends to the next polls.
+		const lookups = this.sandbox.requests
+			.slice(firstRequest)
+			.filter((request) => /^\/vpaas\/rooms\/[^/]+$/.test(request.path)).length;
+		if (lookups >= MAX_LOOKUPS_PER_POLL) count('poll: lookups capped');
 		const poll: PollRecord = {
 			start,
 			end: ++this.seq,
 			epoch: epochIndex,
-			clean: !failure && !armed && !this.faulted.has(id),
+			clean: !failure && !armed && !this.faulted.has(id) && lookups < MAX_LOOKUPS_PER_POLL,
 			failed: failure !== undefined,
 		};
 		watcher.polls.push(poll);
@@ -751,7 +775,11 @@ export class World {
 		if (watcher.options.event === 'roomEnded') {
 			const emitted = (room: ModelRoom) => watcher.emitted.has(`roomEnded ${room.id}`);
 			const watched = this.rooms.filter((room) => !room.endedAt || !emitted(room)).length;
-			characters += LOOKUP_CHARACTERS * watched;
+			// A room that left the list stays watched, in its place, while it waits for its lookup.
+			const waiting = this.rooms.filter(
+				(room) => (room.endedAt && !emitted(room)) || room.purgedAt !== undefined,
+			).length;
+			characters += LOOKUP_CHARACTERS * (watched + waiting);
 		}
 		const state = JSON.stringify(watcher.poller.staticData()).length;
 		expect(state, `state after ${id}`).toBeLessThanOrEqual(STATE_BASE + characters);
@@ -795,7 +823,7 @@ function parametersOf({ event, prefix }: Options) {
 
 /** JSON characters per room of the window in the state: `"<24 hex>":<ms>,`. */
 const SEEN_CHARACTERS = 41;
-/** Per open room watched (`"<24 hex>",`), or to look up (`["<24 hex>",<failures>],`). */
+/** Per open room watched (`"<24 hex>",`), and per one to look up (`["<24 hex>",<failures>],`). */
 const LOOKUP_CHARACTERS = 32;
 /** The rest of the state: what it was built for, cursor, position. */
 const STATE_BASE = 150;
