@@ -4,8 +4,10 @@ import type {
 	NodeApiError,
 	NodeOperationError,
 } from 'n8n-workflow';
+import { readParameter, TIMEOUT } from '../fields/contract';
 import { readOutput, shapeOutput } from '../fields/output';
-import type { OperationErrors, RoutedRequest } from '../transport/routing';
+import { withOptions, type OperationErrors, type RoutedRequest } from '../transport/routing';
+import { DEFAULT_TIMEOUT_MS } from '../videsk';
 
 // What every operation does around its requests, in routing's pagination hook (the one place
 // that runs once per item and sees all of the item's requests): read every parameter by its rule
@@ -64,6 +66,15 @@ function takeTurn(context: IExecutePaginationFunctions, key: string | undefined)
 	return { ready, done };
 }
 
+/** The item's parameters by their rules: the operation's, Output, and "Request Options" → "Timeout". */
+function readItem<P>(context: IExecutePaginationFunctions, definition: Operation<P>) {
+	return {
+		parameters: definition.read(context),
+		kept: definition.output ? readOutput(context) : ('all' as const),
+		timeout: readParameter(context, 'requestOptions.timeout', TIMEOUT) ?? DEFAULT_TIMEOUT_MS,
+	};
+}
+
 /** The operation as routing's pagination hook. */
 export function operation<P>(definition: Operation<P>) {
 	return async function (
@@ -73,12 +84,16 @@ export function operation<P>(definition: Operation<P>) {
 		const pairedItem = { item: this.getItemIndex() };
 		let turn: ReturnType<typeof takeTurn> | undefined;
 		try {
-			const parameters = definition.read(this);
-			const kept = definition.output ? readOutput(this) : 'all';
+			const { parameters, kept, timeout } = readItem(this, definition);
 			turn = takeTurn(this, definition.turn?.(parameters));
 			await turn.ready;
 			const errors = { ...definition.errors, target: definition.target(parameters) };
-			const items = await definition.send.call(this, request, parameters, errors);
+			const items = await definition.send.call(
+				this,
+				withOptions(request, { timeout }),
+				parameters,
+				errors,
+			);
 			return shapeOutput(items, kept).map((item) => ({ ...item, pairedItem }));
 		} catch (error) {
 			if (!this.continueOnFail()) throw error as NodeApiError;

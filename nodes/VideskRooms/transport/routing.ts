@@ -2,7 +2,6 @@ import type {
 	DeclarativeRestApiSettings,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 } from 'n8n-workflow';
@@ -68,17 +67,6 @@ export async function keepAnswer(
 ): Promise<INodeExecutionData[]> {
 	answersOf(this).set(this.getItemIndex(), response);
 	return items;
-}
-
-/** preSend of every operation: a Videsk call answers in well under a second. */
-export async function applyDefaultTimeout(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	if (!this.getNodeParameter('requestOptions.timeout', 0)) {
-		requestOptions.timeout = DEFAULT_TIMEOUT_MS;
-	}
-	return requestOptions;
 }
 
 export function purposeOf(
