@@ -51,19 +51,43 @@ const EXCERPT_LENGTH = 160;
 
 /** A JSON Web Token (an access token), wherever it appears in a text. */
 const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+const HIDDEN = '(hidden)';
+
+/** `text` with the api-token (as sent: trimmed) and every JWT in it hidden. */
+function hideTokens(text: string, apiToken: string): string {
+	const token = apiToken.trim();
+	return (token === '' ? text : text.split(token).join(HIDDEN)).replace(JWT, HIDDEN);
+}
+
+/**
+ * The answer with the api-token and access tokens hidden in every text of its body: Videsk's
+ * (Feathers) messages may quote them, and errors copy those messages.
+ */
+export function withoutTokens(answer: VideskAnswer, apiToken: string): VideskAnswer {
+	const hide = (value: unknown): unknown => {
+		if (typeof value === 'string') return hideTokens(value, apiToken);
+		if (Buffer.isBuffer(value)) return hideTokens(value.toString(), apiToken);
+		if (Array.isArray(value)) return value.map(hide);
+		if (typeof value === 'object' && value !== null) {
+			return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, hide(inner)]));
+		}
+		return value;
+	};
+	return { ...answer, body: hide(answer.body) };
+}
 
 /** JSON with the values of token fields hidden: an answer may carry a room's access token. */
 function jsonWithoutTokens(body: unknown): string {
 	return (
 		JSON.stringify(body, (key, value: unknown) =>
-			/token/i.test(key) && typeof value === 'string' ? '(hidden)' : value,
+			/token/i.test(key) && typeof value === 'string' ? HIDDEN : value,
 		) ?? ''
 	);
 }
 
 /**
  * A short excerpt of a body that is not a Feathers error: a proxy's HTML page or plain text
- * without its tags, a JSON body (a gateway's `{"error": …}`) as JSON; tokens hidden.
+ * without its tags, a JSON body (a gateway's `{"error": …}`) as JSON, token fields hidden.
  */
 function excerptOf(body: unknown): string {
 	let text: string;
@@ -75,7 +99,7 @@ function excerptOf(body: unknown): string {
 	} else {
 		text = body === undefined ? '' : jsonWithoutTokens(body);
 	}
-	text = text.replace(JWT, '(hidden)').replace(/\s+/g, ' ').trim();
+	text = text.replace(/\s+/g, ' ').trim();
 	return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
 }
 
@@ -198,15 +222,17 @@ function wrongShape(
 
 /**
  * The error for an answer with an error status, or for a success without the shape the request
- * expected (an AnswerShape says what came back instead; a JSON object by default).
+ * expected (an AnswerShape says what came back instead; a JSON object by default). Whatever it
+ * copies of the answer has the request's api-token and every access token hidden.
  */
 export function videskApiError(
 	node: INode,
-	answer: VideskAnswer,
+	received: VideskAnswer,
 	purpose: RequestPurpose,
-	request: { method: string; expects?: (body: unknown) => boolean } = { method: 'GET' },
+	request: { method: string; apiToken: string; expects?: (body: unknown) => boolean },
 ): NodeApiError {
 	const { expects } = request;
+	const answer = withoutTokens(received, request.apiToken);
 	const shape = expects && 'whatCame' in expects ? (expects as AnswerShape) : isJsonObject;
 	const write = request.method !== 'GET';
 	const videsk = answer.statusCode >= 400 ? feathersError(answer.body) : undefined;

@@ -37,6 +37,8 @@ export interface VideskExchange<T> {
 	method: string;
 	/** The credential's Base URL, for the advice when nothing answered there. */
 	baseUrl: string;
+	/** The credential's api-token: hidden wherever an error copies Videsk's answer. */
+	apiToken: string;
 	/**
 	 * How long to wait for an answer, and the longest Videsk's rate limit may put off the
 	 * request's turn (its Retry-After, or its RateLimit-Reset when what is left of its window goes
@@ -100,7 +102,11 @@ export async function sendToVidesk<T>(
 		const reading = pacer.observe(ticket, answer);
 		if (answer.statusCode < 400 && expects(answer.body)) return outcome;
 		if (exchange.handles?.(answer)) return outcome;
-		const failure = videskApiError(node, answer, purpose, { method: exchange.method, expects });
+		const failure = videskApiError(node, answer, purpose, {
+			method: exchange.method,
+			apiToken: exchange.apiToken,
+			expects,
+		});
 		if (await waitToRetry(exchange, failure, failure.httpCode ?? undefined, attempt, reading))
 			continue;
 		throw failure;
