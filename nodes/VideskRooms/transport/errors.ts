@@ -207,6 +207,10 @@ export function adviceFor(answer: VideskAnswer, purpose: RequestPurpose): Advice
 	);
 }
 
+/** A write whose answer did not come as expected: the change may be made all the same. */
+const MAY_HAVE_CHANGED =
+	'Videsk may have made the change all the same: check the room before running the item again.';
+
 /** What a successful answer in the wrong shape says: what came back, and what it means. */
 function wrongShape(
 	answer: VideskAnswer,
@@ -216,7 +220,7 @@ function wrongShape(
 ): Advice {
 	return {
 		message: `Videsk answered ${answer.statusCode} with ${shape.whatCame(answer.body)} (${target})`,
-		description: `Its API documents another answer here. A proxy or a server change may be in the way.${write ? ' Videsk may have made the change all the same: check the room before running the item again.' : ''}`,
+		description: `Its API documents another answer here. A proxy or a server change may be in the way.${write ? ` ${MAY_HAVE_CHANGED}` : ''}`,
 	};
 }
 
@@ -257,8 +261,16 @@ export function videskApiError(
 	});
 }
 
-/** What a request that got no HTTP answer ran into, by its error code, and what to do. */
-export function networkProblem(code: string, baseUrl: string): { problem: string; fix: string } {
+/**
+ * What a request that got no HTTP answer ran into, by its error code, and what to do. A `write`
+ * whose connection broke or timed out may have reached Videsk: it is not to be sent again blindly.
+ */
+export function networkProblem(
+	code: string,
+	baseUrl: string,
+	write = false,
+): { problem: string; fix: string } {
+	const timeoutAdvice = `"Request Options" → "Timeout" (${DEFAULT_TIMEOUT_MS / 1000} s unless set)`;
 	const host = URL.canParse(baseUrl) ? new URL(baseUrl).hostname : baseUrl;
 	switch (code) {
 		case 'ECONNREFUSED':
@@ -276,7 +288,9 @@ export function networkProblem(code: string, baseUrl: string): { problem: string
 		case 'ECONNABORTED':
 			return {
 				problem: 'no answer in time',
-				fix: `Try again later; check that this n8n machine can reach it (firewall, proxy); a node can allow more time under "Request Options" → "Timeout" (${DEFAULT_TIMEOUT_MS / 1000} s unless set).`,
+				fix: write
+					? `${MAY_HAVE_CHANGED} A node can allow more time under ${timeoutAdvice}.`
+					: `Try again later; check that this n8n machine can reach it (firewall, proxy); a node can allow more time under ${timeoutAdvice}.`,
 			};
 		case 'EPROTO':
 			return {
@@ -288,7 +302,9 @@ export function networkProblem(code: string, baseUrl: string): { problem: string
 				? { problem: `its TLS certificate was not accepted (${code})`, fix: 'Check the URL.' }
 				: {
 						problem: 'the connection to Videsk broke before its answer was complete',
-						fix: 'Try again; "Retry On Fail" in the node’s settings can do that for you.',
+						fix: write
+							? MAY_HAVE_CHANGED
+							: 'Try again; "Retry On Fail" in the node’s settings can do that for you.',
 					};
 	}
 }
@@ -312,13 +328,14 @@ export function videskNetworkError(
 	node: INode,
 	error: unknown,
 	purpose: RequestPurpose,
-	baseUrl: string,
+	request: { baseUrl: string; method: string },
 ): NodeApiError {
+	const { baseUrl } = request;
 	const original =
 		error instanceof NodeApiError ? error : new NodeApiError(node, error as JsonObject);
 	if (hasHttpStatus(original)) return original;
 	const code = original.httpCode ?? '';
-	const { problem, fix } = networkProblem(code, baseUrl);
+	const { problem, fix } = networkProblem(code, baseUrl, request.method !== 'GET');
 	// Neither `code` nor `httpCode` here: NodeApiError would swap the message for its generic one.
 	const failure = new NodeApiError(
 		node,

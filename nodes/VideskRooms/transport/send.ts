@@ -93,7 +93,7 @@ export async function sendToVidesk<T>(
 			outcome = await exchange.attempt();
 		} catch (error) {
 			pacer.observe(ticket); // an attempt without an answer says nothing about the limit
-			const failure = videskNetworkError(node, error, purpose, exchange.baseUrl);
+			const failure = videskNetworkError(node, error, purpose, exchange);
 			const code = networkErrorCode(node, error);
 			if (await waitToRetry(exchange, failure, code, attempt, undefined)) continue;
 			throw failure;
