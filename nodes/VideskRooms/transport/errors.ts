@@ -184,7 +184,7 @@ function generalAdvice(
 		case 429:
 			return {
 				message: `Videsk’s rate limit was reached (${target})`,
-				description: `Videsk allows about 20 requests per second per token.${waitAsked(headers)} The node paces its requests by Videsk’s rate-limit headers and sent this one again, so something else is using this token heavily too: give this workflow its own token, or run it when that other use is over.`,
+				description: `Videsk allows about 20 requests per second per token.${waitAsked(headers)} The node paces its requests by Videsk’s rate-limit headers, so something else is likely using this token heavily too: give this workflow its own token, or run it when that other use is over.`,
 			};
 		default:
 			return {

@@ -130,6 +130,9 @@ async function waitToRetry(
 	if (code === '429' && reading !== undefined && reading.unreadable.length > 0) {
 		failure.description += ` Rate-limit headers not understood, so not followed: ${reading.unreadable.join(', ')}.`;
 	}
+	if (code === '429' && attempt >= MAX_RETRIES) {
+		failure.description += ` The node sent it again ${MAX_RETRIES} times, refused each time.`;
+	}
 	if (!retryable || attempt >= MAX_RETRIES) return false;
 	const until = reading && retryAfterUntil(reading);
 	if (reading === undefined || until === undefined) {
