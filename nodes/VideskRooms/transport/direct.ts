@@ -124,7 +124,10 @@ export async function readWithToken(
 				method: 'GET',
 				uri: `${credential.baseUrl.replace(/\/+$/, '')}${read.url}`,
 				qs: read.qs,
-				headers: { Accept: 'application/json', Authorization: `Bearer ${credential.apiToken}` },
+				headers: {
+					Accept: 'application/json',
+					Authorization: `Bearer ${credential.apiToken.trim()}`,
+				},
 				json: true,
 				simple: false,
 				resolveWithFullResponse: true,

@@ -632,9 +632,9 @@ const pacers = new Map<string, RateLimitPacer>();
 let sweptAt = 0;
 
 /**
- * What a pacer is known by: the token and the base URL, written one way (`http://x/` and
- * `http://x` are one). Videsk limits each token, so two credentials with one token share a
- * pacer. The token is kept only as its SHA-256 digest.
+ * What a pacer is known by: the token as sent (trimmed) and the base URL, written one way
+ * (`http://x/` and `http://x` are one). Videsk limits each token, so two credentials with one
+ * token share a pacer. The token is kept only as its SHA-256 digest.
  */
 export function pacerKey(apiToken: string, baseUrl: string): string {
 	let base = baseUrl.trim();
@@ -645,7 +645,7 @@ export function pacerKey(apiToken: string, baseUrl: string): string {
 		// Not a URL: the request will fail on its own; it is known by what was written.
 	}
 	return createHash('sha256')
-		.update(JSON.stringify([apiToken, base.replace(/\/+$/, '')]))
+		.update(JSON.stringify([apiToken.trim(), base.replace(/\/+$/, '')]))
 		.digest('base64url');
 }
 
