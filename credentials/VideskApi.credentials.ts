@@ -39,14 +39,15 @@ export class VideskApi implements ICredentialType {
 	// The token header, set without an expression: n8n (2.x) evaluates each expression of a
 	// request in an isolated VM, about half a millisecond apiece, once per item. (The base URL
 	// stays an expression in the node's requestDefaults: n8n allows that host through the
-	// credential's "Allowed HTTP Request Domains" only when the node names it there.)
+	// credential's "Allowed HTTP Request Domains" only when the node names it there.) The token
+	// is sent trimmed, as the nodes pace it and hide it: blanks pasted around it are no part of it.
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		requestOptions.headers = {
 			...requestOptions.headers,
-			Authorization: `Bearer ${String(credentials.apiToken)}`,
+			Authorization: `Bearer ${String(credentials.apiToken).trim()}`,
 		};
 		return requestOptions;
 	}

@@ -3,7 +3,7 @@ import { testVideskApiCredential } from './credentialTest';
 import { searchRooms } from './fields/roomSearch';
 import { toolDescriptionFields } from './fields/toolDescriptions';
 import { roomOperations, unknownOperation } from './operations';
-import { applyDefaultTimeout, keepAnswer } from './transport/routing';
+import { keepAnswer } from './transport/routing';
 
 export class VideskRooms implements INodeType {
 	description: INodeTypeDescription = {
@@ -49,7 +49,7 @@ export class VideskRooms implements INodeType {
 						// through the transport (transport/routing.ts), which reads each answer kept by
 						// keepAnswer; an operation without one is refused.
 						routing: {
-							send: { paginate: true, preSend: [applyDefaultTimeout] },
+							send: { paginate: true },
 							operations: { pagination: unknownOperation },
 							output: { postReceive: [keepAnswer] },
 						},

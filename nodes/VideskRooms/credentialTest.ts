@@ -9,6 +9,7 @@ import {
 	adviceFor,
 	networkProblem,
 	TOKEN_CHECKLIST,
+	withoutTokens,
 	type RequestPurpose,
 } from './transport/errors';
 import type { VideskAnswer } from './transport/send';
@@ -58,7 +59,10 @@ export async function testVideskApiCredential(
 	if (answer.statusCode < 300 && isRoomPage(answer.body)) {
 		return { status: 'OK', message: 'Connection successful: Videsk accepted the token.' };
 	}
-	const { message, description } = adviceFor(answer, purpose);
+	const { message, description } = adviceFor(
+		withoutTokens(answer, String(apiToken ?? '')),
+		purpose,
+	);
 	return failure(`${message} ${description}`);
 }
 

@@ -9,7 +9,8 @@
 // says it is not.
 //
 // Not generated: n8n's own parameters (Resource and Operation, which take no expressions, and
-// the Request Options n8n adds to every declarative node, which n8n reads itself); dates outside
+// the Request Options n8n adds to every declarative node, which n8n reads itself, except Timeout,
+// which the node reads too); dates outside
 // the window where a new room can have them (the clock's rules have their own properties in
 // room-fields.property.test.mts), and a room's other state (ended, existing) except where a
 // parameter is about it.
@@ -474,10 +475,31 @@ function ruleFor(parameter: Parameter): Rule {
 			wire: bodyAt('generateToken'),
 			onWire: (value) => (value === true ? true : undefined),
 		}),
+		// Milliseconds, up to what Node's timers hold. Not on the wire: a request went with it
+		// (reached the sandbox, or was given up waiting for, under a Timeout of a millisecond or so).
+		'requestOptions.timeout': () => ({
+			expected: expect((value) => {
+				const ms = wholeNumberRule(1)(value);
+				return 'sent' in ms && (ms.sent as number) > 2 ** 31 - 1 ? REFUSED : ms;
+			}),
+			own: fc.oneof(
+				fc.integer({ min: -3, max: 60_000 }),
+				fc.constantFrom(2 ** 31 - 1, 2 ** 31, 0.5, 1500.5),
+			),
+			wire: ({ requests, items }) =>
+				requests.length > 0 || /could not reach Videsk/.test(String(items[0]?.json.error)),
+			onWire: () => true,
+		}),
 	};
-	// n8n's: Resource and Operation (no expressions), Request Options, and the AI tool's
-	// Description, which n8n reads to describe the tool to an agent (shown only as a tool).
-	if (parameter.n8ns || at === 'resource' || at === 'operation' || isToolOnly(property)) return {};
+	// n8n's: Resource and Operation (no expressions), Request Options but Timeout, and the AI
+	// tool's Description, which n8n reads to describe the tool to an agent (shown only as a tool).
+	if (
+		(parameter.n8ns && !(at in table)) ||
+		at === 'resource' ||
+		at === 'operation' ||
+		isToolOnly(property)
+	)
+		return {};
 	if (property.type === 'notice') return {};
 	const rule = table[at];
 	if (!rule) throw new Error(`no rule for the parameter "${at}" (${parameter.operation})`);
@@ -514,6 +536,7 @@ const RULE_PATHS = [
 	'updateFields.exp',
 	'updateFields.ended',
 	'updateFields.generateToken',
+	'requestOptions.timeout',
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { PackageDirectoryLoader } from 'n8n-core';
 import type {
 	IDataObject,
+	INode,
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
@@ -24,6 +25,8 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** The node's "On Error" setting; n8n's default is to stop the workflow. */
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** The node's other settings (Execute Once, Retry On Fail…). */
+	settings?: Pick<INode, 'executeOnce' | 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 	/** The workflow's timezone setting (n8n's "Timezone" workflow setting). */
 	timezone?: string;
 	/** Another node type to run instead of Videsk Rooms (e.g. a credential test node). */

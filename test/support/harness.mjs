@@ -148,6 +148,7 @@ export async function runNode(options) {
 		credentials: { videskApi: { id: options.credentialId ?? '1', name: 'Videsk sandbox' } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 		...(options.onError ? { onError: options.onError } : {}),
+		...options.settings,
 	};
 	const workflow = new Workflow({
 		id: 'test',

@@ -6,7 +6,7 @@ import type {
 	INodePropertyOptions,
 	NodeParameterValueType,
 } from 'n8n-workflow';
-import { characterCount } from '../videsk';
+import { characterCount, DEFAULT_TIMEOUT_MS } from '../videsk';
 import { invalid, isDateTimeLike, shown } from './check';
 import { parseDateTime, readsInTimezone } from './dates';
 
@@ -137,22 +137,44 @@ export function text(
 	};
 }
 
-/** A whole number of `min` or more: a number, or its digits as text ("10"). */
-export function wholeNumber(label: string, options: RuleOptions & { min: number }): Rule<number> {
-	const { min, ...rest } = options;
+/** A whole number of `min` or more (up to `max`): a number, or its digits as text ("10"). */
+export function wholeNumber(
+	label: string,
+	options: RuleOptions & { min: number; max?: number },
+): Rule<number> {
+	const { min, max = Number.MAX_SAFE_INTEGER, ...rest } = options;
+	const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`;
 	return {
 		label,
 		...rest,
 		check(value) {
 			const number =
 				typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value;
-			if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min) {
-				return refuse(`${shown(value)} is not a whole number of ${min} or more`);
+			if (
+				typeof number !== 'number' ||
+				!Number.isSafeInteger(number) ||
+				number < min ||
+				number > max
+			) {
+				return refuse(`${shown(value)} is not a whole number ${range}`);
 			}
 			return number;
 		},
 	};
 }
+
+/**
+ * "Request Options" → "Timeout", which n8n adds to every declarative node and hands to its HTTP
+ * client unchecked: milliseconds, whole, at most what Node's timers hold (2^31 − 1). Read with
+ * the item's other parameters, so that a wrong value fails the item before any request.
+ */
+const TIMEOUT_ADVICE = `Give "Request Options" → "Timeout" in milliseconds, such as 30000, or remove it (${DEFAULT_TIMEOUT_MS / 1000} s then)`;
+export const TIMEOUT = wholeNumber('Timeout', {
+	min: 1,
+	max: 2 ** 31 - 1,
+	advice: TIMEOUT_ADVICE,
+	whenEmpty: TIMEOUT_ADVICE,
+});
 
 /** true or false: a boolean, or the text "true" / "false" (as a CSV or a webhook gives it). */
 export function trueOrFalse(label: string, options: RuleOptions = {}): Rule<boolean> {

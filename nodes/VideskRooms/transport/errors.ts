@@ -51,19 +51,43 @@ const EXCERPT_LENGTH = 160;
 
 /** A JSON Web Token (an access token), wherever it appears in a text. */
 const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+const HIDDEN = '(hidden)';
+
+/** `text` with the api-token (as sent: trimmed) and every JWT in it hidden. */
+function hideTokens(text: string, apiToken: string): string {
+	const token = apiToken.trim();
+	return (token === '' ? text : text.split(token).join(HIDDEN)).replace(JWT, HIDDEN);
+}
+
+/**
+ * The answer with the api-token and access tokens hidden in every text of its body: Videsk's
+ * (Feathers) messages may quote them, and errors copy those messages.
+ */
+export function withoutTokens(answer: VideskAnswer, apiToken: string): VideskAnswer {
+	const hide = (value: unknown): unknown => {
+		if (typeof value === 'string') return hideTokens(value, apiToken);
+		if (Buffer.isBuffer(value)) return hideTokens(value.toString(), apiToken);
+		if (Array.isArray(value)) return value.map(hide);
+		if (typeof value === 'object' && value !== null) {
+			return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, hide(inner)]));
+		}
+		return value;
+	};
+	return { ...answer, body: hide(answer.body) };
+}
 
 /** JSON with the values of token fields hidden: an answer may carry a room's access token. */
 function jsonWithoutTokens(body: unknown): string {
 	return (
 		JSON.stringify(body, (key, value: unknown) =>
-			/token/i.test(key) && typeof value === 'string' ? '(hidden)' : value,
+			/token/i.test(key) && typeof value === 'string' ? HIDDEN : value,
 		) ?? ''
 	);
 }
 
 /**
  * A short excerpt of a body that is not a Feathers error: a proxy's HTML page or plain text
- * without its tags, a JSON body (a gateway's `{"error": …}`) as JSON; tokens hidden.
+ * without its tags, a JSON body (a gateway's `{"error": …}`) as JSON, token fields hidden.
  */
 function excerptOf(body: unknown): string {
 	let text: string;
@@ -75,7 +99,7 @@ function excerptOf(body: unknown): string {
 	} else {
 		text = body === undefined ? '' : jsonWithoutTokens(body);
 	}
-	text = text.replace(JWT, '(hidden)').replace(/\s+/g, ' ').trim();
+	text = text.replace(/\s+/g, ' ').trim();
 	return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
 }
 
@@ -160,7 +184,7 @@ function generalAdvice(
 		case 429:
 			return {
 				message: `Videsk’s rate limit was reached (${target})`,
-				description: `Videsk allows about 20 requests per second per token.${waitAsked(headers)} The node paces its requests by Videsk’s rate-limit headers and sent this one again, so something else is using this token heavily too: give this workflow its own token, or run it when that other use is over.`,
+				description: `Videsk allows about 20 requests per second per token.${waitAsked(headers)} The node paces its requests by Videsk’s rate-limit headers, so something else is likely using this token heavily too: give this workflow its own token, or run it when that other use is over.`,
 			};
 		default:
 			return {
@@ -183,6 +207,10 @@ export function adviceFor(answer: VideskAnswer, purpose: RequestPurpose): Advice
 	);
 }
 
+/** A write whose answer did not come as expected: the change may be made all the same. */
+const MAY_HAVE_CHANGED =
+	'Videsk may have made the change all the same: check the room before running the item again.';
+
 /** What a successful answer in the wrong shape says: what came back, and what it means. */
 function wrongShape(
 	answer: VideskAnswer,
@@ -192,21 +220,23 @@ function wrongShape(
 ): Advice {
 	return {
 		message: `Videsk answered ${answer.statusCode} with ${shape.whatCame(answer.body)} (${target})`,
-		description: `Its API documents another answer here. A proxy or a server change may be in the way.${write ? ' Videsk may have made the change all the same: check the room before running the item again.' : ''}`,
+		description: `Its API documents another answer here. A proxy or a server change may be in the way.${write ? ` ${MAY_HAVE_CHANGED}` : ''}`,
 	};
 }
 
 /**
  * The error for an answer with an error status, or for a success without the shape the request
- * expected (an AnswerShape says what came back instead; a JSON object by default).
+ * expected (an AnswerShape says what came back instead; a JSON object by default). Whatever it
+ * copies of the answer has the request's api-token and every access token hidden.
  */
 export function videskApiError(
 	node: INode,
-	answer: VideskAnswer,
+	received: VideskAnswer,
 	purpose: RequestPurpose,
-	request: { method: string; expects?: (body: unknown) => boolean } = { method: 'GET' },
+	request: { method: string; apiToken: string; expects?: (body: unknown) => boolean },
 ): NodeApiError {
 	const { expects } = request;
+	const answer = withoutTokens(received, request.apiToken);
 	const shape = expects && 'whatCame' in expects ? (expects as AnswerShape) : isJsonObject;
 	const write = request.method !== 'GET';
 	const videsk = answer.statusCode >= 400 ? feathersError(answer.body) : undefined;
@@ -231,8 +261,16 @@ export function videskApiError(
 	});
 }
 
-/** What a request that got no HTTP answer ran into, by its error code, and what to do. */
-export function networkProblem(code: string, baseUrl: string): { problem: string; fix: string } {
+/**
+ * What a request that got no HTTP answer ran into, by its error code, and what to do. A `write`
+ * whose connection broke or timed out may have reached Videsk: it is not to be sent again blindly.
+ */
+export function networkProblem(
+	code: string,
+	baseUrl: string,
+	write = false,
+): { problem: string; fix: string } {
+	const timeoutAdvice = `"Request Options" → "Timeout" (${DEFAULT_TIMEOUT_MS / 1000} s unless set)`;
 	const host = URL.canParse(baseUrl) ? new URL(baseUrl).hostname : baseUrl;
 	switch (code) {
 		case 'ECONNREFUSED':
@@ -250,7 +288,9 @@ export function networkProblem(code: string, baseUrl: string): { problem: string
 		case 'ECONNABORTED':
 			return {
 				problem: 'no answer in time',
-				fix: `Try again later; check that this n8n machine can reach it (firewall, proxy); a node can allow more time under "Request Options" → "Timeout" (${DEFAULT_TIMEOUT_MS / 1000} s unless set).`,
+				fix: write
+					? `${MAY_HAVE_CHANGED} A node can allow more time under ${timeoutAdvice}.`
+					: `Try again later; check that this n8n machine can reach it (firewall, proxy); a node can allow more time under ${timeoutAdvice}.`,
 			};
 		case 'EPROTO':
 			return {
@@ -262,7 +302,9 @@ export function networkProblem(code: string, baseUrl: string): { problem: string
 				? { problem: `its TLS certificate was not accepted (${code})`, fix: 'Check the URL.' }
 				: {
 						problem: 'the connection to Videsk broke before its answer was complete',
-						fix: 'Try again; "Retry On Fail" in the node’s settings can do that for you.',
+						fix: write
+							? MAY_HAVE_CHANGED
+							: 'Try again; "Retry On Fail" in the node’s settings can do that for you.',
 					};
 	}
 }
@@ -286,13 +328,14 @@ export function videskNetworkError(
 	node: INode,
 	error: unknown,
 	purpose: RequestPurpose,
-	baseUrl: string,
+	request: { baseUrl: string; method: string },
 ): NodeApiError {
+	const { baseUrl } = request;
 	const original =
 		error instanceof NodeApiError ? error : new NodeApiError(node, error as JsonObject);
 	if (hasHttpStatus(original)) return original;
 	const code = original.httpCode ?? '';
-	const { problem, fix } = networkProblem(code, baseUrl);
+	const { problem, fix } = networkProblem(code, baseUrl, request.method !== 'GET');
 	// Neither `code` nor `httpCode` here: NodeApiError would swap the message for its generic one.
 	const failure = new NodeApiError(
 		node,

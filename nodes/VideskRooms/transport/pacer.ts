@@ -236,6 +236,8 @@ export class RateLimitPacer {
 	private mode: 'probe' | 'window' | 'unlimited' | 'headerless' = 'probe';
 	/** A probe, or a check of a wait Videsk stated, is out: the others wait for its answer. */
 	private probeOut = false;
+	/** When the others stop waiting for the probe's answer: after the probe's own Timeout. */
+	private probeGivenUpAt = 0;
 	/** Unlimited mode: until then, as answers without `RateLimit-*` headers keep confirming. */
 	private unlimitedUntil = 0;
 	private limit?: number;
@@ -310,17 +312,33 @@ export class RateLimitPacer {
 			);
 		if (this.probeOut) {
 			this.probeOut = false;
-			// A request that got no answer says nothing about the limit.
-			if (reading === undefined && this.hold !== undefined) {
-				this.hold.checkAt = Math.min(this.hold.until, now + LONGEST_WINDOW_MS);
-			} else if (reading === undefined && this.mode === 'probe') {
-				this.mode = 'unlimited';
-				this.unlimitedUntil = now + WINDOW_MS;
-			}
+			if (reading === undefined) this.probeUnanswered(now);
 		}
 		if (reading !== undefined) this.learn(ticket, reading);
 		this.wake();
 		return reading;
+	}
+
+	/** A probe that got no answer (or none within its Timeout) says nothing about the limit. */
+	private probeUnanswered(now: number) {
+		if (this.hold !== undefined) {
+			this.hold.checkAt = Math.min(this.hold.until, now + LONGEST_WINDOW_MS);
+		} else if (this.mode === 'probe') {
+			this.mode = 'unlimited';
+			this.unlimitedUntil = now + WINDOW_MS;
+		}
+	}
+
+	/**
+	 * Milliseconds until the probe out no longer holds the others: 0 when none is. One that never
+	 * settles (its HTTP client lost it) holds them no longer than its own Timeout.
+	 */
+	private untilProbeBack(now: number): number {
+		if (this.probeOut && now >= this.probeGivenUpAt) {
+			this.probeOut = false;
+			this.probeUnanswered(now);
+		}
+		return this.probeOut ? this.probeGivenUpAt - now : 0;
 	}
 
 	/** Nothing waits, nothing is out, and nothing has happened for a window's longest. */
@@ -341,26 +359,26 @@ export class RateLimitPacer {
 		waiter.reject(error);
 	}
 
-	/** Milliseconds until the next request may go; undefined: wait for an answer first. */
-	private delayMs(now: number): number | undefined {
+	/** Milliseconds until the next request may go (woken sooner by an answer). */
+	private delayMs(now: number): number {
 		const hold = this.hold;
 		if (hold !== undefined) {
 			if (now < hold.checkAt) return hold.checkAt - now;
-			if (now < hold.until) return this.probeOut ? undefined : 0;
+			if (now < hold.until) return this.untilProbeBack(now);
 			this.hold = undefined;
 		}
 		switch (this.mode) {
 			case 'probe':
-				return this.probeOut ? undefined : 0;
+				return this.untilProbeBack(now);
 			case 'unlimited':
 				if (now < this.unlimitedUntil) return 0;
 				// Idle for a window: the token may be limited now, so look again first.
 				this.mode = 'probe';
-				return this.probeOut ? undefined : 0;
+				return this.untilProbeBack(now);
 			case 'headerless':
 				if (now - this.lastLimitedAt >= HEADERLESS_QUIET_MS) {
 					this.mode = 'probe';
-					return this.probeOut ? undefined : 0;
+					return this.untilProbeBack(now);
 				}
 				return Math.max(0, this.lastSentAt + 1000 / this.headerlessRate(now) - now);
 			case 'window': {
@@ -548,6 +566,7 @@ export class RateLimitPacer {
 		this.lastActiveAt = now;
 		if (this.mode === 'probe' || this.hold !== undefined || this.window?.checking) {
 			this.probeOut = true;
+			this.probeGivenUpAt = now + waiter.timeoutMs;
 		}
 		waiter.resolve({ sequence: this.sent, sentAt: now });
 	}
@@ -588,10 +607,10 @@ export class RateLimitPacer {
 		return refused;
 	}
 
-	/** Sleeps `delayMs` (undefined: no longer than it takes an answer to come back), or until woken. */
-	private async sleepUnlessWoken(delayMs: number | undefined) {
+	/** Sleeps `delayMs`, or until woken. */
+	private async sleepUnlessWoken(delayMs: number) {
 		const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
-		const rung = delayMs === undefined ? woken : this.timerAt(Date.now() + delayMs);
+		const rung = this.timerAt(Date.now() + delayMs);
 		await Promise.race([woken, rung]);
 		this.wakeUp = undefined;
 	}
@@ -613,9 +632,9 @@ const pacers = new Map<string, RateLimitPacer>();
 let sweptAt = 0;
 
 /**
- * What a pacer is known by: the token and the base URL, written one way (`http://x/` and
- * `http://x` are one). Videsk limits each token, so two credentials with one token share a
- * pacer. The token is kept only as its SHA-256 digest.
+ * What a pacer is known by: the token as sent (trimmed) and the base URL, written one way
+ * (`http://x/` and `http://x` are one). Videsk limits each token, so two credentials with one
+ * token share a pacer. The token is kept only as its SHA-256 digest.
  */
 export function pacerKey(apiToken: string, baseUrl: string): string {
 	let base = baseUrl.trim();
@@ -626,7 +645,7 @@ export function pacerKey(apiToken: string, baseUrl: string): string {
 		// Not a URL: the request will fail on its own; it is known by what was written.
 	}
 	return createHash('sha256')
-		.update(JSON.stringify([apiToken, base.replace(/\/+$/, '')]))
+		.update(JSON.stringify([apiToken.trim(), base.replace(/\/+$/, '')]))
 		.digest('base64url');
 }
 

@@ -2,7 +2,6 @@ import type {
 	DeclarativeRestApiSettings,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 } from 'n8n-workflow';
@@ -44,20 +43,23 @@ function answersOf(context: IExecuteSingleFunctions) {
 	return byItem;
 }
 
-// The pacer of the node's credential (its token and base URL) is found once per run of the
-// node: n8n decrypts the credential on every getCredentials. The token itself is not kept.
-const pacerKeys = new WeakMap<object, Promise<string>>();
+// The node's credential is read once per run of the node (n8n decrypts it on every
+// getCredentials): its pacer's key (its token and base URL), and its token, hidden in errors.
+const credentials = new WeakMap<object, Promise<{ pacerKey: string; apiToken: string }>>();
 
-function pacerKeyOf(context: IExecutePaginationFunctions): Promise<string> {
+function credentialOf(context: IExecutePaginationFunctions) {
 	const run = context.getExecuteData() ?? NO_RUN;
-	let key = pacerKeys.get(run);
-	if (key === undefined) {
-		key = context
+	let credential = credentials.get(run);
+	if (credential === undefined) {
+		credential = context
 			.getCredentials<{ apiToken?: string; baseUrl?: string }>(CREDENTIAL_TYPE)
-			.then(({ apiToken, baseUrl }) => pacerKey(String(apiToken ?? ''), String(baseUrl ?? '')));
-		if (run !== NO_RUN) pacerKeys.set(run, key);
+			.then(({ apiToken = '', baseUrl = '' }) => ({
+				pacerKey: pacerKey(String(apiToken), String(baseUrl)),
+				apiToken: String(apiToken),
+			}));
+		if (run !== NO_RUN) credentials.set(run, credential);
 	}
-	return key;
+	return credential;
 }
 
 /** postReceive of every operation, first: keeps Videsk's answer for sendRouted. */
@@ -68,17 +70,6 @@ export async function keepAnswer(
 ): Promise<INodeExecutionData[]> {
 	answersOf(this).set(this.getItemIndex(), response);
 	return items;
-}
-
-/** preSend of every operation: a Videsk call answers in well under a second. */
-export async function applyDefaultTimeout(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	if (!this.getNodeParameter('requestOptions.timeout', 0)) {
-		requestOptions.timeout = DEFAULT_TIMEOUT_MS;
-	}
-	return requestOptions;
 }
 
 export function purposeOf(
@@ -104,9 +95,11 @@ export async function sendRouted(
 ): Promise<INodeExecutionData[]> {
 	const node = context.getNode();
 	const baseUrl = String(request.options.baseURL);
+	const credential = await credentialOf(context);
 	const { result } = await sendToVidesk({
 		node,
-		pacer: pacerFor(await pacerKeyOf(context)),
+		pacer: pacerFor(credential.pacerKey),
+		apiToken: credential.apiToken,
 		// The node's run in its execution: executions (and polls) take turns.
 		flow: context.getExecuteData() ?? NO_RUN,
 		method: request.options.method ?? 'GET',

@@ -37,6 +37,8 @@ export interface VideskExchange<T> {
 	method: string;
 	/** The credential's Base URL, for the advice when nothing answered there. */
 	baseUrl: string;
+	/** The credential's api-token: hidden wherever an error copies Videsk's answer. */
+	apiToken: string;
 	/**
 	 * How long to wait for an answer, and the longest Videsk's rate limit may put off the
 	 * request's turn (its Retry-After, or its RateLimit-Reset when what is left of its window goes
@@ -96,7 +98,7 @@ export async function sendToVidesk<T>(
 			outcome = await exchange.attempt();
 		} catch (error) {
 			pacer.observe(ticket); // an attempt without an answer says nothing about the limit
-			const failure = videskNetworkError(node, error, purpose, exchange.baseUrl);
+			const failure = videskNetworkError(node, error, purpose, exchange);
 			const code = networkErrorCode(node, error);
 			if (await waitToRetry(exchange, failure, code, attempt, undefined)) continue;
 			throw failure;
@@ -105,7 +107,11 @@ export async function sendToVidesk<T>(
 		const reading = pacer.observe(ticket, answer);
 		if (answer.statusCode < 400 && expects(answer.body)) return outcome;
 		if (exchange.handles?.(answer)) return outcome;
-		const failure = videskApiError(node, answer, purpose, { method: exchange.method, expects });
+		const failure = videskApiError(node, answer, purpose, {
+			method: exchange.method,
+			apiToken: exchange.apiToken,
+			expects,
+		});
 		if (await waitToRetry(exchange, failure, failure.httpCode ?? undefined, attempt, reading))
 			continue;
 		throw failure;
@@ -128,6 +134,9 @@ async function waitToRetry(
 		code === '429' || (exchange.method === 'GET' && RETRYABLE_READ_FAILURES.includes(code ?? ''));
 	if (code === '429' && reading !== undefined && reading.unreadable.length > 0) {
 		failure.description += ` Rate-limit headers not understood, so not followed: ${reading.unreadable.join(', ')}.`;
+	}
+	if (code === '429' && attempt >= MAX_RETRIES) {
+		failure.description += ` The node sent it again ${MAX_RETRIES} times, refused each time.`;
 	}
 	if (!retryable || attempt >= MAX_RETRIES) return false;
 	const until = reading && retryAfterUntil(reading);

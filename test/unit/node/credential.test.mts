@@ -11,7 +11,7 @@ import type {
 import { createRequire } from 'node:module';
 import { expect, test } from 'vitest';
 import { loadPackage } from '../../support/harness.mjs';
-import { useSandbox } from '../../support/helpers.mjs';
+import { room, run, useSandbox } from '../../support/helpers.mjs';
 
 const sandbox = useSandbox();
 const { CredentialTestContext } = createRequire(import.meta.url)('n8n-core') as {
@@ -66,6 +66,23 @@ test('succeeds with the right token, with one cheap list request', async () => {
 		query: { $limit: '1' },
 	});
 	expect(sandbox().requests[0].headers.authorization).toBe(`Bearer ${sandbox().token}`);
+});
+
+test('a token pasted with blanks around it is sent without them, by the credential test and by the node', async () => {
+	sandbox().seed(1);
+	const pasted = `  ${sandbox().token} \t`;
+	const result = await testCredential({ apiToken: pasted, baseUrl: sandbox().url });
+	expect(result.status).toBe('OK');
+	const { items } = await run(
+		sandbox(),
+		{ operation: 'get', room: room('externalId', 'seed-1') },
+		{ token: pasted },
+	);
+	expect(items.map((item) => item.json.externalId)).toEqual(['seed-1']);
+	expect(sandbox().requests.map((request) => request.headers.authorization)).toEqual([
+		`Bearer ${sandbox().token}`,
+		`Bearer ${sandbox().token}`,
+	]);
 });
 
 test('a Base URL with a trailing slash works the same', async () => {

@@ -433,6 +433,25 @@ describe('executions take turns', () => {
 		expect(status429(sandbox)).toBe(0);
 	});
 
+	test('found in review: two credentials with one token, one of them pasted with a trailing blank, share one pacer: no 429', async () => {
+		const sandbox = await ownSandbox({ rateLimit: { perSecond: RATE }, seed: 1 });
+		const results = await Promise.all(
+			[sandbox.token, `${sandbox.token} `].map((apiToken, index) =>
+				runNode({
+					parameters: { resource: 'room', operation: 'get', room: room('externalId', 'seed-1') },
+					items: Array.from({ length: 100 }, () => ({})),
+					continueOnFail: true,
+					credentials: { apiToken, baseUrl: sandbox.url },
+					credentialId: String(index + 1),
+				}),
+			),
+		);
+		// Both tokens work: what is sent is the same token.
+		expect(results.flatMap(failed)).toEqual([]);
+		expect(results.flatMap((result) => result.items)).toHaveLength(200);
+		expect(status429(sandbox)).toBe(0);
+	}, 60_000);
+
 	test('found in review: one base URL written with and without a trailing slash shares one pacer: no 429', async () => {
 		const sandbox = await limitedSandbox();
 		const results = await Promise.all(

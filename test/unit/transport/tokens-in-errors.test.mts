@@ -1,0 +1,63 @@
+// The api-token and access tokens never appear in an error, whatever Videsk's answer quotes:
+// wherever an error copies Videsk's (Feathers) answer — its message ("Videsk said: …"), its
+// validation details, the body kept as the error's response, and so n8n's execution record —
+// the credential's api-token and every JWT-shaped text (an access token) are hidden.
+import { expect, test } from 'vitest';
+import { room, run, useSandbox } from '../../support/helpers.mjs';
+
+const SECRET = 'SECRET-api-token-value-7f3a';
+const ACCESS_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJyb29tIjoiYSJ9.c2lnbmF0dXJl';
+const sandbox = useSandbox({ token: SECRET });
+const get = { operation: 'get', room: room('externalId', 'seed-1') };
+
+test.each([
+	['the api-token', SECRET],
+	['an access token (a JWT)', ACCESS_TOKEN],
+])(
+	'found in review: a Videsk error message quoting %s does not put it in the error or the execution',
+	async (_, token) => {
+		sandbox().seed(1);
+		sandbox().fault({
+			status: 401,
+			body: { name: 'NotAuthenticated', message: `invalid token ${token}`, code: 401 },
+			times: 10,
+		});
+		for (const continueOnFail of [false, true]) {
+			const result = await run(sandbox(), get, { continueOnFail });
+			expect(result.error?.message ?? result.items[0].json.error).toContain('Get:');
+			expect(JSON.stringify(result.run)).not.toContain(token);
+			expect(JSON.stringify(result.items)).not.toContain(token);
+			expect(String(result.error?.description ?? '')).not.toContain(token);
+		}
+	},
+);
+
+test('validation details quoting the tokens are shown with them hidden', async () => {
+	sandbox().seed(1);
+	sandbox().fault({
+		status: 400,
+		body: {
+			name: 'BadRequest',
+			message: `Bad request for ${SECRET}`,
+			code: 400,
+			errors: { name: `not with ${ACCESS_TOKEN}`, other: [{ message: SECRET }] },
+		},
+	});
+	const { items } = await run(sandbox(), get, { continueOnFail: true });
+	const error = items[0].error!;
+	expect(error.description).toContain('Check these fields: name: not with (hidden)');
+	expect(error.description).toContain('Videsk said: "Bad request for (hidden)".');
+	const kept = JSON.stringify([error, (error as { errorResponse?: unknown }).errorResponse]);
+	expect(kept).not.toContain(SECRET);
+	expect(kept).not.toContain(ACCESS_TOKEN);
+});
+
+test('the token as sent (trimmed) is hidden when the credential holds it with blanks around', async () => {
+	sandbox().seed(1);
+	sandbox().fault({
+		status: 403,
+		body: { name: 'Forbidden', message: `token ${SECRET} lacks rights`, code: 403 },
+	});
+	const { items } = await run(sandbox(), get, { continueOnFail: true, token: ` ${SECRET} ` });
+	expect(items[0].error?.description).toContain('Videsk said: "token (hidden) lacks rights".');
+});
