@@ -801,10 +801,11 @@ export class World {
 		for (const name of WATCHERS) this.activate(name);
 		const notPurged = (room: ModelRoom) => room.purgedAt === undefined;
 		const waiting = () => WATCHERS.reduce((sum, name) => sum + this.due(name, false, notPurged), 0);
-		// A poll, then one for each MAX_LOOKUPS_PER_POLL rooms to look up; many more when the
-		// poll's time is short.
+		// A poll, then one for each MAX_LOOKUPS_PER_POLL rooms to look up (ended or purged); many
+		// more when the poll's time is short.
 		const lookups = Math.ceil(
-			this.rooms.filter((room) => room.endedAt).length / MAX_LOOKUPS_PER_POLL,
+			this.rooms.filter((room) => room.endedAt || room.purgedAt !== undefined).length /
+				MAX_LOOKUPS_PER_POLL,
 		);
 		const rounds = (this.setup.budgetMs === undefined ? 2 : 30) + lookups;
 		let polls = 0;
