@@ -64,14 +64,3 @@ test('under Stop with Retry On Fail, a retry reads every item again: refused aga
 	expect(error?.message).toMatch(/^Name: /);
 	expect(sandbox().requests).toHaveLength(0);
 });
-
-test('under Stop with Batching (one item every 50 ms), the last item refused: nothing is sent for any item', async () => {
-	const batching = { batch: { batchSize: 1, batchInterval: 50 } };
-	const { error } = await run(
-		sandbox(),
-		{ ...create, requestOptions: { batching } },
-		{ items: names(9) },
-	);
-	expect(error?.message).toMatch(/^Name: /);
-	expect(sandbox().requests).toHaveLength(0);
-});
