@@ -136,7 +136,7 @@ export function operation<P>(definition: Operation<P>) {
 				read = readItem(this, definition);
 			} catch (error) {
 				if (stop) void everyItemRead(this, true);
-				throw error as NodeOperationError;
+				throw error;
 			}
 			if (stop && (await everyItemRead(this, false))) return [];
 			const { parameters, kept, timeout } = read;
