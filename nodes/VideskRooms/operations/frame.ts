@@ -1,5 +1,4 @@
 import type {
-	IExecuteData,
 	IExecutePaginationFunctions,
 	INodeExecutionData,
 	NodeApiError,
@@ -12,9 +11,8 @@ import { DEFAULT_TIMEOUT_MS } from '../videsk';
 
 // What every operation does around its requests, in routing's pagination hook (the one place
 // that runs once per item and sees all of the item's requests): read every parameter by its rule
-// first, before any request (under Stop, every item's before any item's request); take the
-// item's turn among the items of the run with the same External ID; apply Output; pair every
-// output item with its input item, errors too.
+// first, before any request; take the item's turn among the items of the run with the same
+// External ID; apply Output; pair every output item with its input item, errors too.
 //
 // Pairing is done here because n8n pairs nothing itself once a node has an error output
 // ("Continue (using error output)"), nor when an input item gives other than one output item.
@@ -68,49 +66,7 @@ function takeTurn(context: IExecutePaginationFunctions, key: string | undefined)
 	return { ready, done };
 }
 
-/** Under Stop: how many items of a run are still to read their parameters; whether one failed. */
-interface Reading {
-	left: number;
-	refused: boolean;
-	allRead: Promise<boolean>;
-	resolve: (refused: boolean) => void;
-}
-
-const readings = new WeakMap<IExecuteData, Reading>();
-
-/** The items n8n's routing runs: its input's (main, or an AI tool's); under Execute Once, one. */
-function itemCount(context: IExecutePaginationFunctions, run: IExecuteData): number {
-	const input = run.data.main ?? run.data.ai_tool;
-	const count = input?.[0]?.length ?? 1;
-	return context.getNode().executeOnce === true ? Math.min(count, 1) : count;
-}
-
-/**
- * Notes that this item's parameters were read (`refused`: one was not valid), and resolves once
- * every item of the run's have been, with whether any was refused. n8n's routing starts every
- * item at once; an item whose fields n8n itself cannot evaluate fails the node before it gets
- * here, and the items waiting then send nothing either.
- */
-function everyItemRead(context: IExecutePaginationFunctions, refused: boolean): Promise<boolean> {
-	const run = context.getExecuteData();
-	if (run === undefined) return Promise.resolve(refused);
-	let reading = readings.get(run);
-	if (reading === undefined) {
-		let resolve: Reading['resolve'] = () => {};
-		const allRead = new Promise<boolean>((settle) => (resolve = settle));
-		reading = { left: itemCount(context, run), refused: false, allRead, resolve };
-		readings.set(run, reading);
-	}
-	reading.refused ||= refused;
-	reading.left -= 1;
-	if (reading.left <= 0) {
-		readings.delete(run); // a retry of the node (Retry On Fail) reads them again
-		reading.resolve(reading.refused);
-	}
-	return reading.allRead;
-}
-
-/** The item's parameters by their rules: the operation's, Output, "Request Options" → "Timeout". */
+/** The item's parameters by their rules: the operation's, Output, and "Request Options" → "Timeout". */
 function readItem<P>(context: IExecutePaginationFunctions, definition: Operation<P>) {
 	return {
 		parameters: definition.read(context),
@@ -126,20 +82,9 @@ export function operation<P>(definition: Operation<P>) {
 		request: RoutedRequest,
 	): Promise<INodeExecutionData[]> {
 		const pairedItem = { item: this.getItemIndex() };
-		// Under Stop (On Error's default), an item refused before any request fails the node:
-		// then no item is sent, as n8n's own nodes process none after a failed one.
-		const stop = !this.continueOnFail();
 		let turn: ReturnType<typeof takeTurn> | undefined;
 		try {
-			let read: ReturnType<typeof readItem<P>>;
-			try {
-				read = readItem(this, definition);
-			} catch (error) {
-				if (stop) void everyItemRead(this, true);
-				throw error;
-			}
-			if (stop && (await everyItemRead(this, false))) return [];
-			const { parameters, kept, timeout } = read;
+			const { parameters, kept, timeout } = readItem(this, definition);
 			turn = takeTurn(this, definition.turn?.(parameters));
 			await turn.ready;
 			const errors = { ...definition.errors, target: definition.target(parameters) };

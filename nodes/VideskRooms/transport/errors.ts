@@ -50,7 +50,7 @@ function feathersError(body: unknown): FeathersError | undefined {
 const EXCERPT_LENGTH = 160;
 
 /** A JSON Web Token (an access token), wherever it appears in a text. */
-const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+const JWT = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 const HIDDEN = '(hidden)';
 
 /** `text` with the api-token (as sent: trimmed) and every JWT in it hidden. */

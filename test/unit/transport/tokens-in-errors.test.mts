@@ -13,6 +13,8 @@ const get = { operation: 'get', room: room('externalId', 'seed-1') };
 test.each([
 	['the api-token', SECRET],
 	['an access token (a JWT)', ACCESS_TOKEN],
+	// Found in review: a JWT right after a word character (no word boundary before it).
+	['an access token glued to a word (token_eyJ…)', `token_${ACCESS_TOKEN}`],
 ])(
 	'found in review: a Videsk error message quoting %s does not put it in the error or the execution',
 	async (_, token) => {
