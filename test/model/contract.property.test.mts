@@ -39,7 +39,7 @@ import {
 	roomText,
 	test,
 } from '../support/properties.mjs';
-import type { LoggedRequest } from '../sandbox/server.mjs';
+import { startSandbox, type LoggedRequest } from '../sandbox/server.mjs';
 
 const sandbox = useSandbox();
 const MINUTE = 60_000;
@@ -824,14 +824,21 @@ describe('found by the properties above, kept as examples', () => {
 	example(
 		'Get Many: Return All from an expression that gives false reads the default Limit (50), hidden in the editor',
 		async () => {
-			sandbox().seed(60);
-			const { items } = await run(
-				sandbox(),
-				{ operation: 'getAll', returnAll: '={{ $json.value }}' },
-				{ items: [{ value: 'false' }] },
-			);
-			expect(items).toHaveLength(50);
-			expect(sandbox().requests[0].query.$limit).toBe('50');
+			// A sandbox of its own: a property's run that failed under Stop may still have requests
+			// on their way to the shared one.
+			const own = await startSandbox();
+			try {
+				own.seed(60);
+				const { items } = await run(
+					own,
+					{ operation: 'getAll', returnAll: '={{ $json.value }}' },
+					{ items: [{ value: 'false' }] },
+				);
+				expect(items).toHaveLength(50);
+				expect(own.requests.map((request) => request.query.$limit)).toEqual(['50']);
+			} finally {
+				await own.close();
+			}
 		},
 	);
 
