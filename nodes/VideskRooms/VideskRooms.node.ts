@@ -1,9 +1,9 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { testVideskApiCredential } from './credentialTest';
-import { searchRooms } from './fields/roomSearch';
 import { toolDescriptionFields } from './fields/toolDescriptions';
 import { roomOperations, unknownOperation } from './operations';
-import { keepAnswer } from './transport/routing';
+import { searchRooms } from './searchRooms';
+import { wholeAnswer } from './transport/routing';
 
 export class VideskRooms implements INodeType {
 	description: INodeTypeDescription = {
@@ -46,12 +46,12 @@ export class VideskRooms implements INodeType {
 						name: 'Room',
 						value: 'room',
 						// Every operation sends its requests from its own pagination hook (operations/),
-						// through the transport (transport/routing.ts), which reads each answer kept by
-						// keepAnswer; an operation without one is refused.
+						// through the transport (transport/routing.ts), which judges each answer
+						// wholeAnswer gives it; an operation without a hook is refused.
 						routing: {
 							send: { paginate: true },
 							operations: { pagination: unknownOperation },
-							output: { postReceive: [keepAnswer] },
+							output: { postReceive: [wholeAnswer] },
 						},
 					},
 				],

@@ -1,16 +1,15 @@
 import {
 	NodeConnectionTypes,
-	type IDataObject,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { keptFields, outputFields, shapeOutput } from './fields/output';
-import { readFromVidesk, type VideskCredential } from './transport/direct';
-import { ROOM_LIST_ADVICE } from './transport/errors';
-import { endPoll, startPoll } from './trigger/guard';
-import type { RoomsApi } from './trigger/list';
+import { outputFields, outputShape, shapeOutput } from './fields/output';
+import { isRoomId } from './fields/room';
+import { clock } from './transport/clock';
+import { roomsApi } from './trigger/api';
+import { endPoll, isCurrent, startPoll } from './trigger/guard';
 import {
 	isState,
 	pollRoomCreated,
@@ -19,22 +18,11 @@ import {
 	type WindowState,
 } from './trigger/polling';
 import { EVENT_NAMES, exampleRoom, newestRoom, type Event } from './trigger/sample';
-import {
-	CREDENTIAL_TYPE,
-	isNotFound,
-	isRoom,
-	isRoomPage,
-	roomPath,
-	ROOMS_PATH,
-	type Room,
-	type RoomPage,
-} from './videsk';
+import { CREDENTIAL_TYPE, type Room } from './videsk';
 
 // Videsk has no webhooks for rooms, so this polls the list Get Many reads; trigger/polling.ts
 // says how each event is found once. Its requests take the nodes' one request path (transport/).
 
-/** Why a wait Videsk asks for is not waited out: the trigger's Timeout is fixed. */
-const NEXT_POLL = 'The next poll tries again.';
 /** A poll's time where n8n does not say (n8n 1.x); n8n 2's own default. */
 const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
 
@@ -98,35 +86,45 @@ export class VideskRoomsTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as Event;
 		const prefix = this.getNodeParameter('options.externalIdPrefix', '') as string;
-		const output = this.getNodeParameter('output', 'simple') as string;
-		const kept = keptFields(output, this.getNodeParameter('fields', []) as string[]);
-		const shape = (rooms: IDataObject[]) =>
-			shapeOutput(
-				rooms.map((json) => ({ json })),
-				kept,
-			);
+		const shape = outputShape(
+			this.getNodeParameter('output', 'simple') as string,
+			this.getNodeParameter('fields', []) as string[],
+			this.getTimezone(),
+		);
 		const budget = (this as Partial<IPollFunctions>).getPollBudgetMs?.();
 		const budgetMs = typeof budget === 'number' && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS;
-		const api = async () => await roomsApi(this, event, prefix, Date.now() + budgetMs);
+		const deadline = clock.now() + budgetMs;
+		const label = EVENT_NAMES[event];
+		const api = async () => await roomsApi(this, { label, prefix, deadline, budgetMs });
+		const emit = (rooms: Room[], at = clock.now()) =>
+			shapeOutput(rooms, shape).map((json, index) => ({
+				json: { event, eventAt: eventTime(event, rooms[index], at), ...json },
+			}));
 
 		if (this.getMode() === 'manual') {
 			const room = await newestRoom(await api(), event);
-			if (room !== undefined) return [shape([room])];
+			if (room !== undefined) return [emit([room])];
 			const { room: example, example: notice } = exampleRoom(event, prefix);
-			return [shape([example]).map(({ json }) => ({ json: { example: notice, ...json } }))];
+			return [emit([example]).map(({ json }) => ({ json: { example: notice, ...json } }))];
 		}
 
 		const state = this.getWorkflowStaticData('node');
 		const builtFor = JSON.stringify([event, prefix]);
 		const saved = isState(state, builtFor, event === 'roomEnded') ? { ...state } : undefined;
-		const key = `${this.getWorkflow().id}:${this.getNode().id}`;
-		if (!startPoll(key, saved as WindowState | undefined)) return null;
+		const ticket = startPoll(
+			`${this.getWorkflow().id}:${this.getNode().id}`,
+			saved as WindowState | undefined,
+			deadline,
+		);
+		if (ticket === undefined) return null;
 		let emitted: WindowState | undefined;
 		try {
 			const { events, next } =
 				event === 'roomCreated'
 					? await pollRoomCreated(await api(), builtFor, saved as WindowState | undefined)
 					: await pollRoomEnded(await api(), builtFor, saved as EndedState | undefined);
+			// A later poll took over past this one's deadline: it reads from the same state.
+			if (!isCurrent(ticket)) return null;
 			// n8n saves the static data only when it was changed: leave it alone when nothing moved.
 			if (JSON.stringify(next) !== JSON.stringify({ ...state })) {
 				for (const field of Object.keys(state)) delete state[field];
@@ -134,73 +132,22 @@ export class VideskRoomsTrigger implements INodeType {
 			}
 			if (events.length === 0) return null;
 			emitted = next;
-			return [shape(events)];
+			return [emit(events)];
 		} finally {
-			endPoll(key, emitted);
+			endPoll(ticket, emitted);
 		}
 	}
 }
 
 /**
- * The trigger's view of Videsk for one poll: its requests on the nodes' one path, each within
- * what is left of the time n8n gives the poll (until `deadline`), which then stops reading.
+ * When the event happened: a room's creation time; for an end, the room's `updatedAt` where
+ * Videsk sends it (ASSUMPTION: an ended room changes no more), else when this poll found it.
  */
-async function roomsApi(
-	context: IPollFunctions,
-	event: Event,
-	prefix: string,
-	deadline: number,
-): Promise<RoomsApi> {
-	const credential = await context.getCredentials<VideskCredential>(CREDENTIAL_TYPE);
-	const node = context.getNode();
-	const label = EVENT_NAMES[event];
-	let slowest = 0;
-	/**
-	 * A read within what is left of the poll's time: the wait for a turn and the answer end by
-	 * then. (The readers ask `hasTime` first: whether that is longer than a read took so far.)
-	 */
-	const read = async (request: Omit<Parameters<typeof readFromVidesk>[2], 'timeoutAdvice'>) => {
-		const started = Date.now();
-		try {
-			return await readFromVidesk(context, credential, {
-				...request,
-				timeoutAdvice: NEXT_POLL,
-				deadline,
-			});
-		} finally {
-			slowest = Math.max(slowest, Date.now() - started);
-		}
-	};
-	return {
-		node,
-		label,
-		matches: (room) => prefix === '' || (room.externalId ?? '').startsWith(prefix),
-		hasTime: () => deadline - Date.now() > slowest,
-		report: (error) => context.__emitError(error),
-		list: async (query) => {
-			const answer = await read({
-				url: ROOMS_PATH,
-				qs: query,
-				purpose: { label, target: 'the room list', advice: ROOM_LIST_ADVICE },
-				expects: isRoomPage,
-			});
-			// Videsk's clock (its Date header, to the second), or n8n's when it sends none.
-			const date = Date.parse(String(answer.headers.date ?? ''));
-			return {
-				page: answer.body as RoomPage,
-				ceiling: (Number.isNaN(date) ? Date.now() : date) + 999,
-			};
-		},
-		get: async (roomId) => {
-			const answer = await read({
-				url: roomPath(roomId),
-				purpose: { label, target: `room "${roomId}"` },
-				expects: isRoom,
-				// Only Videsk's own answer means the room is gone; any other fails the lookup, which
-				// is then tried again at the next poll.
-				handles: isNotFound,
-			});
-			return isNotFound(answer) ? undefined : (answer.body as Room);
-		},
-	};
+function eventTime(event: Event, room: Room, foundAt: number): string {
+	const said = event === 'roomCreated' ? room.createdAt : room.updatedAt;
+	if (typeof said === 'string' && !Number.isNaN(Date.parse(said))) return said;
+	if (event === 'roomCreated' && isRoomId(room.id)) {
+		return new Date(parseInt(room.id.slice(0, 8), 16) * 1000).toISOString();
+	}
+	return new Date(foundAt).toISOString();
 }

@@ -2,89 +2,77 @@ import type {
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	INodeCredentialTestResult,
+	NodeApiError,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { usableCredential } from './transport/credential';
 import { readWithToken } from './transport/direct';
 import {
 	adviceFor,
 	networkProblem,
-	TOKEN_CHECKLIST,
+	shownUrl,
 	withoutTokens,
 	type RequestPurpose,
 } from './transport/errors';
-import type { VideskAnswer } from './transport/send';
 import { isRoomPage, ROOMS_PATH } from './videsk';
+import { duration } from './wording';
+
+/** How long the credential test waits for Videsk: one request, never sent again. */
+const TEST_TIMEOUT_MS = 5_000;
 
 /**
  * The Videsk API credential's test, run by n8n when the credential is saved or tested: the
  * cheapest real request, a list of one room, on the nodes' one request path. A declarative `test`
  * request in the credential cannot word network errors (n8n's tester then returns only the code,
  * a bare "ECONNREFUSED"), so the Videsk Rooms node tests the credential with this (`testedBy`).
+ * Each message starts with what to do.
  */
 export async function testVideskApiCredential(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	const { apiToken, baseUrl } = (credential.data ?? {}) as { apiToken?: string; baseUrl?: string };
-	const base = webAddress(String(baseUrl ?? '').trim());
-	if (base === undefined) {
-		return failure(
-			`The Base URL "${String(baseUrl)}" is not a web address. Use https://api.videsk.io (or your test server’s http(s)://host:port).`,
-		);
-	}
-	const purpose = credentialPurpose(base);
+	const usable = usableCredential(credential.data);
+	if ('problem' in usable) return failure(usable.problem);
+	const base = shownUrl(usable.baseUrl);
+	const timeoutAdvice = `Videsk did not answer within ${duration(TEST_TIMEOUT_MS)}: check that this n8n machine can reach it (a firewall or proxy in between), then test again.`;
 	// Credential tests get no httpRequest helper from n8n, only this one.
 	const { request } = this.helpers;
-	let answer: VideskAnswer;
 	try {
-		answer = await readWithToken(
-			request,
-			{ apiToken: String(apiToken ?? ''), baseUrl: base.href },
-			{
-				url: ROOMS_PATH,
-				qs: { $limit: 1 },
-				purpose,
-				expects: isRoomPage,
-				// Every answer but a rate limit or a server error is worded here, not retried.
-				handles: ({ statusCode }) => statusCode !== 429 && statusCode < 500,
-				timeoutAdvice: 'Test the credential again in a moment.',
-			},
+		const answer = await readWithToken(request, usable, {
+			url: ROOMS_PATH,
+			qs: { $limit: 1 },
+			purpose: credentialPurpose(base),
+			expects: isRoomPage,
+			handles: () => true,
+			timeoutAdvice,
+			timeoutMs: TEST_TIMEOUT_MS,
+		});
+		if (answer.statusCode >= 200 && answer.statusCode < 300 && isRoomPage(answer.body)) {
+			return { status: 'OK', message: 'Connection successful: Videsk accepted the token.' };
+		}
+		const { message, description } = adviceFor(
+			withoutTokens(answer, usable.apiToken),
+			credentialPurpose(base),
 		);
+		return failure(`${message} ${description}`);
 	} catch (error) {
-		const code = (error as NodeApiError).context?.networkError as string | undefined;
-		if (code === undefined) return failure((error as Error).message);
-		const { problem, fix } = networkProblem(code, base.href);
-		return failure(`Could not reach the Base URL ${base.origin}: ${problem}. ${fix}`);
+		const code = String((error as NodeApiError).context?.networkError ?? '');
+		const { problem, fix } = networkProblem(code, usable.baseUrl, { timeoutAdvice });
+		return failure(`Could not reach the Base URL ${base}: ${problem}. ${fix}`);
 	}
-	if (answer.statusCode < 300 && isRoomPage(answer.body)) {
-		return { status: 'OK', message: 'Connection successful: Videsk accepted the token.' };
-	}
-	const { message, description } = adviceFor(
-		withoutTokens(answer, String(apiToken ?? '')),
-		purpose,
-	);
-	return failure(`${message} ${description}`);
 }
 
 function failure(message: string): INodeCredentialTestResult {
 	return { status: 'Error', message };
 }
 
-function webAddress(text: string): URL | undefined {
-	try {
-		const url = new URL(text);
-		return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 const API_ROOT = 'It should be the API’s root, such as https://api.videsk.io.';
+const TOKEN_HELP =
+	'Check that it is an api-token from the Videsk dashboard (the only kind this API accepts), not expired or revoked, and that it allows this n8n machine’s IP address if it is limited to some.';
 
-/** What the credential test's answers mean, where the general table would speak of a node. */
-function credentialPurpose(base: URL): RequestPurpose {
+/** What the credential test's answers mean, in the words of someone setting up a credential. */
+function credentialPurpose(base: string): RequestPurpose {
 	const notTheApi = () => ({
-		message: `The Base URL ${base.href} answered, but not as the Videsk API does.`,
+		message: `Check the Base URL: ${base} answered, but not as the Videsk API does.`,
 		description: API_ROOT,
 	});
 	return {
@@ -93,14 +81,13 @@ function credentialPurpose(base: URL): RequestPurpose {
 		advice: {
 			200: notTheApi,
 			201: notTheApi,
-			401: () => ({ message: 'Videsk rejected the token.', description: TOKEN_CHECKLIST }),
+			401: () => ({ message: 'Videsk did not accept this API token.', description: TOKEN_HELP }),
 			403: () => ({
-				message:
-					'Videsk refused this token: it may lack permission, or this machine’s IP may not be on its allow-list.',
-				description: TOKEN_CHECKLIST,
+				message: 'Videsk refused this API token: it may lack permission, or not allow this machine’s IP address.',
+				description: TOKEN_HELP,
 			}),
 			404: () => ({
-				message: `The Base URL ${base.href} has no Videsk room list (404).`,
+				message: `Check the Base URL: ${base} has no Videsk room list (404).`,
 				description: API_ROOT,
 			}),
 		},

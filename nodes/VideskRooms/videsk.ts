@@ -83,11 +83,24 @@ function roomProblem(body: unknown): string | undefined {
 export const isRoom = answerShape<Room>(roomProblem);
 
 /**
- * Videsk's own "not found": a 404 with its (Feathers) NotFound error, not the 404 page of a proxy
- * or gateway in front of it.
+ * Feathers' own 404 for an address no service answers ("Path /x not found" from its Koa
+ * transport, "Page not found" from its Express one): about the path, not a room.
  */
-export function isNotFound({ statusCode, body }: { statusCode: number; body: unknown }): boolean {
-	if (statusCode !== 404 || !isJsonObject(body)) return false;
+export function isRouterNotFound({ statusCode, body }: { statusCode: number; body: unknown }) {
+	return (
+		statusCode === 404 &&
+		isJsonObject(body) &&
+		/^(Path .* not found|Page not found)/.test(String(body.message))
+	);
+}
+
+/**
+ * Videsk's own "not found" about what the path names: a 404 with its (Feathers) NotFound error,
+ * not its router's about the path, nor the 404 page of a proxy or gateway in front of it.
+ */
+export function isNotFound(answer: { statusCode: number; body: unknown }): boolean {
+	const { statusCode, body } = answer;
+	if (statusCode !== 404 || !isJsonObject(body) || isRouterNotFound(answer)) return false;
 	return body.name === 'NotFound' || body.code === 404;
 }
 
@@ -107,12 +120,62 @@ export const isRoomPage = answerShape<RoomPage>((body) => {
 export const isJoinAnswer = answerShape<{ accessToken: string }>((body) => {
 	const problem = notAnObject(body);
 	if (problem) return problem;
-	const { accessToken } = body as IDataObject;
-	if (typeof accessToken !== 'string' || accessToken === '') {
-		return 'an answer without "accessToken"';
-	}
-	return undefined;
+	return hasToken(body as IDataObject) ? undefined : 'an answer without "accessToken"';
 });
+
+const hasToken = ({ accessToken }: IDataObject) =>
+	typeof accessToken === 'string' && accessToken !== '';
+
+/**
+ * The room asked for: a room whose `id` (or External ID) is the one in the request, with an
+ * `accessToken` when one was asked for. Anything else is another room's answer, or not the whole
+ * answer, and is never taken as success.
+ */
+export function roomAskedFor(asked: {
+	id?: string;
+	externalId?: string;
+	accessToken?: boolean;
+}): AnswerShape<Room> {
+	return answerShape<Room>((body) => {
+		const problem = roomProblem(body);
+		if (problem) return problem;
+		const room = body as Room;
+		if (asked.id !== undefined && room.id !== asked.id) {
+			return `another room: "${room.id}" (External ID ${JSON.stringify(room.externalId)}), not "${asked.id}"`;
+		}
+		if (asked.externalId !== undefined && room.externalId !== asked.externalId) {
+			return `another room: External ID ${JSON.stringify(room.externalId)} (ID "${room.id}"), not ${JSON.stringify(asked.externalId)}`;
+		}
+		if (asked.accessToken && !hasToken(room)) return 'a room without the "accessToken" asked for';
+		return undefined;
+	});
+}
+
+/**
+ * A page of the list filtered by `query`: every room it holds matches the filters (`ended` where
+ * a room shows it: the docs do not put it on the room).
+ */
+export function pageMatching(query: ListQuery): AnswerShape<RoomPage> {
+	return answerShape<RoomPage>((body) => {
+		if (!isRoomPage(body)) return isRoomPage.whatCame(body);
+		const index = body.data.findIndex(
+			(room) =>
+				(query.externalId !== undefined && room.externalId !== query.externalId) ||
+				(query.ended !== undefined && typeof room.ended === 'boolean' && room.ended !== query.ended),
+		);
+		if (index === -1) return undefined;
+		const room = body.data[index];
+		return `a list the filter was not applied to: room "${room.id}" (External ID ${JSON.stringify(room.externalId)}, ended: ${String(room.ended ?? false)}) does not match ${JSON.stringify({ ended: query.ended, externalId: query.externalId })}`;
+	});
+}
+
+/**
+ * What orders rooms that tie on a sort field: the External ID, unique in an account (its docs),
+ * and one of the list's documented query fields. A server may return ties in another order for
+ * each query (MongoDB's sort on a non-unique key does); pages read at offsets then skip some
+ * rooms and repeat others.
+ */
+export const TIE_BREAKER = 'externalId';
 
 export interface ListQuery extends IDataObject {
 	$limit?: number;

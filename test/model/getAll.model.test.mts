@@ -20,6 +20,9 @@ function beforeEachRequest(target: Sandbox, change: () => void) {
 	target.fault({ match: () => (change(), false), times: Number.POSITIVE_INFINITY });
 }
 
+/** Oldest first: the order the named examples below were found in (without a Sort: newest first). */
+const OLDEST_FIRST = { value: { field: 'createdAt', direction: 1 } };
+
 describe('Return All and Limit while rooms are created and ended', () => {
 	const changes = fc.record({
 		created: fc.array(fc.constantFrom('newest', 'oldest', 'middle'), { maxLength: 3 }),
@@ -120,6 +123,7 @@ describe('Return All and Limit while rooms are created and ended', () => {
 			operation: 'getAll',
 			returnAll: true,
 			filters: { status: 'notEnded' },
+			sort: OLDEST_FIRST,
 		});
 		expect(items.map((item) => item.json.externalId)).toEqual([
 			'seed-1',
@@ -144,6 +148,7 @@ describe('Return All and Limit while rooms are created and ended', () => {
 			operation: 'getAll',
 			limit: 22,
 			filters: { status: 'notEnded' },
+			sort: OLDEST_FIRST,
 		});
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.externalId)).toEqual(
@@ -194,6 +199,7 @@ describe('Return All and Limit while rooms are created and ended', () => {
 			operation: 'getAll',
 			returnAll: true,
 			filters: { status: 'notEnded' },
+			sort: OLDEST_FIRST,
 		});
 		expect(items.map((item) => item.json.externalId)).toEqual([
 			'seed-1',
@@ -297,7 +303,7 @@ describe('Limit is a whole number of 1 or more, from any source; never "all room
 		sandbox().seed(3);
 		const { items } = await run(
 			sandbox(),
-			{ operation: 'getAll', returnAll: false, limit: '={{ $json.limit }}' },
+			{ operation: 'getAll', returnAll: false, limit: '={{ $json.limit }}', sort: OLDEST_FIRST },
 			{ items: [{ limit: 0 }, { limit: 2 }], continueOnFail: true },
 		);
 		expect(items.map((item) => [item.pairedItem, item.json.error ?? item.json.externalId])).toEqual(

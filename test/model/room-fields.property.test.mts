@@ -9,6 +9,7 @@ import { room, run, useSandbox } from '../support/helpers.mjs';
 import {
 	batch,
 	expectedExternalId,
+	expectedRoom,
 	expressionValue,
 	fc,
 	numRuns,
@@ -382,11 +383,12 @@ describe('Create and Create or Get send an External ID only if the room can be f
 					created: false,
 				});
 				// The lookup: the room's path, or for 24 hex characters (which could be another
-				// room's ID) the list filtered on externalId.
+				// room's ID) or a text URL encoding changes (a server may not decode the path) the
+				// list filtered on externalId.
 				expectedLookups.push(
-					/^[0-9a-f]{24}$/i.test(expected.sent)
+					'lookup' in expectedRoom('externalId', expected.sent)
 						? `/vpaas/rooms?externalId=${expected.sent}`
-						: `/vpaas/rooms/${encodeURIComponent(expected.sent)}`,
+						: `/vpaas/rooms/${expected.sent}`,
 				);
 			});
 			expect(

@@ -1,8 +1,9 @@
 // The request path is a closed set: for every operation that takes a Room and every way of
 // choosing it, a generated value either fails before any request with an error naming Room,
 // or reaches exactly /vpaas/rooms/{one segment that decodes to the value} (+ /join, /stats)
-// with the operation's method, as the sandbox logged it. And By External ID only ever reaches
-// the room that has that External ID, never one whose ID it happens to be.
+// with the operation's method, as the sandbox logged it; or, for an External ID that URL
+// encoding changes or that is 24 hex characters, the list filtered on it. And By External ID
+// only ever reaches the room that has that External ID, never one whose ID it happens to be.
 // Each property run is ONE n8n execution per Room mode, its input items a batch of values.
 import type { INodeExecutionData, INodeParameters, INodeTypeDescription } from 'n8n-workflow';
 import { describe, expect, test as exampleTest } from 'vitest';
@@ -24,14 +25,23 @@ import {
 const sandbox = useSandbox();
 const MODES = ['list', 'id', 'externalId'] as const;
 
-/** Each operation that takes a Room: its parameters, and the requests it makes for a room that does not exist. */
-const OPERATIONS: Record<string, { parameters: INodeParameters; requests: string[] }> = {
-	get: { parameters: {}, requests: ['GET'] },
-	getStats: { parameters: { view: 'summary' }, requests: ['GET /stats'] },
-	update: { parameters: { updateFields: { name: 'Renamed' } }, requests: ['PATCH'] },
+/**
+ * Each operation that takes a Room: its parameters, and the requests it makes by a path for a room
+ * that does not exist. `checked`: a path that is a room ID is first read (once per run for each
+ * room) to check it reaches that room, since the operation changes it or its answer cannot show
+ * which room it is; that read finds none, and nothing else is sent.
+ */
+const OPERATIONS: Record<
+	string,
+	{ parameters: INodeParameters; requests: string[]; checked: boolean }
+> = {
+	get: { parameters: {}, requests: ['GET'], checked: false },
+	// A NotFound from the stats: a read of the room tells whether the room or its stats are missing.
+	getStats: { parameters: { view: 'summary' }, requests: ['GET /stats', 'GET'], checked: true },
+	update: { parameters: { updateFields: { name: 'Renamed' } }, requests: ['PATCH'], checked: true },
 	// End asks for the room after a 404, to tell "unknown" from "already ended".
-	end: { parameters: {}, requests: ['PATCH', 'GET'] },
-	getJoinToken: { parameters: {}, requests: ['POST /join'] },
+	end: { parameters: {}, requests: ['PATCH', 'GET'], checked: true },
+	getJoinToken: { parameters: {}, requests: ['POST /join'], checked: true },
 };
 
 exampleTest(
@@ -53,7 +63,7 @@ function outcomes(items: INodeExecutionData[]) {
 	});
 }
 
-describe.each(Object.entries(OPERATIONS))('%s', (operation, { parameters, requests }) => {
+describe.each(Object.entries(OPERATIONS))('%s', (operation, { parameters, requests, checked }) => {
 	// 10 runs × 17 values × 3 modes = 510 generated cases.
 	test.prop([batch(expressionValue, 17)], { numRuns: numRuns(10) })(
 		'every Room value is refused naming Room, or reaches exactly its room’s path',
@@ -67,6 +77,7 @@ describe.each(Object.entries(OPERATIONS))('%s', (operation, { parameters, reques
 				);
 				expect(error).toBeUndefined();
 				const expectedRequests: string[] = [];
+				const checkedIds = new Set<string>();
 				outcomes(items).forEach((json, index) => {
 					const expected = expectedRoom(mode, values[index]);
 					const said = { mode, value: values[index], error: json.error };
@@ -77,6 +88,9 @@ describe.each(Object.entries(OPERATIONS))('%s', (operation, { parameters, reques
 					expect(said).toMatchObject({ error: expect.not.stringMatching(/^Room:/) });
 					if ('lookup' in expected) {
 						expectedRequests.push(`LIST ${expected.lookup}`);
+					} else if (mode !== 'externalId' && checked) {
+						if (!checkedIds.has(expected.segment)) expectedRequests.push(`GET ${expected.segment}`);
+						checkedIds.add(expected.segment);
 					} else {
 						for (const request of requests) {
 							const [method, suffix = ''] = request.split(' ');
@@ -167,7 +181,14 @@ describe('By External ID reaches only the room with that External ID', () => {
 						return (rooms.find((r) => r.id === segment) ?? owner(segment))?.id;
 					})
 					.filter((id) => id !== undefined);
-				expect(actedOn.sort()).toEqual(owners.sort());
+				// Get takes a room the list's filter found as it is: it acts on none of those.
+				const mustAct = owners.filter(
+					(id) =>
+						operation !== 'get' ||
+						'segment' in expectedRoom('externalId', rooms.find((r) => r.id === id)!.externalId),
+				);
+				expect([...new Set(actedOn)].sort()).toEqual([...new Set(mustAct)].sort());
+				expect(actedOn.every((id) => owners.includes(id))).toBe(true);
 			}
 		},
 		PROPERTY_TIMEOUT_MS,

@@ -179,7 +179,10 @@ export async function startSandbox(options = {}) {
 				throw new FeathersError(400, `Invalid sort direction for "${field}"`);
 			}
 		}
-		const applied = sortEntries.filter(([field]) => !settings.ignoredSorts.includes(field));
+		// A server that cannot sort by one of the fields ignores the whole sort.
+		const applied = sortEntries.some(([field]) => settings.ignoredSorts.includes(field))
+			? []
+			: sortEntries;
 		// Stable insertion order is the tie-breaker, as MongoDB's natural order would be.
 		matching.sort((a, b) => {
 			for (const [field, direction] of applied) {

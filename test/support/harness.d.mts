@@ -83,6 +83,8 @@ export function createPoller(options: {
 	budgetMs?: number | null;
 	/** How n8n keeps the static data between polls (see harness.mjs); 'default' when undefined. */
 	scheduler?: 'default' | 'durable';
+	/** The workflow's Timezone setting. */
+	timezone?: string;
 }): Promise<Poller>;
 
 /** A "From List" search, as n8n's editor asks for it (LoadOptionsContext). */

@@ -226,6 +226,7 @@ export async function createPoller({
 	credentialId,
 	budgetMs,
 	scheduler = 'default',
+	timezone,
 }) {
 	pollerCount += 1;
 	const loader = await loadPackage();
@@ -266,6 +267,7 @@ export async function createPoller({
 			nodeTypes: nodeTypesOf(loader),
 			active: true,
 			staticData: { [`node:${node.name}`]: JSON.parse(saved) },
+			settings: timezone ? { timezone } : {},
 		});
 		context = withBudget(
 			new PollContext(

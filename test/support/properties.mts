@@ -180,7 +180,9 @@ export function expectedRoom(
 	} catch {
 		return { refused: /^Room: .* incomplete Unicode character/s };
 	}
-	return isId ? { lookup: text } : { segment: text };
+	// A room ID, or a text URL encoding changes (a server may not decode the path), is looked up
+	// through the list's filter.
+	return isId || encodeURIComponent(text) !== text ? { lookup: text } : { segment: text };
 }
 
 /**

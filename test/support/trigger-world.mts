@@ -14,7 +14,7 @@ import { LATE_VISIBILITY_MS } from '../../dist/nodes/VideskRooms/trigger/list.js
 import {
 	LOOKUP_FAILURES_REPORTED,
 	MAX_LOOKUPS_PER_POLL,
-} from '../../dist/nodes/VideskRooms/trigger/polling.js';
+} from '../../dist/nodes/VideskRooms/trigger/lookups.js';
 import { createPoller, type Poller } from './harness.mjs';
 import type { Fault, Sandbox } from '../sandbox/server.mjs';
 
@@ -674,8 +674,12 @@ export class World {
 			expect(at!, `${what}: from before its activation`).toBeGreaterThanOrEqual(
 				epoch.activation!.start,
 			);
-			// The Output option's default: the Simplified fields (no authorizations, no tokens' IPs).
-			for (const key of Object.keys(item)) expect(SIMPLIFIED_FIELDS).toContain(key);
+			// What happened and when, then the Output option's default: the Simplified fields (no
+			// authorizations, no tokens' IPs) and the room's times in the workflow's timezone.
+			expect(item.event, `${what}: as which event`).toBe(event);
+			expect(Number.isNaN(Date.parse(String(item.eventAt))), `${what}: when`).toBe(false);
+			const shown = [...SIMPLIFIED_FIELDS, 'event', 'eventAt', 'start', 'expiresAt'];
+			for (const key of Object.keys(item)) expect(shown).toContain(key);
 		}
 	}
 

@@ -7,7 +7,8 @@ import type {
 	NodeParameterValueType,
 } from 'n8n-workflow';
 import { characterCount, DEFAULT_TIMEOUT_MS } from '../videsk';
-import { invalid, isDateTimeLike, shown } from './check';
+import { isDateTimeLike, shown } from '../wording';
+import { invalid } from './check';
 import { parseDateTime, readsInTimezone } from './dates';
 
 // The parameter contract: every parameter an operation uses is read here, once per item, before

@@ -1,4 +1,4 @@
-import { isDateTimeLike } from './check';
+import { isDateTimeLike } from '../wording';
 
 /**
  * n8n's date-time picker gives wall-clock values without an offset ("2026-05-01T09:30:00"),
@@ -129,4 +129,21 @@ export function parseDateTime(value: unknown, timeZone: string): ParsedDate {
 		parsed = parseText(value.trim(), timeZone);
 	}
 	return 'utcMs' in parsed && Number.isNaN(parsed.utcMs) ? NOT_A_DATE_TIME : parsed;
+}
+
+const twoDigits = (value: number) => String(value).padStart(2, '0');
+
+/**
+ * An instant as a wall time in `timeZone`, with its offset: "2026-12-08T10:00:00-05:00" (its
+ * milliseconds too, when it has any).
+ */
+export function inTimeZone(utcMs: number, timeZone: string): string {
+	const offsetMs = offsetMsAt(utcMs, timeZone);
+	const wall = new Date(utcMs + offsetMs);
+	const offsetMinutes = Math.round(Math.abs(offsetMs) / MINUTE_MS);
+	const offset = `${offsetMs < 0 ? '-' : '+'}${twoDigits(Math.floor(offsetMinutes / 60))}:${twoDigits(offsetMinutes % 60)}`;
+	const date = `${String(wall.getUTCFullYear()).padStart(4, '0')}-${twoDigits(wall.getUTCMonth() + 1)}-${twoDigits(wall.getUTCDate())}`;
+	const ms = wall.getUTCMilliseconds();
+	const time = `${twoDigits(wall.getUTCHours())}:${twoDigits(wall.getUTCMinutes())}:${twoDigits(wall.getUTCSeconds())}${ms > 0 ? `.${String(ms).padStart(3, '0')}` : ''}`;
+	return `${date}T${time}${offset}`;
 }

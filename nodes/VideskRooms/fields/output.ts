@@ -3,10 +3,10 @@ import type {
 	IDisplayOptions,
 	IExecuteSingleFunctions,
 	INode,
-	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
 import { oneOf, readParameter, someOf } from './contract';
+import { inTimeZone } from './dates';
 
 // The "Output" parameter (Simplified / Raw / Selected Fields), as n8n's UX guidelines ask of
 // nodes usable as AI tools. It shapes an operation's final items, after all of its requests:
@@ -96,22 +96,52 @@ export function runsAsTool(context: { getNode(): INode }): boolean {
 	return context.getNode().type.endsWith('Tool');
 }
 
-/** The room fields an item keeps: all (Raw), or these; read before any request. */
-export function readOutput(context: IExecuteSingleFunctions): string[] | 'all' {
+/**
+ * What Output keeps of a room: every field (Raw), or these; with `timeZone` (Simplified), the
+ * room's times also as wall times in it (`start`, `expiresAt`), beside Videsk's UTC `nbf`, `exp`.
+ */
+export interface OutputShape {
+	fields: string[] | 'all';
+	timeZone?: string;
+}
+
+/** Output as read before any request. */
+export function readOutput(context: IExecuteSingleFunctions): OutputShape {
 	const output = readParameter(context, 'output', OUTPUT) ?? 'simple';
 	const selected = output === 'fields' ? (readParameter(context, 'fields', FIELDS) ?? []) : [];
-	return keptFields(output, selected, runsAsTool(context));
+	return outputShape(output, selected, context.getTimezone(), runsAsTool(context));
 }
 
-/** The room fields "Output" keeps (`selected`: those of "Selected Fields"): all, or these. */
-export function keptFields(output: string, selected: string[], tool = false): string[] | 'all' {
-	if (output === 'raw') return 'all';
-	if (output === 'fields') return ['id', ...selected];
-	return tool ? TOOL_SIMPLIFIED_FIELDS : SIMPLIFIED_FIELDS;
+/** What "Output" keeps (`selected`: the fields of "Selected Fields"). */
+export function outputShape(
+	output: string,
+	selected: string[],
+	timeZone: string,
+	tool = false,
+): OutputShape {
+	if (output === 'raw') return { fields: 'all' };
+	if (output === 'fields') return { fields: ['id', ...selected] };
+	return { fields: tool ? TOOL_SIMPLIFIED_FIELDS : SIMPLIFIED_FIELDS, timeZone };
 }
 
-/** Applies "Output" to an operation's final items, after all of its requests. */
-export function shapeOutput(items: INodeExecutionData[], kept: string[] | 'all') {
-	if (kept === 'all') return items;
-	return items.map((item) => ({ ...item, json: pick(item.json, [...kept, ...OUTCOME_FIELDS]) }));
+/** The room's times in `timeZone`, as the form's Start and Expires At read them. */
+function localTimes(room: IDataObject, timeZone: string): IDataObject {
+	const times: IDataObject = {};
+	for (const [field, local] of [
+		['nbf', 'start'],
+		['exp', 'expiresAt'],
+	] as const) {
+		const utcMs = typeof room[field] === 'string' ? Date.parse(room[field]) : Number.NaN;
+		if (!Number.isNaN(utcMs)) times[local] = inTimeZone(utcMs, timeZone);
+	}
+	return times;
+}
+
+/** Applies "Output" to an operation's final results, after all of its requests. */
+export function shapeOutput(rooms: IDataObject[], { fields, timeZone }: OutputShape) {
+	if (fields === 'all') return rooms;
+	return rooms.map((room) => ({
+		...pick(room, [...fields, ...OUTCOME_FIELDS]),
+		...(timeZone === undefined ? {} : localTimes(room, timeZone)),
+	}));
 }

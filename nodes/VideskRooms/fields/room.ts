@@ -1,34 +1,12 @@
-import type {
-	IExecutePaginationFunctions,
-	IExecuteSingleFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
-import {
-	sendRouted,
-	withOptions,
-	type OperationErrors,
-	type RoutedRequest,
-} from '../transport/routing';
-import { isHttpError } from '../transport/send';
-import {
-	characterCount,
-	EXTERNAL_ID_MAX_LENGTH,
-	isRoom,
-	isRoomPage,
-	MAX_PAGE_SIZE,
-	roomPath,
-	ROOMS_PATH,
-	type AnswerShape,
-	type Room,
-} from '../videsk';
-import { invalid, shown } from './check';
+import type { IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
+import { characterCount, EXTERNAL_ID_MAX_LENGTH, ROOMS_PATH } from '../videsk';
+import { shown } from '../wording';
+import { invalid } from './check';
 import { checkValue, isEmpty, text } from './contract';
 
-// The Room field and everything about addressing a room: the field (From List, By ID, By
-// External ID), the checks on what was entered, and the room's URL. Its From List search is in
-// roomSearch.ts.
+// The Room field: its modes (From List, By ID, By External ID) and the checks on what was
+// entered. How operations reach the room it names is in operations/rooms.ts; its From List
+// search in searchRooms.ts.
 
 export const roomLocator: INodeProperties = {
 	displayName: 'Room',
@@ -153,112 +131,3 @@ export function readRoom(context: IExecuteSingleFunctions): ChosenRoom {
 
 /** How errors name the chosen room. */
 export const roomTarget = (room: ChosenRoom) => `room "${room.value}"`;
-
-/**
- * The room whose External ID is `externalId`, or undefined. Videsk's path `/vpaas/rooms/{room}`
- * takes an ID or an External ID, so an External ID of 24 hexadecimal characters could reach the
- * room that has it as its ID: such a room is found through the list's `externalId` filter.
- */
-export async function findByExternalId(
-	context: IExecutePaginationFunctions,
-	operation: OperationErrors,
-	request: RoutedRequest,
-	externalId: string,
-): Promise<Room | undefined> {
-	const read = { method: 'GET' as const, body: undefined, qs: {} };
-	if (!isRoomId(externalId)) {
-		try {
-			const [room] = await sendRouted(
-				context,
-				operation,
-				withOptions(request, { ...read, url: roomPath(externalId) }),
-				isRoom,
-			);
-			return room.json as Room;
-		} catch (error) {
-			if (isHttpError(error, 404)) return undefined;
-			throw error as NodeApiError;
-		}
-	}
-	const qs = { externalId, $limit: MAX_PAGE_SIZE };
-	const [page] = await sendRouted(
-		context,
-		operation,
-		withOptions(request, { ...read, url: ROOMS_PATH, qs }),
-		isRoomPage,
-	);
-	const rooms = (page.json as { data: Room[] }).data;
-	return rooms.find((candidate) => candidate.externalId === externalId);
-}
-
-/**
- * The request to the chosen room: {roomId} in the operation's URL replaced by the room,
- * URL-encoded so that it stays one path segment. Videsk's path takes an ID or an External ID, so
- * an External ID of 24 hexadecimal characters could also be another room's ID: such a room is
- * first found through the list's `externalId` filter, and addressed by its own ID.
- */
-export async function roomRequest(
-	context: IExecutePaginationFunctions,
-	operation: OperationErrors,
-	request: RoutedRequest,
-	room: ChosenRoom,
-): Promise<RoutedRequest> {
-	const address = (roomId: string) =>
-		withOptions(request, {
-			url: request.options.url!.replace(`${ROOMS_PATH}/${ROOM_ID}`, roomPath(roomId)),
-		});
-	if (!(room.byExternalId && isRoomId(room.value))) return address(room.value);
-	const found = await findByExternalId(context, operation, request, room.value);
-	if (found === undefined) {
-		throw new NodeApiError(
-			context.getNode(),
-			{},
-			{
-				message: `${operation.label}: Videsk has no room with External ID "${room.value}"`,
-				description:
-					'No room in the list of this Videsk account has that External ID. (An External ID of 24 hexadecimal characters is looked up in the list, so that it is never taken for another room’s ID.) Check the "Room" field and that the credential belongs to the account that created the room.',
-				httpCode: '404',
-				itemIndex: context.getItemIndex(),
-			},
-		);
-	}
-	return address(found.id);
-}
-
-/** An operation's request to the chosen room: found first if needed, then sent. */
-export async function sendToRoom(
-	context: IExecutePaginationFunctions,
-	operation: OperationErrors,
-	request: RoutedRequest,
-	room: ChosenRoom,
-	expects: AnswerShape<unknown>,
-): Promise<INodeExecutionData[]> {
-	return await sendRouted(
-		context,
-		operation,
-		await roomRequest(context, operation, request, room),
-		expects,
-	);
-}
-
-/** After Videsk answered 409 to a create: the room that holds the External ID, or a clear error. */
-export async function roomTakingExternalId(
-	context: IExecutePaginationFunctions,
-	operation: OperationErrors,
-	request: RoutedRequest,
-	externalId: string,
-): Promise<Room> {
-	const existing = await findByExternalId(context, operation, request, externalId);
-	if (existing !== undefined) return existing;
-	throw new NodeApiError(
-		context.getNode(),
-		{},
-		{
-			message: `${operation.label}: Videsk said a room with External ID "${externalId}" already exists, then found no such room`,
-			description:
-				'Videsk refused to create the room (409 Conflict: the External ID is taken), but looking the room up by that External ID found nothing; nothing was created. Run the item again. If it keeps failing, Videsk matches this External ID differently when creating and when looking up: use another External ID.',
-			httpCode: '409',
-			itemIndex: context.getItemIndex(),
-		},
-	);
-}

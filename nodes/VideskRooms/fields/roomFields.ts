@@ -5,6 +5,7 @@ import {
 	MAX_LIFETIME_HOURS,
 	NAME_MAX_LENGTH,
 } from '../videsk';
+import { duration } from '../wording';
 import { invalid } from './check';
 import {
 	checkValue,
@@ -260,23 +261,6 @@ function checkInFuture(context: IExecuteSingleFunctions, exp: Instant): void {
 	if (exp.utcMs <= Date.now()) {
 		throw invalid(context, EXPIRES_AT.label, `${exp.quoted} is not in the future`);
 	}
-}
-
-/**
- * "72 hours 10 minutes": a duration as a message gives it, to the second, or to the minute when
- * it is counted from now (the clock moves while the item runs).
- */
-function duration(ms: number, toTheMinute: boolean): string {
-	const seconds = toTheMinute ? Math.round(ms / 60_000) * 60 : Math.round(ms / 1000);
-	const parts = [
-		[Math.floor(seconds / 3600), 'hour'],
-		[Math.floor((seconds % 3600) / 60), 'minute'],
-		[seconds % 60, 'second'],
-	] as const;
-	const said = parts
-		.filter(([count]) => count > 0)
-		.map(([count, unit]) => `${count} ${unit}${count === 1 ? '' : 's'}`);
-	return said.length > 0 ? said.join(' ') : `under a ${toTheMinute ? 'minute' : 'second'}`;
 }
 
 /** Videsk's maximum lifetime, from Start (or now, for a new room without Start) to Expires At. */

@@ -2,20 +2,18 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 import { creationProblem, readRoomFields, roomBody, type RoomFields } from '../fields/roomFields';
 import { ROOM_LIST_ADVICE } from '../transport/errors';
 import { sendRouted, withOptions } from '../transport/routing';
-import { isRoom, ROOMS_PATH } from '../videsk';
+import { roomAskedFor, ROOMS_PATH, type Room } from '../videsk';
 import { operation } from './frame';
 
 // Fields: its own External ID; Name, Additional Fields and Output, shared with Create or Get and
 // Create or Update (index.ts).
-
-export const createErrors = { label: 'Create', advice: ROOM_LIST_ADVICE };
 
 /** How the errors of the operations that create a room name it. */
 export const newRoomTarget = ({ externalId }: RoomFields) =>
 	externalId !== undefined ? `room with External ID "${externalId}"` : 'a new room';
 
 export const create: INodePropertyOptions = {
-	name: createErrors.label,
+	name: 'Create',
 	value: 'create',
 	action: 'Create room',
 	description: 'Create a new video room and get its first access token',
@@ -23,7 +21,7 @@ export const create: INodePropertyOptions = {
 		request: { method: 'POST', url: ROOMS_PATH },
 		operations: {
 			pagination: operation({
-				errors: createErrors,
+				errors: { label: 'Create', advice: ROOM_LIST_ADVICE },
 				read: (context) => readRoomFields(context, 'createExternalId'),
 				target: newRoomTarget,
 				turn: (fields) => fields.externalId,
@@ -31,12 +29,13 @@ export const create: INodePropertyOptions = {
 				async send(request, fields, errors) {
 					const problem = creationProblem(this, fields);
 					if (problem) throw problem;
-					return await sendRouted(
+					const answer = await sendRouted(
 						this,
 						errors,
 						withOptions(request, { body: roomBody(fields) }),
-						isRoom,
+						roomAskedFor({ externalId: fields.externalId, accessToken: true }),
 					);
+					return [answer.body as Room];
 				},
 			}),
 		},

@@ -1,10 +1,5 @@
-import type {
-	IExecutePaginationFunctions,
-	INodeExecutionData,
-	INodePropertyOptions,
-} from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { findByExternalId, roomTakingExternalId } from '../fields/room';
+import type { IExecutePaginationFunctions, INodePropertyOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import {
 	checkRescheduledTimes,
 	creationProblem,
@@ -13,17 +8,12 @@ import {
 	type RoomFields,
 } from '../fields/roomFields';
 import { ROOM_LIST_ADVICE } from '../transport/errors';
-import {
-	sendRouted,
-	withOptions,
-	type OperationErrors,
-	type RoutedRequest,
-} from '../transport/routing';
-import { isHttpError } from '../transport/send';
-import { isRoom, roomPath, ROOMS_PATH, type Room } from '../videsk';
+import { sendRouted, withOptions, type OperationErrors } from '../transport/routing';
+import { isNotFound, roomAskedFor, roomPath, ROOMS_PATH, type Room } from '../videsk';
 import { newRoomTarget } from './create';
-import { existingRoom, noRoomYet } from './createOrGet';
+import { asFound, noRoomYet } from './createOrGet';
 import { operation } from './frame';
+import { addressOfFound, createOrFind, findByExternalId } from './rooms';
 
 // Fields: External ID (required), Name, Additional Fields and Output, shared with Create or Get
 // (index.ts).
@@ -32,8 +22,7 @@ export const createOrUpdate: INodePropertyOptions = {
 	name: 'Create or Update',
 	value: 'createOrUpdate',
 	action: 'Create or update room',
-	description:
-		'Create a new room, or update the one with this External ID to the given name and times (upsert): for rescheduled events. Output "created" and "updated" say which.',
+	description: 'Create a room, or change the one with this External ID: for rescheduled events',
 	routing: {
 		request: { method: 'POST', url: ROOMS_PATH },
 		operations: {
@@ -45,7 +34,47 @@ export const createOrUpdate: INodePropertyOptions = {
 				// are the room's, and each output is the room as its item left it.
 				turn: (fields) => fields.externalId,
 				output: true,
-				send: createOrUpdateRoom,
+				/**
+				 * For rescheduled events: find the room by External ID; create it if there is none,
+				 * else PATCH only the name, Start and Expires At that differ. The room decides, not
+				 * the clock: an existing room as given (a rerun of a past event) is returned
+				 * unchanged, and the times are checked when a room is created or a time is changed.
+				 * An ended room is reported, not changed: Videsk does not reopen it.
+				 */
+				async send(request, fields, errors) {
+					const externalId = fields.externalId!;
+					let room = await findByExternalId(this, errors, request, externalId);
+					if (room === undefined) {
+						const problem = creationProblem(this, fields, noRoomYet(externalId));
+						if (problem) throw problem;
+						const outcome = await createOrFind(this, errors, request, fields);
+						if (outcome.created) return [asFound(outcome.room, { created: true, updated: false })];
+						// Created by someone else since the lookup (e.g. the same event, in another execution).
+						room = outcome.room;
+					}
+					const changes = differences(room, fields);
+					if (Object.keys(changes).length === 0) {
+						return [asFound(room, { created: false, updated: false })];
+					}
+					if (room.ended === true) throw roomEnded(this, errors, externalId);
+					checkRescheduledTimes(this, room, changes);
+					const address = await addressOfFound(this, errors, request, room);
+					const patch = withOptions(request, {
+						method: 'PATCH',
+						url: roomPath(address.path),
+						body: roomBody(changes),
+					});
+					const answer = await sendRouted(
+						this,
+						errors,
+						patch,
+						roomAskedFor(address.asked),
+						isNotFound,
+					);
+					// Videsk's NotFound on PATCH means "not found or already ended"; the room was just found.
+					if (isNotFound(answer)) throw roomEnded(this, errors, externalId);
+					return [asFound(answer.body as Room, { created: false, updated: true })];
+				},
 			}),
 		},
 	},
@@ -64,64 +93,14 @@ function differences(room: Room, fields: RoomFields): Pick<RoomFields, 'name' | 
 	return changes;
 }
 
-/**
- * Upsert by External ID, for rescheduled events: find the room by External ID; create it if
- * there is none, else PATCH only the name, Start and Expires At that differ. The room decides,
- * not the clock: an existing room as given (a rerun of a past event) is returned unchanged, and
- * the times are checked when a room is created or a time is changed. An ended room is reported,
- * not changed: Videsk does not reopen it (its PATCH answers 404). Output `created` and `updated`
- * say which happened.
- */
-async function createOrUpdateRoom(
-	this: IExecutePaginationFunctions,
-	request: RoutedRequest,
-	fields: RoomFields,
-	errors: OperationErrors,
-): Promise<INodeExecutionData[]> {
-	const externalId = fields.externalId!;
-	const outcome = (items: INodeExecutionData[], created: boolean, updated: boolean) =>
-		items.map((item) => ({ ...item, json: { ...item.json, created, updated } }));
-
-	let room = await findByExternalId(this, errors, request, externalId);
-	if (room === undefined) {
-		const problem = creationProblem(this, fields, noRoomYet(externalId));
-		if (problem) throw problem;
-		try {
-			const create = withOptions(request, { body: roomBody(fields) });
-			return outcome(await sendRouted(this, errors, create, isRoom), true, false);
-		} catch (error) {
-			if (!isHttpError(error, 409)) throw error as NodeApiError;
-		}
-		// Created by someone else since the lookup (e.g. the same event, in another execution).
-		room = await roomTakingExternalId(this, errors, request, externalId);
-	}
-
-	const changes = differences(room, fields);
-	if (Object.keys(changes).length === 0) {
-		return [existingRoom(room, { created: false, updated: false })];
-	}
-	const roomEnded = () =>
-		new NodeOperationError(
-			this.getNode(),
-			`${errors.label}: room "${externalId}" has ended, so it cannot be updated`,
-			{
-				itemIndex: this.getItemIndex(),
-				description:
-					'Nothing was changed. Videsk does not reopen ended rooms, and the External ID stays taken: for a new meeting, use a new External ID (e.g. with the new date in it).',
-			},
-		);
-	if (room.ended === true) throw roomEnded();
-	checkRescheduledTimes(this, room, changes);
-	try {
-		const patch = withOptions(request, {
-			method: 'PATCH',
-			url: roomPath(room.id),
-			body: roomBody(changes),
-		});
-		return outcome(await sendRouted(this, errors, patch, isRoom), false, true);
-	} catch (error) {
-		// Videsk's 404 on PATCH means "not found or already ended"; the room was just found.
-		if (isHttpError(error, 404)) throw roomEnded();
-		throw error as NodeApiError;
-	}
+function roomEnded(context: IExecutePaginationFunctions, errors: OperationErrors, externalId: string) {
+	return new NodeOperationError(
+		context.getNode(),
+		`${errors.label}: room "${externalId}" has ended, so it cannot be updated`,
+		{
+			itemIndex: context.getItemIndex(),
+			description:
+				'Nothing was changed. Videsk does not reopen ended rooms, and the External ID stays taken: for a new meeting, use a new External ID (e.g. with the new date in it).',
+		},
+	);
 }

@@ -1,23 +1,12 @@
-import type {
-	IExecutePaginationFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { readParameter, trueOrFalse } from '../fields/contract';
 import { outputFields } from '../fields/output';
-import { readRoom, roomRequest, roomTarget, roomUrl, type ChosenRoom } from '../fields/room';
-import {
-	sendRouted,
-	withOptions,
-	type OperationErrors,
-	type RoutedRequest,
-} from '../transport/routing';
-import { isHttpError } from '../transport/send';
-import { isRoom } from '../videsk';
+import { readRoom, roomTarget, roomUrl, type ChosenRoom } from '../fields/room';
+import { answerError, sendRouted } from '../transport/routing';
+import { isNotFound, roomAskedFor, type Room } from '../videsk';
 import { operation } from './frame';
-import { roomNotOpen } from './notOpen';
+import { addressOf, readRoomAt, roomNotOpen, toRoom } from './rooms';
 
 const show = { resource: ['room'], operation: ['end'] };
 
@@ -41,7 +30,7 @@ export const end: INodePropertyOptions = {
 	name: 'End',
 	value: 'end',
 	action: 'End room',
-	description: 'Close a room for everyone by marking it as ended; it cannot be reopened',
+	description: 'Close a room for everyone; it cannot be reopened',
 	routing: {
 		request: { method: 'PATCH', url: roomUrl(), body: { ended: true } },
 		operations: {
@@ -55,7 +44,37 @@ export const end: INodePropertyOptions = {
 				}),
 				target: ({ room }) => roomTarget(room),
 				output: true,
-				send: endRoom,
+				/**
+				 * PATCH `{ended: true}`. Videsk answers NotFound both for an unknown room and for one
+				 * that has already ended; a GET tells them apart, so the message can say which, and
+				 * "Already Ended" can be treated as success when the user chose that.
+				 */
+				async send(request, { room: chosen, alreadyEndedIsSuccess }, errors) {
+					const address = await addressOf(this, errors, request, chosen);
+					let ended = address.room?.ended === true ? address.room : undefined;
+					if (ended === undefined) {
+						const expects = roomAskedFor(address.asked);
+						const answer = await sendRouted(this, errors, toRoom(request, address), expects, isNotFound);
+						if (!isNotFound(answer)) return [answer.body as Room];
+						const found = await sendRouted(this, errors, toRoom(readRoomAt(request), address), expects);
+						if ((found.body as Room).ended !== true) {
+							throw await answerError(this, errors, answer, 'PATCH');
+						}
+						ended = found.body as Room;
+					}
+					if (alreadyEndedIsSuccess) return [{ ...ended, alreadyEnded: true }];
+					throw new NodeApiError(
+						this.getNode(),
+						{},
+						{
+							message: `${errors.label}: room "${ended.externalId ?? ended.id}" has already ended`,
+							description:
+								'Nothing was changed. To let the workflow go on when the room is already closed, turn on "Options" → "Treat Already Ended as Success".',
+							httpCode: '404',
+							itemIndex: this.getItemIndex(),
+						},
+					);
+				},
 			}),
 		},
 	},
@@ -73,48 +92,3 @@ export const endFields: INodeProperties[] = [
 	},
 	...outputFields(show),
 ];
-
-/**
- * PATCH `{ended: true}`. Videsk answers 404 both for an unknown room and for one that has
- * already ended; a GET tells them apart, so the message can say which, and "Already Ended"
- * can be treated as success when the user chose that.
- */
-async function endRoom(
-	this: IExecutePaginationFunctions,
-	unresolved: RoutedRequest,
-	{ room: chosen, alreadyEndedIsSuccess }: EndParameters,
-	errors: OperationErrors,
-): Promise<INodeExecutionData[]> {
-	const request = await roomRequest(this, errors, unresolved, chosen);
-	try {
-		return await sendRouted(this, errors, request, isRoom);
-	} catch (error) {
-		if (!isHttpError(error, 404)) throw error as NodeApiError;
-		let room: INodeExecutionData[];
-		try {
-			room = await sendRouted(
-				this,
-				errors,
-				withOptions(request, { method: 'GET', body: undefined }),
-				isRoom,
-			);
-		} catch {
-			throw error as NodeApiError; // the room does not exist: Videsk's 404 says so
-		}
-		if (room[0].json.ended !== true) throw error as NodeApiError;
-		if (alreadyEndedIsSuccess) {
-			return room.map((item) => ({ ...item, json: { ...item.json, alreadyEnded: true } }));
-		}
-		throw new NodeApiError(
-			this.getNode(),
-			{},
-			{
-				message: `${errors.label}: room "${String(room[0].json.externalId ?? room[0].json.id)}" has already ended`,
-				description:
-					'Nothing was changed. To let the workflow go on when the room is already closed, turn on "Options" → "Treat Already Ended as Success".',
-				httpCode: '404',
-				itemIndex: this.getItemIndex(),
-			},
-		);
-	}
-}

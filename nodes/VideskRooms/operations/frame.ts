@@ -1,4 +1,5 @@
 import type {
+	IDataObject,
 	IExecutePaginationFunctions,
 	INodeExecutionData,
 	NodeApiError,
@@ -6,18 +7,25 @@ import type {
 } from 'n8n-workflow';
 import { readParameter, TIMEOUT } from '../fields/contract';
 import { readOutput, shapeOutput } from '../fields/output';
-import { withOptions, type OperationErrors, type RoutedRequest } from '../transport/routing';
+import {
+	credentialOf,
+	withOptions,
+	type OperationErrors,
+	type RoutedRequest,
+} from '../transport/routing';
 import { DEFAULT_TIMEOUT_MS } from '../videsk';
 
 // What every operation does around its requests, in routing's pagination hook (the one place
 // that runs once per item and sees all of the item's requests): read every parameter by its rule
-// first, before any request; take the item's turn among the items of the run with the same
-// External ID; apply Output; pair every output item with its input item, errors too.
+// first, and the credential's Base URL, before any request; take the item's turn among the items
+// of the run with the same External ID; apply Output; pair every output item with its input
+// item, errors too.
 //
 // Pairing is done here because n8n pairs nothing itself once a node has an error output
 // ("Continue (using error output)"), nor when an input item gives other than one output item.
 // The node's checks are therefore made here too, not in a preSend: n8n's routing turns a failed
-// preSend into an error item it does not pair.
+// preSend into an error item it does not pair. docs/architecture.md says why every operation
+// runs here.
 
 export interface Operation<P> {
 	/** How its errors start ("Get"), and what a status means for it where that differs. */
@@ -30,17 +38,17 @@ export interface Operation<P> {
 	turn?(parameters: P): string | undefined;
 	/** Whether it has the Output parameter. */
 	output?: boolean;
-	/** Its requests, through the transport (transport/routing.ts). */
+	/** Its requests, through the transport (transport/routing.ts); what it outputs. */
 	send(
 		this: IExecutePaginationFunctions,
 		request: RoutedRequest,
 		parameters: P,
 		errors: OperationErrors,
-	): Promise<INodeExecutionData[]>;
+	): Promise<IDataObject[]>;
 }
 
+// The turns of the items of a run of a node, by node and key.
 const turns = new WeakMap<object, Map<string, Promise<void>>>();
-const NO_RUN = {};
 
 /**
  * The item's turn among the items of this run with the same key: `ready` once every earlier one
@@ -49,18 +57,16 @@ const NO_RUN = {};
  * the input.
  */
 function takeTurn(context: IExecutePaginationFunctions, key: string | undefined) {
-	if (key === undefined) return { ready: Promise.resolve(), done: () => {} };
-	const run = context.getExecuteData() ?? NO_RUN;
+	const run = context.getExecuteData();
+	if (key === undefined || run === undefined) return { ready: Promise.resolve(), done: () => {} };
 	let byKey = turns.get(run);
-	if (byKey === undefined) {
-		byKey = new Map();
-		turns.set(run, byKey);
-	}
-	const ready = byKey.get(key) ?? Promise.resolve();
+	if (byKey === undefined) turns.set(run, (byKey = new Map()));
+	const turnKey = `${context.getNode().name} ${key}`;
+	const ready = byKey.get(turnKey) ?? Promise.resolve();
 	let done = () => {};
 	const finished = new Promise<void>((resolve) => (done = resolve));
 	byKey.set(
-		key,
+		turnKey,
 		ready.then(() => finished),
 	);
 	return { ready, done };
@@ -70,7 +76,7 @@ function takeTurn(context: IExecutePaginationFunctions, key: string | undefined)
 function readItem<P>(context: IExecutePaginationFunctions, definition: Operation<P>) {
 	return {
 		parameters: definition.read(context),
-		kept: definition.output ? readOutput(context) : ('all' as const),
+		shape: definition.output ? readOutput(context) : undefined,
 		timeout: readParameter(context, 'requestOptions.timeout', TIMEOUT) ?? DEFAULT_TIMEOUT_MS,
 	};
 }
@@ -84,17 +90,19 @@ export function operation<P>(definition: Operation<P>) {
 		const pairedItem = { item: this.getItemIndex() };
 		let turn: ReturnType<typeof takeTurn> | undefined;
 		try {
-			const { parameters, kept, timeout } = readItem(this, definition);
+			const { parameters, shape, timeout } = readItem(this, definition);
 			turn = takeTurn(this, definition.turn?.(parameters));
+			await credentialOf(this);
 			await turn.ready;
 			const errors = { ...definition.errors, target: definition.target(parameters) };
-			const items = await definition.send.call(
+			const results = await definition.send.call(
 				this,
 				withOptions(request, { timeout }),
 				parameters,
 				errors,
 			);
-			return shapeOutput(items, kept).map((item) => ({ ...item, pairedItem }));
+			const json = shape ? shapeOutput(results, shape) : results;
+			return json.map((each) => ({ json: each, pairedItem }));
 		} catch (error) {
 			if (!this.continueOnFail()) throw error as NodeApiError;
 			return [{ json: {}, error: error as NodeApiError | NodeOperationError, pairedItem }];

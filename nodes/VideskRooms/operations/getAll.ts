@@ -2,7 +2,6 @@ import type {
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 	JsonObject,
@@ -11,7 +10,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { oneOf, readParameter, text, trueOrFalse, wholeNumber } from '../fields/contract';
 import { outputFields } from '../fields/output';
 import { urlProblem } from '../fields/room';
-import { ROOM_LIST_ADVICE } from '../transport/errors';
+import { ROOM_LIST_ADVICE, validationDetails, type VideskAnswer } from '../transport/errors';
 import {
 	sendRouted,
 	withOptions,
@@ -20,10 +19,12 @@ import {
 } from '../transport/routing';
 import {
 	EXTERNAL_ID_MAX_LENGTH,
-	isRoomPage,
 	MAX_PAGE_SIZE,
+	pageMatching,
 	ROOMS_PATH,
+	TIE_BREAKER,
 	type ListQuery,
+	type Room,
 	type RoomPage,
 } from '../videsk';
 import { operation } from './frame';
@@ -94,6 +95,10 @@ const sortField: INodeProperties = {
 	default: 'createdAt',
 };
 
+const SORTED_BY = Object.fromEntries(
+	(sortField.options as INodePropertyOptions[]).map(({ name, value }) => [value, name]),
+);
+
 const sortDirection: INodeProperties = {
 	displayName: 'Direction',
 	name: 'direction',
@@ -124,7 +129,7 @@ export const getAllFields: INodeProperties[] = [
 		placeholder: 'Add Sort',
 		default: {},
 		displayOptions: { show },
-		description: 'The order of the rooms; without it, Videsk’s default order',
+		description: 'The order of the rooms; without it, the newest first',
 		options: [{ displayName: 'Sort', name: 'value', values: [sortField, sortDirection] }],
 	},
 	...outputFields(show),
@@ -167,24 +172,35 @@ function readListParameters(context: IExecuteSingleFunctions): ListParameters {
 	if (status !== undefined) query.ended = status === 'ended';
 	const externalId = readParameter(context, 'filters.externalId', EXTERNAL_ID_FILTER);
 	if (externalId !== undefined) query.externalId = externalId;
-	const field = readParameter(context, 'sort.value.field', SORT_FIELD);
-	const direction = readParameter(context, 'sort.value.direction', SORT_DIRECTION);
-	// Sent in Feathers' form: $sort[field]=1 or -1.
-	if (field !== undefined || direction !== undefined) {
-		query.$sort = {
-			[field ?? (sortField.default as string)]: direction ?? (sortDirection.default as -1),
-		};
-	}
+	const field = readParameter(context, 'sort.value.field', SORT_FIELD) ?? 'createdAt';
+	const direction = readParameter(context, 'sort.value.direction', SORT_DIRECTION) ?? -1;
+	// Sent in Feathers' form: $sort[field]=1 or -1. Pages are read at offsets, so rooms that tie
+	// on the field are ordered by External ID (unique in an account) too: a server may give ties
+	// in another order for each query (MongoDB does), which would skip some and repeat others.
+	query.$sort = { [field]: direction, ...(field === TIE_BREAKER ? {} : { [TIE_BREAKER]: 1 }) };
 	return { wanted, query };
 }
 
-const errors = { label: 'Get Many', advice: ROOM_LIST_ADVICE };
+/** Videsk's 400 to a sort: the fields its list does not sort by (its schema's details name them). */
+function sortRefused(_target: string, answer: VideskAnswer) {
+	const refused = validationDetails(answer.body).filter((detail) => detail.startsWith('$sort'));
+	if (refused.length === 0) return undefined;
+	const fields = refused.map((detail) => detail.replace(/^\$sort\.?([^:]*):.*$/, '$1'));
+	const named = fields.map((field) => SORTED_BY[field] ?? field).filter(Boolean);
+	return {
+		message: `Videsk does not sort rooms by ${named.length > 0 ? named.join(', ') : 'that field'}`,
+		description:
+			'Its list refused the sort. Choose another "Sort" → "Field" (Videsk documents sorting by Created At), or remove the Sort.',
+	};
+}
+
+const errors = { label: 'Get Many', advice: { ...ROOM_LIST_ADVICE, 400: sortRefused } };
 
 export const getAll: INodePropertyOptions = {
 	name: errors.label,
 	value: 'getAll',
 	action: 'Get many rooms',
-	description: 'Retrieve a list of the account’s rooms, with filters and sorting',
+	description: 'List the account’s rooms, with filters and sorting',
 	routing: {
 		request: { method: 'GET', url: ROOMS_PATH },
 		operations: {
@@ -220,8 +236,8 @@ async function readRoomList(
 	request: RoutedRequest,
 	{ wanted, query }: ListParameters,
 	errors: OperationErrors,
-): Promise<INodeExecutionData[]> {
-	const rooms: INodeExecutionData[] = [];
+): Promise<Room[]> {
+	const rooms: Room[] = [];
 	const seen = new Set<string>();
 	let skip = 0;
 	let anchored = false; // whether this page should start with a room already read
@@ -229,6 +245,7 @@ async function readRoomList(
 	let lastPageLength = 0;
 	let unproductiveReads = 0;
 	let total = 0;
+	const matching = pageMatching(query);
 	for (;;) {
 		const qs: IDataObject = {
 			...query,
@@ -239,8 +256,8 @@ async function readRoomList(
 		};
 		let page: RoomPage;
 		try {
-			const [answer] = await sendRouted(context, errors, withOptions(request, { qs }), isRoomPage);
-			page = answer.json as RoomPage;
+			const answer = await sendRouted(context, errors, withOptions(request, { qs }), matching);
+			page = answer.body as RoomPage;
 		} catch (error) {
 			if (rooms.length > 0) {
 				(error as NodeApiError).description +=
@@ -262,7 +279,7 @@ async function readRoomList(
 				if (rooms.length === wanted) break;
 				if (seen.has(room.id)) continue;
 				seen.add(room.id);
-				rooms.push({ json: room });
+				rooms.push(room);
 			}
 			if (rooms.length === wanted || data.length === 0 || skip + data.length >= total) break;
 			// The last room of this page is the next one's anchor, unless the server sends one at a time.

@@ -1,9 +1,10 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { readParameter, text } from '../fields/contract';
-import { readRoom, roomTarget, roomUrl, sendToRoom } from '../fields/room';
+import { readRoom, roomTarget, roomUrl } from '../fields/room';
+import { sendRouted } from '../transport/routing';
 import { isJoinAnswer } from '../videsk';
 import { operation } from './frame';
-import { roomNotOpen } from './notOpen';
+import { addressOf, roomNotOpen, toRoom } from './rooms';
 
 const show = { resource: ['room'], operation: ['getJoinToken'] };
 
@@ -42,10 +43,12 @@ export const getJoinToken: INodePropertyOptions = {
 				// one room apart, and the room as the Room field gave it, so that a later node (an
 				// email) need not reach back for it.
 				async send(request, { room, participant }, errors) {
-					const items = await sendToRoom(this, errors, request, room, isJoinAnswer);
+					const address = await addressOf(this, errors, request, room);
+					const answer = await sendRouted(this, errors, toRoom(request, address), isJoinAnswer);
+					const { accessToken } = answer.body as { accessToken: string };
 					const label = participant === undefined ? {} : { participant };
 					const given = room.byExternalId ? { externalId: room.value } : { roomId: room.value };
-					return items.map((item) => ({ ...item, json: { ...label, ...given, ...item.json } }));
+					return [{ ...label, ...given, accessToken }];
 				},
 			}),
 		},

@@ -1,9 +1,10 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { oneOf, readParameter } from '../fields/contract';
-import { readRoom, roomTarget, roomUrl, sendToRoom } from '../fields/room';
-import { withOptions } from '../transport/routing';
-import { isJsonObject } from '../videsk';
+import { readRoom, roomTarget, roomUrl } from '../fields/room';
+import { answerError, sendRouted, withOptions } from '../transport/routing';
+import { isJsonObject, isNotFound, roomAskedFor } from '../videsk';
 import { operation } from './frame';
+import { addressOf, readRoomAt, toRoom } from './rooms';
 
 const show = { resource: ['room'], operation: ['getStats'] };
 
@@ -53,10 +54,29 @@ export const getStats: INodePropertyOptions = {
 					view: readParameter(context, 'view', VIEW) ?? 'report',
 				}),
 				target: ({ room }) => roomTarget(room),
-				// Videsk documents no schema for the stats: any JSON object is passed through.
+				// Videsk documents no schema for the stats: any JSON object is passed through. It
+				// cannot show which room it is about, so the room's path is checked first. Videsk's
+				// NotFound may be about the room or its stats: a GET of the room tells which.
 				async send(request, { room, view }, errors) {
+					const address = await addressOf(this, errors, request, room);
 					const withView = withOptions(request, { qs: { view } });
-					return await sendToRoom(this, errors, withView, room, isJsonObject);
+					const answer = await sendRouted(
+						this,
+						errors,
+						toRoom(withView, address),
+						isJsonObject,
+						isNotFound,
+					);
+					if (!isNotFound(answer)) return [answer.body as IDataObject];
+					if (address.room === undefined) {
+						await sendRouted(
+							this,
+							errors,
+							toRoom(readRoomAt(request), address),
+							roomAskedFor(address.asked),
+						);
+					}
+					throw await answerError(this, { ...errors, advice: { 404: noStats } }, answer, 'GET');
 				},
 			}),
 		},
@@ -64,3 +84,10 @@ export const getStats: INodePropertyOptions = {
 };
 
 export const getStatsFields: INodeProperties[] = [viewField];
+
+/** Videsk's NotFound from the stats of a room it has. */
+const noStats = (target: string) => ({
+	message: `Videsk has no stats for ${target} yet`,
+	description:
+		'The room exists, but its session has no stats of this View: Summary is there once the session has been compiled; Report and Snapshot while it runs or after. Run it again later, or choose another View.',
+});

@@ -2,7 +2,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { readParameter, trueOrFalse } from '../fields/contract';
 import { outputFields } from '../fields/output';
-import { readRoom, roomTarget, roomUrl, sendToRoom } from '../fields/room';
+import { readRoom, roomTarget, roomUrl } from '../fields/room';
 import {
 	expiresAtField,
 	nameField,
@@ -10,17 +10,16 @@ import {
 	roomBody,
 	startField,
 } from '../fields/roomFields';
-import { withOptions } from '../transport/routing';
-import { isRoom } from '../videsk';
+import { sendRouted, withOptions } from '../transport/routing';
+import { roomAskedFor, type Room } from '../videsk';
 import { operation } from './frame';
-import { roomNotOpen } from './notOpen';
+import { addressOf, roomNotOpen, toRoom } from './rooms';
 
 export const update: INodePropertyOptions = {
 	name: 'Update',
 	value: 'update',
 	action: 'Update room',
-	description:
-		'Change the name, start, expiry or ended state of a room, or issue a new access token',
+	description: 'Change a room’s name, times or ended state, or issue a new access token',
 	routing: {
 		request: { method: 'PATCH', url: roomUrl() },
 		operations: {
@@ -54,7 +53,14 @@ export const update: INodePropertyOptions = {
 				target: ({ room }) => roomTarget(room),
 				output: true,
 				async send(request, { room, body }, errors) {
-					return await sendToRoom(this, errors, withOptions(request, { body }), room, isRoom);
+					const address = await addressOf(this, errors, request, room);
+					const answer = await sendRouted(
+						this,
+						errors,
+						toRoom(withOptions(request, { body }), address),
+						roomAskedFor({ ...address.asked, accessToken: body.generateToken === true }),
+					);
+					return [answer.body as Room];
 				},
 			}),
 		},

@@ -1,12 +1,20 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { DEFAULT_TIMEOUT_MS, isJsonObject, type AnswerShape } from '../videsk';
+import { isJsonObject, isNotFound, isRouterNotFound, type AnswerShape } from '../videsk';
+import { clock } from './clock';
 import { readRateLimit, retryAfterUntil } from './pacer';
-import type { VideskAnswer } from './send';
 
 // One table turns each answer Videsk (or something in front of it) can give into a message that
-// says what to do, keeping Videsk's own (Feathers) message; one more names what a request that got
-// no answer at all ran into. Every request of both nodes ends here when it fails.
+// says what happened and what to do, keeping Videsk's own (Feathers) message; one more names what
+// a request that got no answer at all ran into. Every request of both nodes ends here when it
+// fails. Whatever an error copies of an answer has the api-token and access tokens hidden.
+
+/** Videsk's answer to one attempt, whatever its status. */
+export interface VideskAnswer {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
 
 /** What a message says: its first line, and what to do. */
 export interface Advice {
@@ -20,13 +28,16 @@ export interface RequestPurpose {
 	label: string;
 	/** What the request was about, e.g. `room "standup-1"` or "the room list". */
 	target: string;
-	/** What a status means for this request, where the table's general advice would mislead. */
-	advice?: Partial<Record<number, (target: string) => Advice>>;
+	/**
+	 * What a status means for this request, where the table's general advice would mislead;
+	 * undefined leaves it to the table.
+	 */
+	advice?: Partial<Record<number, (target: string, answer: VideskAnswer) => Advice | undefined>>;
 	itemIndex?: number;
 }
 
 export const TOKEN_CHECKLIST =
-	'Check that the Videsk credential holds an api-token (the only token type VPaaS accepts), that the token has not expired or been revoked, and that this n8n machine’s IP address is on the token’s IP allow-list.';
+	'Check that the Videsk credential holds an api-token (the only token type Videsk’s rooms API accepts), that the token has not expired or been revoked, and, if the token only allows some IP addresses, that this n8n machine’s address is one of them.';
 
 export const BASE_URL_ADVICE =
 	'Check the Base URL of the Videsk credential: it should be the API’s root, such as https://api.videsk.io.';
@@ -36,10 +47,15 @@ export const ROOM_LIST_ADVICE: RequestPurpose['advice'] = {
 	404: () => ({ message: 'Videsk did not find the room list', description: BASE_URL_ADVICE }),
 };
 
+/** A write whose outcome is unknown: no retry advice, since Videsk may have done it. */
+export const MAY_HAVE_CHANGED =
+	'Videsk may have made the change: check the room (with Get, or Create or Get with its External ID) before running the item again.';
+
 interface FeathersError {
 	name?: string;
 	message: string;
 	errors?: unknown;
+	data?: unknown;
 }
 
 function feathersError(body: unknown): FeathersError | undefined {
@@ -52,6 +68,8 @@ const EXCERPT_LENGTH = 160;
 /** A JSON Web Token (an access token), wherever it appears in a text. */
 const JWT = /eyJ[\w-]*\.[\w-]+\.[\w-]*/g;
 const HIDDEN = '(hidden)';
+/** A field whose value is a token, whatever the value looks like. */
+const TOKEN_FIELD = /token/i;
 
 /** `text` with the api-token (as sent: trimmed) and every JWT in it hidden. */
 function hideTokens(text: string, apiToken: string): string {
@@ -60,44 +78,37 @@ function hideTokens(text: string, apiToken: string): string {
 }
 
 /**
- * The answer with the api-token and access tokens hidden in every text of its body: Videsk's
- * (Feathers) messages may quote them, and errors copy those messages.
+ * The answer with its tokens hidden: the api-token and every JWT in each text of its body, and
+ * the value of every token-named field (`accessToken`…), whatever its shape.
  */
 export function withoutTokens(answer: VideskAnswer, apiToken: string): VideskAnswer {
-	const hide = (value: unknown): unknown => {
+	const hide = (value: unknown, key = ''): unknown => {
+		if (TOKEN_FIELD.test(key) && (typeof value === 'string' || Buffer.isBuffer(value))) {
+			return value.length > 0 ? HIDDEN : value;
+		}
 		if (typeof value === 'string') return hideTokens(value, apiToken);
 		if (Buffer.isBuffer(value)) return hideTokens(value.toString(), apiToken);
-		if (Array.isArray(value)) return value.map(hide);
+		if (Array.isArray(value)) return value.map((inner) => hide(inner));
 		if (typeof value === 'object' && value !== null) {
-			return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, hide(inner)]));
+			return Object.fromEntries(
+				Object.entries(value).map(([name, inner]) => [name, hide(inner, name)]),
+			);
 		}
 		return value;
 	};
 	return { ...answer, body: hide(answer.body) };
 }
 
-/** JSON with the values of token fields hidden: an answer may carry a room's access token. */
-function jsonWithoutTokens(body: unknown): string {
-	return (
-		JSON.stringify(body, (key, value: unknown) =>
-			/token/i.test(key) && typeof value === 'string' ? HIDDEN : value,
-		) ?? ''
-	);
-}
-
 /**
  * A short excerpt of a body that is not a Feathers error: a proxy's HTML page or plain text
- * without its tags, a JSON body (a gateway's `{"error": …}`) as JSON, token fields hidden.
+ * without its tags, a JSON body (a gateway's `{"error": …}`) as JSON.
  */
 function excerptOf(body: unknown): string {
 	let text: string;
-	if (typeof body === 'string' || Buffer.isBuffer(body)) {
-		text = body
-			.toString()
-			.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-			.replace(/<[^>]+>/g, ' ');
+	if (typeof body === 'string') {
+		text = body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ');
 	} else {
-		text = body === undefined ? '' : jsonWithoutTokens(body);
+		text = body === undefined ? '' : (JSON.stringify(body) ?? '');
 	}
 	text = text.replace(/\s+/g, ' ').trim();
 	return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text;
@@ -111,47 +122,66 @@ function detailText(detail: unknown): string {
 	return typeof text === 'string' ? text : (JSON.stringify(detail) ?? String(detail));
 }
 
-/** The field a validation detail in a list names (Joi's path, express-validator's param…). */
+/**
+ * The field a validation detail in a list names: ajv's `instancePath` ("/$sort") with the
+ * property its `params` name, Joi's `path`, express-validator's `param`…
+ */
 function detailField(detail: unknown): string | undefined {
 	if (typeof detail !== 'object' || detail === null) return undefined;
-	const { path, field, param, property, instancePath } = detail as Record<string, unknown>;
-	const named = path ?? field ?? param ?? property ?? instancePath;
+	const { path, field, param, property, instancePath, params } = detail as Record<string, unknown>;
+	if (typeof instancePath === 'string') {
+		const { additionalProperty, missingProperty } = (params ?? {}) as Record<string, unknown>;
+		const named = additionalProperty ?? missingProperty;
+		const parts = [...instancePath.split('/').slice(1), ...(named ? [String(named)] : [])];
+		return parts.length > 0 ? parts.join('.') : undefined;
+	}
+	const named = path ?? field ?? param ?? property;
 	if (Array.isArray(named)) return named.join('.');
 	return typeof named === 'string' && named !== '' ? named : undefined;
 }
 
 /**
- * Feathers' validation details as "field: message", whether they come as an object keyed by
- * field (values text, or objects with a message) or as a list of details.
+ * A Feathers error's validation details as "field: message": in `errors` (Feathers 4, Mongoose:
+ * an object keyed by field, or a list) or in `data` (Feathers 5's schema validation: ajv's list).
  */
-function fieldErrors(errors: unknown): string[] {
-	if (Array.isArray(errors)) {
-		return errors.map((detail) => {
+export function validationDetails(body: unknown): string[] {
+	const videsk = feathersError(body);
+	const details = videsk?.errors ?? videsk?.data;
+	if (Array.isArray(details)) {
+		return details.map((detail) => {
 			const field = detailField(detail);
 			return field ? `${field}: ${detailText(detail)}` : detailText(detail);
 		});
 	}
-	if (typeof errors !== 'object' || errors === null) return [];
-	return Object.entries(errors).map(([field, detail]) => `${field}: ${detailText(detail)}`);
+	if (typeof details !== 'object' || details === null) return [];
+	return Object.entries(details).map(([field, detail]) => `${field}: ${detailText(detail)}`);
 }
 
 /** The wait a 429's Retry-After (seconds or an HTTP date) asks for, in whole seconds. */
 function waitAsked(headers: IDataObject): string {
-	const now = Date.now();
+	const now = clock.now();
 	const until = retryAfterUntil(readRateLimit(headers, 429, { sentAt: now, receivedAt: now }));
 	return until === undefined ? '' : ` It asked to wait ${Math.ceil((until - now) / 1000)} s.`;
 }
 
+/** Where a redirect points, from its `Location` header. */
+function redirectTarget(answer: VideskAnswer): string {
+	const location = answer.headers.location;
+	return typeof location === 'string' && location !== '' ? location : 'an address it did not give';
+}
+
 /** The general advice for a status; a request's own advice (RequestPurpose.advice) comes first. */
-function generalAdvice(
-	status: number,
-	target: string,
-	videsk: FeathersError | undefined,
-	headers: IDataObject,
-): Advice {
+function generalAdvice(answer: VideskAnswer, target: string, write: boolean): Advice {
+	const { statusCode: status, headers, body } = answer;
+	if (status >= 300 && status < 400) {
+		return {
+			message: `the Base URL redirects (HTTP ${status}) to ${redirectTarget(answer)}`,
+			description: `Redirects are not followed: one would turn a create or a change into a read. Set the Videsk credential’s Base URL to the address it redirects to (e.g. https:// instead of http://). Nothing was ${write ? 'changed' : 'read'}.`,
+		};
+	}
 	switch (status) {
 		case 400: {
-			const fields = fieldErrors(videsk?.errors);
+			const fields = validationDetails(body);
 			return {
 				message: `Videsk rejected the request for ${target} as invalid`,
 				description: fields.length
@@ -167,13 +197,21 @@ function generalAdvice(
 		case 403:
 			return {
 				message: `Videsk refused access for ${target}`,
-				description: `The token may lack permission for this, or this machine’s IP may not be on its allow-list. ${TOKEN_CHECKLIST}`,
+				description: `The token may lack permission for this, or not allow this machine’s IP address. ${TOKEN_CHECKLIST}`,
 			};
 		case 404:
+			if (isNotFound(answer)) {
+				return {
+					message: `Videsk has no ${target}`,
+					description:
+						'No room in this Videsk account has that ID or External ID. Check the "Room" field and that the credential belongs to the account that created the room.',
+				};
+			}
 			return {
-				message: `Videsk has no ${target}`,
-				description:
-					'No room in this Videsk account has that ID or External ID. Check the "Room" field and that the credential belongs to the account that created the room.',
+				message: isRouterNotFound(answer)
+					? `Videsk has no such address (${target})`
+					: `Something other than Videsk’s API answered 404 (${target})`,
+				description: BASE_URL_ADVICE,
 			};
 		case 409:
 			return {
@@ -189,61 +227,58 @@ function generalAdvice(
 		default:
 			return {
 				message: `Videsk could not process the request for ${target} (HTTP ${status})`,
-				description:
-					'Videsk, or a proxy in front of it, is not answering normally. Try again later; "Retry On Fail" in the node’s settings can do that for you.',
+				description: write
+					? `Videsk, or a proxy in front of it, is not answering normally. ${MAY_HAVE_CHANGED}`
+					: 'Videsk, or a proxy in front of it, is not answering normally. Try again later; "Retry On Fail" in the node’s settings can do that for you.',
 			};
 	}
 }
 
 /** What a status means for `purpose`, in its words: its own advice, else the general one. */
-export function adviceFor(answer: VideskAnswer, purpose: RequestPurpose): Advice {
-	const own = purpose.advice?.[answer.statusCode];
-	if (own) return own(purpose.target);
-	return generalAdvice(
-		answer.statusCode,
-		purpose.target,
-		feathersError(answer.body),
-		answer.headers,
+export function adviceFor(answer: VideskAnswer, purpose: RequestPurpose, write = false): Advice {
+	return (
+		purpose.advice?.[answer.statusCode]?.(purpose.target, answer) ??
+		generalAdvice(answer, purpose.target, write)
 	);
 }
 
-/** A write whose answer did not come as expected: the change may be made all the same. */
-const MAY_HAVE_CHANGED =
-	'Videsk may have made the change all the same: check the room before running the item again.';
-
-/** What a successful answer in the wrong shape says: what came back, and what it means. */
+/**
+ * What a successful answer in the wrong shape says: what came back (`came`, read from the answer
+ * before its tokens were hidden), and what it means.
+ */
 function wrongShape(
 	answer: VideskAnswer,
 	target: string,
-	shape: AnswerShape,
+	came: string,
 	write: boolean,
 ): Advice {
 	return {
-		message: `Videsk answered ${answer.statusCode} with ${shape.whatCame(answer.body)} (${target})`,
+		message: `Videsk answered ${answer.statusCode} with ${came} (${target})`,
 		description: `Its API documents another answer here. A proxy or a server change may be in the way.${write ? ` ${MAY_HAVE_CHANGED}` : ''}`,
 	};
 }
 
 /**
- * The error for an answer with an error status, or for a success without the shape the request
- * expected (an AnswerShape says what came back instead; a JSON object by default). Whatever it
- * copies of the answer has the request's api-token and every access token hidden.
+ * The error for an answer with an error status (or a redirect), or for a success without the
+ * shape the request expected (an AnswerShape says what came back instead; a JSON object by
+ * default). Whatever it copies of the answer has the request's api-token and every access token
+ * hidden.
  */
 export function videskApiError(
 	node: INode,
 	received: VideskAnswer,
 	purpose: RequestPurpose,
-	request: { method: string; apiToken: string; expects?: (body: unknown) => boolean },
+	request: { method: string; apiToken: string; expects?: AnswerShape<unknown> },
 ): NodeApiError {
-	const { expects } = request;
 	const answer = withoutTokens(received, request.apiToken);
-	const shape = expects && 'whatCame' in expects ? (expects as AnswerShape) : isJsonObject;
 	const write = request.method !== 'GET';
-	const videsk = answer.statusCode >= 400 ? feathersError(answer.body) : undefined;
-	const { message, description } =
-		answer.statusCode < 400
-			? wrongShape(answer, purpose.target, shape, write)
-			: adviceFor(answer, purpose);
+	const failed = answer.statusCode < 200 || answer.statusCode >= 300;
+	const videsk = failed ? feathersError(answer.body) : undefined;
+	const came = () =>
+		hideTokens((request.expects ?? isJsonObject).whatCame(received.body), request.apiToken);
+	const { message, description } = failed
+		? adviceFor(answer, purpose, write)
+		: wrongShape(answer, purpose.target, came(), write);
 	const excerpt = excerptOf(answer.body);
 	const said = videsk
 		? ` Videsk said: "${videsk.message}".`
@@ -261,17 +296,33 @@ export function videskApiError(
 	});
 }
 
+/** The Base URL as errors show it: without a user and password it may hold. */
+export function shownUrl(baseUrl: string): string {
+	if (!URL.canParse(baseUrl)) return baseUrl;
+	const url = new URL(baseUrl);
+	url.username = '';
+	url.password = '';
+	return url.href.replace(/\/$/, '');
+}
+
+/** Failures after which nothing reached Videsk: the connection was never made. */
+const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EPROTO'];
+
 /**
  * What a request that got no HTTP answer ran into, by its error code, and what to do. A `write`
- * whose connection broke or timed out may have reached Videsk: it is not to be sent again blindly.
+ * that may have reached Videsk (the connection broke, or no answer came in time) is not to be
+ * sent again blindly. `timeoutAdvice` says how the caller gives a request more time.
  */
 export function networkProblem(
 	code: string,
 	baseUrl: string,
-	write = false,
+	{ write = false, timeoutAdvice }: { write?: boolean; timeoutAdvice: string },
 ): { problem: string; fix: string } {
-	const timeoutAdvice = `"Request Options" → "Timeout" (${DEFAULT_TIMEOUT_MS / 1000} s unless set)`;
 	const host = URL.canParse(baseUrl) ? new URL(baseUrl).hostname : baseUrl;
+	const retry = 'Try again; "Retry On Fail" in the node’s settings can do that for you.';
+	if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+		return { problem: `its TLS certificate was not accepted (${code})`, fix: 'Check the URL.' };
+	}
 	switch (code) {
 		case 'ECONNREFUSED':
 			return {
@@ -289,8 +340,8 @@ export function networkProblem(
 			return {
 				problem: 'no answer in time',
 				fix: write
-					? `${MAY_HAVE_CHANGED} A node can allow more time under ${timeoutAdvice}.`
-					: `Try again later; check that this n8n machine can reach it (firewall, proxy); a node can allow more time under ${timeoutAdvice}.`,
+					? `${MAY_HAVE_CHANGED} ${timeoutAdvice}`
+					: `Check that this n8n machine can reach it (firewall, proxy). ${timeoutAdvice}`,
 			};
 		case 'EPROTO':
 			return {
@@ -298,14 +349,10 @@ export function networkProblem(
 				fix: 'Check that its protocol (http or https) and port are right.',
 			};
 		default:
-			return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
-				? { problem: `its TLS certificate was not accepted (${code})`, fix: 'Check the URL.' }
-				: {
-						problem: 'the connection to Videsk broke before its answer was complete',
-						fix: write
-							? MAY_HAVE_CHANGED
-							: 'Try again; "Retry On Fail" in the node’s settings can do that for you.',
-					};
+			return {
+				problem: 'the connection to Videsk broke before its answer was complete',
+				fix: write && !NOT_SENT.includes(code) ? MAY_HAVE_CHANGED : retry,
+			};
 	}
 }
 
@@ -321,28 +368,30 @@ export function networkErrorCode(node: INode, error: unknown): string {
 }
 
 /**
- * n8n reports a request that got no HTTP answer (refused, reset, timed out) with a generic
- * message; this names what it was for and what to do. Errors with an HTTP status pass unchanged.
+ * The error for a request that got no HTTP answer (refused, reset, no answer in time): what it
+ * was for, what it ran into and what to do. Errors with an HTTP status pass unchanged.
  */
 export function videskNetworkError(
 	node: INode,
 	error: unknown,
 	purpose: RequestPurpose,
-	request: { baseUrl: string; method: string },
+	request: { baseUrl: string; method: string; code: string; timeoutAdvice: string },
 ): NodeApiError {
-	const { baseUrl } = request;
 	const original =
 		error instanceof NodeApiError ? error : new NodeApiError(node, error as JsonObject);
 	if (hasHttpStatus(original)) return original;
-	const code = original.httpCode ?? '';
-	const { problem, fix } = networkProblem(code, baseUrl, request.method !== 'GET');
+	const { code, baseUrl } = request;
+	const { problem, fix } = networkProblem(code, baseUrl, {
+		write: request.method !== 'GET',
+		timeoutAdvice: request.timeoutAdvice,
+	});
 	// Neither `code` nor `httpCode` here: NodeApiError would swap the message for its generic one.
 	const failure = new NodeApiError(
 		node,
 		{ networkError: code },
 		{
 			message: `${purpose.label}: could not reach Videsk for ${purpose.target}: ${original.message}`,
-			description: `${problem[0].toUpperCase()}${problem.slice(1)}. ${fix} (The credential’s Base URL: ${baseUrl})`,
+			description: `${problem[0].toUpperCase()}${problem.slice(1)}. ${fix} (The credential’s Base URL: ${shownUrl(baseUrl)})`,
 			itemIndex: purpose.itemIndex,
 		},
 	);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { clock } from './clock';
 
 // Pacing under Videsk's rate limit (about 20 requests a second per token). Videsk counts every
 // request of a token, whichever n8n process sends it, and says where that count stands in its
@@ -119,7 +119,7 @@ export class ServerClock {
 /**
  * Reads `RateLimit-Limit`, `-Remaining`, `-Reset` and `Retry-After`. `RateLimit-Reset` is
  * seconds from now, or a Unix time when it is that large (in seconds, or in ms), set against the
- * answer's own `Date` (`clock`), not this machine's; `Retry-After` is seconds or an HTTP date,
+ * answer's own `Date` (`serverClock`), not this machine's; `Retry-After` is seconds or an HTTP date,
  * likewise. Several values: the strictest (fewest requests, latest time). Counts are whole
  * numbers up to LARGEST_COUNT, times from now to a century on; anything else is unreadable.
  */
@@ -127,7 +127,7 @@ export function readRateLimit(
 	headers: IDataObject,
 	status: number,
 	{ sentAt, receivedAt }: { sentAt: number; receivedAt: number },
-	clock = new ServerClock(),
+	serverClock = new ServerClock(),
 ): RateLimitReading {
 	const unreadable: string[] = [];
 	const reading: RateLimitReading = { receivedAt, status, unreadable };
@@ -136,7 +136,7 @@ export function readRateLimit(
 	const [date] = readHeader(headers, 'Date', httpDate, []);
 	let offset: number | undefined;
 	/** A time Videsk's clock gives, on this machine's. */
-	const local = (ms: number) => ms - (offset ??= clock.offsetMs(date, sentAt, receivedAt));
+	const local = (ms: number) => ms - (offset ??= serverClock.offsetMs(date, sentAt, receivedAt));
 	const within = (at: number) => Math.min(Math.max(at, receivedAt), receivedAt + LONGEST_STATED_MS);
 
 	const limits = readHeader(headers, 'RateLimit-Limit', count, unreadable);
@@ -249,12 +249,12 @@ export class RateLimitPacer {
 	private lastLimitedAt = 0;
 	/** Requests a second that other processes send with this token, as Videsk's count shows. */
 	private othersRate = 0;
-	private readonly clock = new ServerClock();
+	private readonly serverClock = new ServerClock();
 	private sent = 0;
 	/** Requests let through whose answer (or failure) has not come back yet. */
 	private outstanding = 0;
 	private lastSentAt = Number.NEGATIVE_INFINITY;
-	private lastActiveAt = Date.now();
+	private lastActiveAt = clock.now();
 	/** The waiting requests of each flow (an execution's node run, a poll), in turn order. */
 	private readonly flows = new Map<object, Waiter[]>();
 	private waiting = 0;
@@ -299,7 +299,7 @@ export class RateLimitPacer {
 		ticket: Ticket,
 		answer?: { statusCode: number; headers: IDataObject },
 	): RateLimitReading | undefined {
-		const now = Date.now();
+		const now = clock.now();
 		this.outstanding -= 1;
 		this.lastActiveAt = now;
 		const reading =
@@ -308,7 +308,7 @@ export class RateLimitPacer {
 				answer.headers,
 				answer.statusCode,
 				{ sentAt: ticket.sentAt, receivedAt: now },
-				this.clock,
+				this.serverClock,
 			);
 		if (this.probeOut) {
 			this.probeOut = false;
@@ -538,7 +538,7 @@ export class RateLimitPacer {
 		this.pumping = true;
 		try {
 			while (this.waiting > 0) {
-				const now = Date.now();
+				const now = clock.now();
 				const delay = this.delayMs(now);
 				if (delay === 0) {
 					this.send(now);
@@ -610,7 +610,7 @@ export class RateLimitPacer {
 	/** Sleeps `delayMs`, or until woken. */
 	private async sleepUnlessWoken(delayMs: number) {
 		const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
-		const rung = this.timerAt(Date.now() + delayMs);
+		const rung = this.timerAt(clock.now() + delayMs);
 		await Promise.race([woken, rung]);
 		this.wakeUp = undefined;
 	}
@@ -618,8 +618,8 @@ export class RateLimitPacer {
 	/** A timer ringing at `at`, or the one already set when it rings sooner (one at a time). */
 	private timerAt(at: number): Promise<void> {
 		if (this.timer !== undefined && this.timer.at <= at) return this.timer.rung;
-		const ms = Math.min(Math.max(at - Date.now(), 0), LONGEST_WINDOW_MS);
-		const rung: Promise<void> = sleep(ms).then(() => {
+		const ms = Math.min(Math.max(at - clock.now(), 0), LONGEST_WINDOW_MS);
+		const rung: Promise<void> = clock.sleep(ms).then(() => {
 			if (this.timer?.rung === rung) this.timer = undefined;
 		});
 		this.timer = { at, rung };
@@ -654,7 +654,7 @@ export function pacerKey(apiToken: string, baseUrl: string): string {
  * they knew is out of date, and a new one starts by asking Videsk.
  */
 export function pacerFor(key: string): RateLimitPacer {
-	const now = Date.now();
+	const now = clock.now();
 	if (now - sweptAt >= LONGEST_WINDOW_MS) {
 		sweptAt = now;
 		for (const [each, pacer] of pacers) if (pacer.idle(now)) pacers.delete(each);

@@ -1,82 +1,69 @@
 import type {
 	DeclarativeRestApiSettings,
+	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 } from 'n8n-workflow';
-import { CREDENTIAL_TYPE, DEFAULT_TIMEOUT_MS } from '../videsk';
-import type { RequestPurpose } from './errors';
-import { pacerFor, pacerKey } from './pacer';
+import { NodeOperationError } from 'n8n-workflow';
+import { CREDENTIAL_TYPE, DEFAULT_TIMEOUT_MS, type AnswerShape } from '../videsk';
+import { duration } from '../wording';
+import { usableCredential, type UsableCredential } from './credential';
+import { videskApiError, type RequestPurpose, type VideskAnswer } from './errors';
+import { pacerFor } from './pacer';
 import { sendToVidesk } from './send';
 
-// The action node's side of the one request path. Routing builds each request (fields, preSend)
-// and every operation's pagination hook sends it here with `makeRoutingRequest`, which sends
-// exactly as routing would and runs the operation's postReceive hooks; the first of those keeps
-// Videsk's whole answer (status, headers, body) for the transport.
+// The action node's side of the one request path. Routing builds each request, and every
+// operation's pagination hook sends it here with `makeRoutingRequest`, which sends exactly as
+// routing would and runs the operation's postReceive hooks: the only one, `wholeAnswer`, gives
+// back Videsk's whole answer (status, headers, body) for the transport to judge.
 
 export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
 
 /** How an operation's errors start, what they name, and what a status means for it. */
-export interface OperationErrors {
-	label: string;
-	/** What the request is about, as the operation read it: `room "standup-1"`, "a new room". */
-	target: string;
-	advice?: RequestPurpose['advice'];
-}
+export type OperationErrors = Omit<RequestPurpose, 'itemIndex'>;
 
-const TIMEOUT_ADVICE =
-	'Raise "Request Options" → "Timeout", run fewer items at once, or give this workflow its own Videsk token.';
-
-// An item sends one request at a time, so its answer is found by the node's run (one object
-// per run of the node) and the item's index.
-const answers = new WeakMap<object, Map<number, IN8nHttpFullResponse>>();
-const NO_RUN = {};
-
-function answersOf(context: IExecuteSingleFunctions) {
-	const run = context.getExecuteData() ?? NO_RUN;
-	let byItem = answers.get(run);
-	if (byItem === undefined) {
-		byItem = new Map();
-		answers.set(run, byItem);
-	}
-	return byItem;
-}
-
-// The node's credential is read once per run of the node (n8n decrypts it on every
-// getCredentials): its pacer's key (its token and base URL), and its token, hidden in errors.
-const credentials = new WeakMap<object, Promise<{ pacerKey: string; apiToken: string }>>();
-
-function credentialOf(context: IExecutePaginationFunctions) {
-	const run = context.getExecuteData() ?? NO_RUN;
-	let credential = credentials.get(run);
-	if (credential === undefined) {
-		credential = context
-			.getCredentials<{ apiToken?: string; baseUrl?: string }>(CREDENTIAL_TYPE)
-			.then(({ apiToken = '', baseUrl = '' }) => ({
-				pacerKey: pacerKey(String(apiToken), String(baseUrl)),
-				apiToken: String(apiToken),
-			}));
-		if (run !== NO_RUN) credentials.set(run, credential);
-	}
-	return credential;
-}
-
-/** postReceive of every operation, first: keeps Videsk's answer for sendRouted. */
-export async function keepAnswer(
+/** The postReceive of every operation: routing's answer, whole, as its one item. */
+export async function wholeAnswer(
 	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
+	_items: INodeExecutionData[],
+	{ statusCode, headers, body }: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	answersOf(this).set(this.getItemIndex(), response);
-	return items;
+	return [{ json: { statusCode, headers, body } as IDataObject }];
 }
 
-export function purposeOf(
-	context: IExecuteSingleFunctions,
-	operation: OperationErrors,
-): RequestPurpose {
-	return { ...operation, itemIndex: context.getItemIndex() };
+// The credential is read once per run of the node (n8n decrypts it on every getCredentials), by
+// the node: a run (its execute data) can be shared by several nodes, such as the tools an AI
+// agent calls in n8n 1.x.
+const credentials = new WeakMap<object, Map<string, Promise<UsableCredential>>>();
+
+/**
+ * The node's Videsk credential, trimmed; an error naming the Base URL when it cannot be used,
+ * before any request.
+ */
+export async function credentialOf(context: IExecuteSingleFunctions): Promise<UsableCredential> {
+	const run = context.getExecuteData();
+	const node = context.getNode().name;
+	let byNode = run === undefined ? undefined : credentials.get(run);
+	let credential = byNode?.get(node);
+	if (credential === undefined) {
+		credential = context.getCredentials(CREDENTIAL_TYPE).then(usableCredential).then((usable) => {
+			if ('problem' in usable) {
+				throw new NodeOperationError(context.getNode(), usable.problem, {
+					itemIndex: context.getItemIndex(),
+					description: 'Fix the Base URL in the Videsk credential; nothing was sent to Videsk.',
+				});
+			}
+			return usable;
+		});
+		credential.catch(() => {});
+		if (run !== undefined) {
+			if (byNode === undefined) credentials.set(run, (byNode = new Map()));
+			byNode.set(node, credential);
+		}
+	}
+	return await credential;
 }
 
 export function withOptions(request: RoutedRequest, options: RoutedRequest['options']) {
@@ -85,41 +72,59 @@ export function withOptions(request: RoutedRequest, options: RoutedRequest['opti
 
 /**
  * Sends one request of an operation through routing, on the one request path (send.ts): paced,
- * retried, failures worded for `operation`. Resolves with the items routing made of the answer.
+ * ended by its Timeout, retried, failures worded for `operation`. Resolves with Videsk's answer:
+ * of the shape `expects`, or one the caller `handles` itself.
  */
 export async function sendRouted(
 	context: IExecutePaginationFunctions,
 	operation: OperationErrors,
 	request: RoutedRequest,
-	expects?: (body: unknown) => boolean,
-): Promise<INodeExecutionData[]> {
-	const node = context.getNode();
-	const baseUrl = String(request.options.baseURL);
+	expects: AnswerShape<unknown>,
+	handles?: (answer: VideskAnswer) => boolean,
+): Promise<VideskAnswer> {
 	const credential = await credentialOf(context);
-	const { result } = await sendToVidesk({
-		node,
+	const timeoutMs = request.options.timeout ?? DEFAULT_TIMEOUT_MS;
+	return await sendToVidesk({
+		node: context.getNode(),
 		pacer: pacerFor(credential.pacerKey),
 		apiToken: credential.apiToken,
 		// The node's run in its execution: executions (and polls) take turns.
-		flow: context.getExecuteData() ?? NO_RUN,
+		flow: context.getExecuteData() ?? context,
 		method: request.options.method ?? 'GET',
-		baseUrl,
-		timeoutMs: request.options.timeout ?? DEFAULT_TIMEOUT_MS,
+		baseUrl: credential.baseUrl,
+		timeoutMs,
 		signal: context.getExecutionCancelSignal(),
-		purpose: purposeOf(context, operation),
-		timeoutAdvice: TIMEOUT_ADVICE,
+		purpose: { ...operation, itemIndex: context.getItemIndex() },
+		timeoutAdvice: `To give it more time, raise "Request Options" → "Timeout" (now ${duration(timeoutMs)}).`,
 		expects,
-		attempt: async () => {
-			const kept = answersOf(context);
-			kept.delete(context.getItemIndex());
-			const items = await context.makeRoutingRequest(request);
-			const response = kept.get(context.getItemIndex())!;
-			kept.delete(context.getItemIndex());
-			return {
-				answer: { statusCode: response.statusCode, headers: response.headers, body: response.body },
-				result: items,
-			};
+		handles,
+		attempt: async (signal, attemptMs) => {
+			const [answer] = await context.makeRoutingRequest(
+				withOptions(request, {
+					baseURL: credential.baseUrl,
+					timeout: attemptMs,
+					abortSignal: signal,
+					// A redirect is an answer: following it would turn a POST or a PATCH into a GET.
+					disableFollowRedirect: true,
+				}),
+			);
+			return answer.json as unknown as VideskAnswer;
 		},
 	});
-	return result;
+}
+
+/** The error for an answer an operation `handles` and then finds it cannot use after all. */
+export async function answerError(
+	context: IExecutePaginationFunctions,
+	operation: OperationErrors,
+	answer: VideskAnswer,
+	method: string,
+) {
+	const { apiToken } = await credentialOf(context);
+	return videskApiError(
+		context.getNode(),
+		answer,
+		{ ...operation, itemIndex: context.getItemIndex() },
+		{ method, apiToken },
+	);
 }

@@ -1,11 +1,14 @@
+import { clock } from '../transport/clock';
+
 // At most one poll of a trigger at a time, in this process (n8n runs every poll on its main
 // instance, in queue mode too). n8n's default scheduler starts a poll at every tick without
 // waiting for the last one; the durable scheduler can run two tasks of one trigger at once (the
 // occurrences missed while n8n was down, a claim reaped after a crash, a poll abandoned past its
 // timeout). Both polls would emit the same events. And n8n commits a poll's state after the poll
 // returns, without waiting for it: a poll that starts meanwhile from the state before would emit
-// them again. This is the only thing the trigger keeps in memory; lost (a restart), it only lets
-// through what n8n's database then says.
+// them again. A poll past its deadline holds no other back: the one that then starts supersedes
+// it, and what it finds later is dropped. This is the only thing the trigger keeps in memory;
+// lost (a restart), it only lets through what n8n's database then says.
 
 /**
  * How long after a poll emitted a poll starting from an earlier state is held back: n8n's commit
@@ -20,35 +23,55 @@ export interface Generation {
 	generation: number;
 }
 
+/** A poll let through: it may emit while no later poll has superseded it. */
+export interface PollTicket {
+	key: string;
+	deadline: number;
+}
+
 interface Trigger {
-	polling: boolean;
+	running?: PollTicket;
 	emitted?: Generation & { at: number };
 }
 
 const triggers = new Map<string, Trigger>();
 
 /**
- * Whether a poll of the trigger `key` (workflow and node) may run from `from` (undefined: afresh):
- * none runs, and `from` is not older than what a poll of it emitted lately. If so, it runs.
+ * A ticket for a poll of the trigger `key` (workflow and node) that starts from `from`
+ * (undefined: afresh) and must end by `deadline`; undefined when it may not run: another poll of
+ * it runs and is not past its deadline, or `from` is older than what a poll of it emitted lately.
  */
-export function startPoll(key: string, from: Generation | undefined, now = Date.now()): boolean {
-	const trigger = triggers.get(key) ?? { polling: false };
-	const { emitted } = trigger;
+export function startPoll(
+	key: string,
+	from: Generation | undefined,
+	deadline: number,
+): PollTicket | undefined {
+	const now = clock.now();
+	const trigger = triggers.get(key) ?? {};
+	const { emitted, running } = trigger;
 	const stale =
 		emitted !== undefined &&
 		from !== undefined &&
 		from.builtFor === emitted.builtFor &&
 		from.generation < emitted.generation &&
 		now - emitted.at < COMMIT_WAIT_MS;
-	if (trigger.polling || stale) return false;
-	triggers.set(key, { ...trigger, polling: true });
-	return true;
+	if ((running !== undefined && now < running.deadline) || stale) return undefined;
+	const ticket = { key, deadline };
+	triggers.set(key, { ...trigger, running: ticket });
+	return ticket;
 }
 
-/** The poll of `key` ended; `emitted`: it emitted, its state now this generation. */
-export function endPoll(key: string, emitted?: Generation, now = Date.now()) {
-	const last = triggers.get(key)?.emitted;
-	const kept = emitted ? { ...emitted, at: now } : last;
-	if (kept && now - kept.at < COMMIT_WAIT_MS) triggers.set(key, { polling: false, emitted: kept });
-	else triggers.delete(key);
+/** Whether the poll of `ticket` is still the trigger's: no later poll has superseded it. */
+export function isCurrent(ticket: PollTicket): boolean {
+	return triggers.get(ticket.key)?.running === ticket;
+}
+
+/** The poll of `ticket` ended; `emitted`: it emitted, its state now this generation. */
+export function endPoll(ticket: PollTicket, emitted?: Generation) {
+	const trigger = triggers.get(ticket.key);
+	if (trigger?.running !== ticket) return;
+	const now = clock.now();
+	const kept = emitted ? { ...emitted, at: now } : trigger.emitted;
+	if (kept && now - kept.at < COMMIT_WAIT_MS) triggers.set(ticket.key, { emitted: kept });
+	else triggers.delete(ticket.key);
 }

@@ -1,5 +1,6 @@
-import { NodeOperationError, type INode } from 'n8n-workflow';
-import { MAX_PAGE_SIZE, type ListQuery, type Room, type RoomPage } from '../videsk';
+import type { INode } from 'n8n-workflow';
+import { MAX_PAGE_SIZE, TIE_BREAKER, type ListQuery, type Room, type RoomPage } from '../videsk';
+import { outOfOrder, tooFast } from './errors';
 
 // How the trigger reads Videsk's room list: page by page at an offset ($skip), ordered by
 // `createdAt` (the only order Videsk documents), where rooms leaving the list meanwhile move the
@@ -20,8 +21,10 @@ export const LATE_VISIBILITY_MS = 60_000;
  */
 const MAX_STEP_BACKS = 20;
 
-export const OLDEST_FIRST = { createdAt: 1 as const };
-export const NEWEST_FIRST = { createdAt: -1 as const };
+// Rooms that share a creation time are ordered by External ID: pages are read at offsets, and a
+// server may give such ties in another order for each query (MongoDB does).
+export const OLDEST_FIRST = { createdAt: 1 as const, [TIE_BREAKER]: 1 as const };
+export const NEWEST_FIRST = { createdAt: -1 as const, [TIE_BREAKER]: 1 as const };
 
 /** One answer of the list, and the latest creation time its rooms can have: Videsk's clock. */
 export interface ListAnswer {
@@ -40,6 +43,8 @@ export interface RoomsApi {
 	matches(room: Room): boolean;
 	/** Whether the poll has time left for another request (n8n's poll budget). */
 	hasTime(): boolean;
+	/** The time n8n gives a poll, for the errors. */
+	budgetMs: number;
 	/** Shows the user a failure that does not stop the poll (n8n saves it as a failed execution). */
 	report(error: Error): void;
 }
@@ -109,23 +114,6 @@ function listed(answer: ListAnswer, skip: number, times: Reading): Listed[] {
 			...(known ? { order, time: Math.min(order!, answer.ceiling), fromId } : {}),
 		};
 	});
-}
-
-function tooFast({ node, label }: RoomsApi) {
-	return new NodeOperationError(node, `${label}: the room list changed too fast to be read`, {
-		description:
-			'Rooms kept leaving the list while the trigger read it. The next poll tries again.',
-	});
-}
-
-function outOfOrder({ node, label }: RoomsApi, earlier: Listed, later: Listed) {
-	return new NodeOperationError(
-		node,
-		`${label}: Videsk did not sort the room list by creation time`,
-		{
-			description: `Asked for rooms ordered by "createdAt", it listed room "${later.room.id}" (${String(later.room.createdAt ?? 'its ID’s time')}) after room "${earlier.room.id}" (${String(earlier.room.createdAt ?? 'its ID’s time')}). Without that order the trigger cannot tell new rooms from old ones; it tries again at the next poll. If this persists, Videsk’s API has changed: report it to Videsk.`,
-		},
-	);
 }
 
 /**

@@ -9,7 +9,8 @@ import {
 	type RoomsApi,
 	type Reading,
 } from './list';
-import { tooSlowToStart, type LookUps } from './polling';
+import { tooSlowToStart } from './errors';
+import type { LookUps } from './lookups';
 
 // Which watched open rooms left the list, without reading all of it. The open rooms older than
 // the window only leave the list (they end or are purged; a new room comes within the window), so

@@ -1,5 +1,6 @@
-import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import type { Room } from '../videsk';
+import { minuteTooFull, tooSlowToStart } from './errors';
 import {
 	beginsBefore,
 	LATE_VISIBILITY_MS,
@@ -12,6 +13,7 @@ import {
 	type RoomsApi,
 	type Reading,
 } from './list';
+import { LookUps } from './lookups';
 import { readOpenRooms, watchOpenRooms } from './openRooms';
 
 // How the trigger finds each event once, from the list alone (only documented fields: `ended`,
@@ -26,11 +28,6 @@ import { readOpenRooms, watchOpenRooms } from './openRooms';
 //   they differ, and looks each up (ended: an event; purged, 404: forgotten).
 // A poll that fails changes nothing: the next repeats it. One that runs out of n8n's time
 // returns what it found and leaves the rest to the next.
-
-/** Rooms that left the open list are looked up (one request each) at most this many a poll. */
-export const MAX_LOOKUPS_PER_POLL = 50;
-/** A room whose lookup failed in this many polls in a row is reported (and still looked up). */
-export const LOOKUP_FAILURES_REPORTED = 5;
 
 /** Where a poll resumes the window. */
 export interface WindowState extends IDataObject {
@@ -167,27 +164,7 @@ async function readWindow(
 	};
 }
 
-/** Starting afresh, the trigger must read the rooms it starts from within one poll. */
-export function tooSlowToStart({ node, label }: RoomsApi) {
-	return new NodeOperationError(
-		node,
-		`${label}: reading the rooms to start from took longer than n8n gives a poll`,
-		{
-			description: `Starting afresh (on activation, or after the Event or the External ID Prefix changed), the trigger reads the newest rooms${label === 'Room Ended' ? ' and every open room' : ''}. The next poll tries again; if this persists, Videsk answers slowly, or other workflows use the same API token heavily.`,
-		},
-	);
-}
 
-function minuteTooFull({ node, label }: RoomsApi) {
-	return new NodeOperationError(
-		node,
-		`${label}: the rooms of one minute take longer to read than n8n gives a poll`,
-		{
-			description:
-				'Each poll reads again the rooms created in the minute before the newest it saw, so that a room listed late is not missed; that many could not be read in time. The next poll tries again; if this persists, Videsk answers slowly, or other workflows use the same API token heavily.',
-		},
-	);
-}
 
 const isSeen = (state: WindowState, room: Room) =>
 	Object.prototype.hasOwnProperty.call(state.seen, room.id);
@@ -256,75 +233,4 @@ export async function pollRoomEnded(
 /** The events and the next state, a generation on if there are events. */
 function emitting<State extends WindowState>(events: Room[], next: State): Polled<State> {
 	return { events, next: events.length > 0 ? { ...next, generation: next.generation + 1 } : next };
-}
-
-/**
- * The lookups of the rooms that left the open list: at most MAX_LOOKUPS_PER_POLL a poll, those
- * not reached last time first, a failing one after the others, so that it cannot hold back the
- * rest. Ended: an event; purged (404): gone; open: watched again.
- */
-export class LookUps {
-	/** The rooms to look up, with how many polls' lookups of each failed, in the order to ask. */
-	readonly pending: Map<string, number>;
-	readonly events: Room[] = [];
-	readonly gone = new Set<string>();
-	private readonly asked = new Set<string>();
-	private readonly failing: string[] = [];
-	private lastFailure = '';
-
-	constructor(
-		private readonly api: RoomsApi,
-		pending: Array<[string, number]>,
-	) {
-		this.pending = new Map(pending);
-	}
-
-	/** Adds rooms to look up (that just left the list). */
-	add(roomIds: string[]) {
-		for (const id of roomIds) this.pending.set(id, 0);
-	}
-
-	/** Looks up those of `roomIds` pending and not asked yet in this poll, as far as allowed. */
-	async ask(roomIds: string[]): Promise<void> {
-		for (const roomId of roomIds) {
-			const failures = this.pending.get(roomId);
-			if (failures === undefined || this.asked.has(roomId)) continue;
-			if (this.asked.size >= MAX_LOOKUPS_PER_POLL || !this.api.hasTime()) return;
-			this.asked.add(roomId);
-			let room: Room | undefined;
-			try {
-				room = await this.api.get(roomId);
-			} catch (error) {
-				// After the others, next time.
-				this.pending.delete(roomId);
-				this.pending.set(roomId, failures + 1);
-				if (failures + 1 === LOOKUP_FAILURES_REPORTED) this.failing.push(roomId);
-				this.lastFailure = (error as Error).message;
-				continue;
-			}
-			this.pending.delete(roomId);
-			// Still open: watched again (listed again, or looked up again when not).
-			if (room !== undefined && room.ended !== true) continue;
-			this.gone.add(roomId);
-			if (room !== undefined && this.api.matches(room)) this.events.push(room);
-		}
-	}
-
-	/** Shows the user the rooms whose lookups failed in LOOKUP_FAILURES_REPORTED polls in a row. */
-	report() {
-		if (this.failing.length > 0) {
-			this.api.report(lookupsFailing(this.api, this.failing, this.lastFailure));
-		}
-	}
-}
-
-function lookupsFailing(api: RoomsApi, roomIds: string[], lastFailure: string) {
-	const rooms = roomIds.map((id) => `"${id}"`).join(', ');
-	return new NodeOperationError(
-		api.node,
-		`${api.label}: looking up ${roomIds.length === 1 ? 'room' : 'rooms'} ${rooms} failed in ${LOOKUP_FAILURES_REPORTED} polls in a row`,
-		{
-			description: `${roomIds.length === 1 ? 'It' : 'They'} left the list of open rooms, so the trigger asks Videsk whether each ended; the last answer: ${lastFailure} The trigger keeps asking at every poll, after the other rooms, and emits an end once Videsk answers.`,
-		},
-	);
 }

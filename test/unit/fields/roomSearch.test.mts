@@ -75,9 +75,11 @@ test('an old room is found by name at 10,000 rooms: the search reads on until it
 	const { results, paginationToken } = await search('standup');
 	const elapsedMs = Date.now() - started;
 	expect(results.map((result) => result.name)).toEqual(['Quarterly standup review (bulk-3)']);
-	// The exact lookup (404: no room is called "standup"), then the list: 100 pages.
+	// The exact lookup (the list's External ID filter: no room is called "standup"), then the
+	// list: 100 pages.
 	const listRequests = sandbox().requests.filter((request) => request.path === '/vpaas/rooms');
-	expect(listRequests).toHaveLength(100);
+	expect(listRequests).toHaveLength(101);
+	expect(listRequests[0].query).toMatchObject({ externalId: 'standup' });
 	expect(sandbox().requests).toHaveLength(101);
 	expect(paginationToken).toBeUndefined();
 	expect(sandbox().requests.filter((request) => request.status === 429)).toEqual([]);
@@ -107,6 +109,6 @@ test('a wrong token fails in the node’s words, without the token', async () =>
 		(thrown: Error & { description?: string }) => thrown,
 	);
 	expect(error?.message).toBe('Room list: Videsk did not accept the API token (the room list)');
-	expect(error?.description).toMatch(/api-token .* IP allow-list/);
+	expect(error?.description).toMatch(/api-token .* this n8n machine’s address is one of them/);
 	expect(JSON.stringify({ ...error, message: error?.message })).not.toContain('wrong-token-value');
 });

@@ -40,11 +40,12 @@ beforeAll(async () => {
 	).map((option) => option.value as string);
 });
 
-/** The operations that hand out a room's access token, and how to make each send one. */
+/**
+ * The operations that hand out a room's access token, and how to make each send one. (Create or
+ * Get and Create or Update never do: test/unit/operations/createOrGet.test.mts.)
+ */
 const TOKEN_SENDING: Record<string, () => INodeParameters> = {
 	create: () => ({ operation: 'create', externalId: 'standup' }),
-	createOrGet: () => ({ operation: 'createOrGet', externalId: 'standup' }),
-	createOrUpdate: () => ({ operation: 'createOrUpdate', externalId: 'standup' }),
 	update: () => {
 		sandbox().seed(1, () => ({ externalId: 'standup' }));
 		return {
@@ -79,7 +80,7 @@ describe('as an AI agent’s tool, Simplified leaves out the room’s access tok
 		async (output) => {
 			const { items, error } = await run(
 				sandbox(),
-				{ ...TOKEN_SENDING.createOrGet(), output, fields: ['accessToken'] },
+				{ ...TOKEN_SENDING.create(), output, fields: ['accessToken'] },
 				{ nodeType: tool },
 			);
 			expect(error).toBeUndefined();

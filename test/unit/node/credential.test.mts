@@ -96,7 +96,7 @@ test('fails with a wrong token, saying what to check and not showing the token',
 	expect(result).toEqual({
 		status: 'Error',
 		message:
-			'Videsk rejected the token. Check that the Videsk credential holds an api-token (the only token type VPaaS accepts), that the token has not expired or been revoked, and that this n8n machine’s IP address is on the token’s IP allow-list.',
+			'Videsk did not accept this API token. Check that it is an api-token from the Videsk dashboard (the only kind this API accepts), not expired or revoked, and that it allows this n8n machine’s IP address if it is limited to some.',
 	});
 	expect(result.message).not.toContain('wrong-token');
 });
@@ -105,7 +105,7 @@ test('a token refused for its IP (403) gets the allow-list advice', async () => 
 	sandbox().settings.forbiddenToken = 'ip-blocked';
 	const result = await testCredential({ apiToken: 'ip-blocked', baseUrl: sandbox().url });
 	expect(result.status).toBe('Error');
-	expect(result.message).toMatch(/^Videsk refused this token: .* IP may not be on its allow-list/);
+	expect(result.message).toMatch(/^Videsk refused this API token: .* not allow this machine’s IP address/);
 });
 
 test.each([
@@ -122,7 +122,7 @@ test.each([
 	[
 		'no scheme',
 		'api.videsk.io',
-		'The Base URL "api.videsk.io" is not a web address. Use https://api.videsk.io (or your test server’s http(s)://host:port).',
+		'The Base URL "api.videsk.io" of the Videsk credential is not a web address. Use https://api.videsk.io (or your test server’s http(s)://host:port).',
 	],
 ])('an unusable Base URL (%s) is named, with what is wrong', async (_, baseUrl, message) => {
 	expect(await testCredential({ apiToken: 'any', baseUrl })).toEqual({ status: 'Error', message });
@@ -133,11 +133,11 @@ test('a Base URL that is not the API’s root (404), or answers like something e
 		await testCredential({ apiToken: sandbox().token, baseUrl: `${sandbox().url}/api` }),
 	).toEqual({
 		status: 'Error',
-		message: `The Base URL ${sandbox().url}/api has no Videsk room list (404). It should be the API’s root, such as https://api.videsk.io.`,
+		message: `Check the Base URL: ${sandbox().url}/api has no Videsk room list (404). It should be the API’s root, such as https://api.videsk.io.`,
 	});
 	sandbox().fault({ status: 200, body: { hello: 'world' } });
 	expect(await testCredential({ apiToken: sandbox().token, baseUrl: sandbox().url })).toEqual({
 		status: 'Error',
-		message: `The Base URL ${sandbox().url}/ answered, but not as the Videsk API does. It should be the API’s root, such as https://api.videsk.io.`,
+		message: `Check the Base URL: ${sandbox().url} answered, but not as the Videsk API does. It should be the API’s root, such as https://api.videsk.io.`,
 	});
 });

@@ -232,7 +232,10 @@ describe('rejected before any request, naming the field', () => {
 	});
 });
 
-describe('room IDs are encoded into one path segment', () => {
+describe('an External ID reaches its own room, whatever characters it holds', () => {
+	// A Feathers 5 server does not decode the path's room segment (feathersjs/feathers#2563): an
+	// External ID that URL encoding changes is found through the list's filter (a query value,
+	// which every server decodes), and its room addressed by its ID; any other goes in the path.
 	test.each([
 		'a/b',
 		'x?y',
@@ -240,29 +243,43 @@ describe('room IDs are encoded into one path segment', () => {
 		'a#b',
 		'100%',
 		'réunion 会议',
+		'abc@google.com',
 		' padded ',
 		'...',
 		'%2e',
 		'a\u2028b',
-	])('%j reaches its own room, on the right endpoint', async (externalId) => {
-		const created = await run(sandbox(), { operation: 'create', createExternalId: externalId });
-		const id = created.items[0].json.id;
+	])('%j reaches its own room, on the right endpoint', async (given) => {
+		const externalId = given.trim();
+		const created = await run(sandbox(), { operation: 'create', createExternalId: given });
+		const id = created.items[0].json.id as string;
+		const byPath = encodeURIComponent(externalId) === externalId;
 		for (const [operation, method, suffix] of [
 			['get', 'GET', ''],
 			['getJoinToken', 'POST', '/join'],
 			['end', 'PATCH', ''],
 		] as const) {
+			sandbox().requests.length = 0;
 			const { items, error } = await run(sandbox(), {
 				operation,
-				room: room('externalId', externalId),
+				room: room('externalId', given),
 			});
 			expect(error).toBeUndefined();
-			const request = sandbox().requests.at(-1)!;
-			expect(request.method).toBe(method);
-			expect(request.path).toBe(`/vpaas/rooms/${externalId.trim()}${suffix}`);
-			expect(request.rawPath).toBe(
-				`/vpaas/rooms/${encodeURIComponent(externalId.trim())}${suffix}`,
-			);
+			const requests = sandbox().requests;
+			if (byPath) {
+				expect(requests.map((r) => `${r.method} ${r.rawPath}`)).toEqual([
+					`${method} /vpaas/rooms/${externalId}${suffix}`,
+				]);
+			} else {
+				expect(requests[0]).toMatchObject({
+					method: 'GET',
+					path: '/vpaas/rooms',
+					query: { externalId },
+				});
+				// Get has the room from the list; the others address it by its ID.
+				if (operation !== 'get') {
+					expect(requests.at(-1)).toMatchObject({ method, rawPath: `/vpaas/rooms/${id}${suffix}` });
+				}
+			}
 			if (operation !== 'getJoinToken') expect(items[0].json.id).toBe(id);
 		}
 	});
@@ -319,10 +336,9 @@ describe('By External ID never reaches a room by its ID', () => {
 			room: room('externalId', other.id),
 		});
 		expect(items[0].json).toMatchObject({ externalId: other.id, name: 'The one asked for' });
-		const asked = sandbox().rooms()[1];
+		// The list gave the room: nothing more is asked.
 		expect(sandbox().requests.map((r) => `${r.method} ${r.rawPath}?${r.rawQuery}`)).toEqual([
 			`GET /vpaas/rooms?externalId=${other.id}&%24limit=100`,
-			`GET /vpaas/rooms/${asked.id}?`,
 		]);
 	});
 

@@ -244,10 +244,12 @@ describe('Output', () => {
 			'accessToken',
 			'ended',
 			'exp',
+			'expiresAt',
 			'externalId',
 			'id',
 			'name',
 			'nbf',
+			'start',
 		]);
 	});
 

@@ -29,7 +29,7 @@ describe('errors every operation can meet', () => {
 				const { error, run: execution } = await run(sandbox(), parameters, { token });
 				expect(error?.message).toMatch(/^.+: Videsk did not accept the API token \(.+\)$/);
 				expect(error?.description).toContain('api-token');
-				expect(error?.description).toContain('IP allow-list');
+				expect(error?.description).toContain('this n8n machine’s address');
 				expect(error?.description).toContain(`Videsk said: "${said}"`);
 				expect(JSON.stringify(execution)).not.toContain(token);
 			}

@@ -34,10 +34,12 @@ describe('Get', () => {
 		expect(Object.keys(items[0].json).sort()).toEqual([
 			'ended',
 			'exp',
+			'expiresAt',
 			'externalId',
 			'id',
 			'name',
 			'nbf',
+			'start',
 		]);
 	});
 

@@ -6,6 +6,11 @@ import { run, useSandbox } from '../../support/helpers.mjs';
 
 const sandbox = useSandbox();
 
+/** Without a Sort, Get Many lists the newest rooms first (the sandbox seeds them a second apart). */
+const newestFirst = () => sandbox().rooms().reverse();
+/** The sort Get Many sends without a Sort of the user's: newest first, ties by External ID. */
+const NEWEST_FIRST = { createdAt: '-1', externalId: '1' };
+
 function listRequests() {
 	return sandbox().requests.map((request) => request.query);
 }
@@ -25,11 +30,7 @@ describe('Return All', () => {
 		sandbox().seed(count);
 		const { items, error } = await run(sandbox(), { operation: 'getAll', returnAll: true });
 		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json.id)).toEqual(
-			sandbox()
-				.rooms()
-				.map((r) => r.id),
-		);
+		expect(items.map((item) => item.json.id)).toEqual(newestFirst().map((r) => r.id));
 		expect(listRequests().map((query) => query.$skip)).toEqual(pageStarts(count, 100));
 	});
 
@@ -44,11 +45,7 @@ describe('Return All', () => {
 			sandbox().settings.maxPageSize = clamp;
 			const { items } = await run(sandbox(), { operation: 'getAll', returnAll: true });
 			const ids = items.map((item) => item.json.id);
-			expect(ids).toEqual(
-				sandbox()
-					.rooms()
-					.map((r) => r.id),
-			);
+			expect(ids).toEqual(newestFirst().map((r) => r.id));
 			expect(new Set(ids).size).toBe(count);
 			expect(listRequests().map((query) => [query.$limit, query.$skip])).toEqual(
 				pageStarts(count, clamp).map((skip) => ['100', skip]),
@@ -76,8 +73,7 @@ describe('Limit', () => {
 		sandbox().seed(1000);
 		const { items } = await run(sandbox(), { operation: 'getAll', returnAll: false, limit: 250 });
 		expect(items.map((item) => item.json.id)).toEqual(
-			sandbox()
-				.rooms()
+			newestFirst()
 				.slice(0, 250)
 				.map((r) => r.id),
 		);
@@ -95,7 +91,7 @@ describe('Limit', () => {
 		sandbox().seed(37);
 		const { items } = await run(sandbox(), { operation: 'getAll', limit: 5 });
 		expect(items).toHaveLength(5);
-		expect(listRequests()).toEqual([{ $limit: '5', $skip: '0' }]);
+		expect(listRequests()).toEqual([{ $limit: '5', $skip: '0', $sort: NEWEST_FIRST }]);
 	});
 
 	test('with a clamped page size, still exactly the limit', async () => {
@@ -103,8 +99,7 @@ describe('Limit', () => {
 		sandbox().settings.maxPageSize = 40;
 		const { items } = await run(sandbox(), { operation: 'getAll', limit: 130 });
 		expect(items.map((item) => item.json.id)).toEqual(
-			sandbox()
-				.rooms()
+			newestFirst()
 				.slice(0, 130)
 				.map((r) => r.id),
 		);
@@ -138,7 +133,8 @@ describe('filters and sort as the server receives them', () => {
 			returnAll: true,
 			sort: { value: { field: 'name', direction: 1 } },
 		});
-		expect(sandbox().requests[1].query.$sort).toEqual({ name: '1' });
+		// Rooms with the same name are ordered by External ID, the same way for every page.
+		expect(sandbox().requests[1].query.$sort).toEqual({ name: '1', externalId: '1' });
 	});
 
 	test('Status (ended / not ended) and External ID filters', async () => {
@@ -163,9 +159,9 @@ describe('filters and sort as the server receives them', () => {
 		});
 		expect(one.items.map((item) => item.json.externalId)).toEqual(['seed-2']);
 		expect(sandbox().requests.map((r) => r.query)).toEqual([
-			{ ended: 'true', $limit: '100', $skip: '0' },
-			{ ended: 'false', $limit: '100', $skip: '0' },
-			{ externalId: 'seed-2', $limit: '100', $skip: '0' },
+			{ ended: 'true', $sort: NEWEST_FIRST, $limit: '100', $skip: '0' },
+			{ ended: 'false', $sort: NEWEST_FIRST, $limit: '100', $skip: '0' },
+			{ externalId: 'seed-2', $sort: NEWEST_FIRST, $limit: '100', $skip: '0' },
 		]);
 	});
 
@@ -196,11 +192,7 @@ describe('a page that fails', () => {
 			sandbox().fault({ nth: 3, ...fault });
 			const { items, error } = await run(sandbox(), { operation: 'getAll', returnAll: true });
 			expect(error).toBeUndefined();
-			expect(items.map((item) => item.json.id)).toEqual(
-				sandbox()
-					.rooms()
-					.map((r) => r.id),
-			);
+			expect(items.map((item) => item.json.id)).toEqual(newestFirst().map((r) => r.id));
 			const starts = pageStarts(1000, 100);
 			expect(sandbox().requests.map((r) => r.query.$skip)).toEqual([
 				...starts.slice(0, 3),

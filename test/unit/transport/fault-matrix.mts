@@ -70,7 +70,9 @@ function notFound(operation: string, target: string) {
 	if (['getAll', 'create', 'createOrGet'].includes(operation)) {
 		return 'Videsk did not find the room list';
 	}
-	if (operation === 'get' || operation === 'getStats') return `Videsk has no ${target}`;
+	if (operation === 'get') return `Videsk has no ${target}`;
+	// The room is there (the 404 came for its stats only, as a lookup of the room then shows).
+	if (operation === 'getStats') return `Videsk has no stats for ${target} yet`;
 	return `Videsk found no open ${target}: it does not exist or has already ended`;
 }
 
@@ -168,9 +170,8 @@ const faults: Record<
 	},
 	'no answer (timeout)': {
 		fault: { kind: 'hang', times: 10 },
-		message: (_, target) =>
-			`could not reach Videsk for ${target}: The connection was aborted, perhaps the server is offline`,
-		description: 'allow more time under "Request Options" → "Timeout" (30 s unless set)',
+		message: (_, target) => `could not reach Videsk for ${target}: no answer within 0.3 seconds`,
+		description: 'raise "Request Options" → "Timeout" (now 0.3 seconds)',
 	},
 };
 

@@ -39,9 +39,10 @@ describe('retries and timeouts', () => {
 		sandbox().fault({ latencyMs: 1500, times: 10 });
 		const { error } = await run(sandbox(), { ...update, requestOptions: { timeout: 200 } });
 		expect(error?.message).toBe(
-			'Update: could not reach Videsk for room "seed-1": The connection was aborted, perhaps the server is offline',
+			'Update: could not reach Videsk for room "seed-1": no answer within 0.2 seconds',
 		);
-		expect(error?.description).toContain('"Request Options" → "Timeout" (30 s unless set)');
+		// The advice quotes the Timeout the item had.
+		expect(error?.description).toContain('raise "Request Options" → "Timeout" (now 0.2 seconds)');
 		expect(sandbox().requests).toHaveLength(1); // a write is not sent again
 		const { error: none } = await run(sandbox(), update);
 		expect(none).toBeUndefined();

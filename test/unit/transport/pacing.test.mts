@@ -197,7 +197,7 @@ describe('the Timeout bounds the waits Videsk imposes, not the wait behind other
 				expect(item.json.error).toMatch(noTurn);
 				expect(item.error?.description).toMatch(
 					new RegExp(
-						`^Its turn could come in 60 min at the earliest; the Timeout is 30 s\\. Videsk's limit for this token is 20 requests \\(RateLimit-Limit\\), 0 left until ${ISO} \\(longer than the 60 s any window of its rate limit lasts: one request checks at ${ISO} whether it still holds\\); \\d requests of this n8n process are waiting to be sent\\. Nothing was sent for this item\\.`,
+						`^Its turn could come in 1 hour at the earliest; this request may wait 30 seconds\\. Videsk's limit for this token is 20 requests \\(RateLimit-Limit\\), 0 left until ${ISO} \\(longer than the 60 s any window of its rate limit lasts: one request checks at ${ISO} whether it still holds\\); \\d requests of this n8n process are waiting to be sent\\. Nothing was sent for this item\\.`,
 					),
 				);
 			}
@@ -222,14 +222,14 @@ describe('the Timeout bounds the waits Videsk imposes, not the wait behind other
 		expect(sandbox.requests).toHaveLength(1);
 		expect(items[0].json.error).toBe('Get: Videsk’s rate limit was reached (room "seed-1")');
 		expect(items[0].error?.description).toContain(
-			'Videsk asked to wait 120 s before retrying, longer than the 10 s Timeout. No window of a rate limit lasts that long: until then nothing is sent with this token, but one request after 60 s checks whether the wait still holds.',
+			'Videsk asked to wait 2 minutes before retrying, longer than the 10 seconds this request may wait. No window of a rate limit lasts that long: until then nothing is sent with this token, but one request after 60 s checks whether the wait still holds.',
 		);
 		// Nothing else is sent before Videsk's Retry-After: the other items cannot have a turn.
 		for (const item of items.slice(1)) {
 			expect(item.json.error).toMatch(noTurn);
 			expect(item.error?.description).toMatch(
 				new RegExp(
-					`^Its turn could come in 1\\d\\d(\\.\\d)? s at the earliest; the Timeout is 10 s\\. Videsk asked \\(Retry-After\\) to send nothing before ${ISO} \\(longer than the 60 s any window of its rate limit lasts: one request checks at ${ISO} whether it still holds\\);`,
+					`^Its turn could come in 2 minutes at the earliest; this request may wait 10 seconds\\. Videsk asked \\(Retry-After\\) to send nothing before ${ISO} \\(longer than the 60 s any window of its rate limit lasts: one request checks at ${ISO} whether it still holds\\);`,
 				),
 			);
 		}
@@ -248,7 +248,7 @@ describe('the Timeout bounds the waits Videsk imposes, not the wait behind other
 		for (const item of failures) {
 			expect(item.json.error).toMatch(noTurn);
 			expect(item.error?.description).toMatch(
-				/^Its turn could come in [12](\.\d)? s at the earliest; the Timeout is 1 s\. Videsk's limit for this token is 20 requests \(RateLimit-Limit\), 19 left until .*; 59 requests of this n8n process are waiting to be sent\./,
+				/^Its turn could come in [12](\.\d)? seconds? at the earliest; this request may wait 1 second\. Videsk's limit for this token is 20 requests \(RateLimit-Limit\), 19 left until .*; 59 requests of this n8n process are waiting to be sent\./,
 			);
 		}
 	});
@@ -326,7 +326,7 @@ describe('headers beyond what a rate limit can mean are read as what they are', 
 			sandbox.fault({ nth: 1, ...tooMany({ 'Retry-After': '99999999' }) });
 			const first = await gets(sandbox, 1);
 			expect(first.items[0].error?.description).toContain(
-				'Videsk asked to wait 1,157 days before retrying, longer than the 30 s Timeout. No window of a rate limit lasts that long',
+				'Videsk asked to wait 1,157 days before retrying, longer than the 30 seconds this request may wait. No window of a rate limit lasts that long',
 			);
 			const held = await gets(sandbox, 1);
 			expect(held.items[0].json.error).toMatch(noTurn);

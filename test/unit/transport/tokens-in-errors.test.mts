@@ -63,3 +63,37 @@ test('the token as sent (trimmed) is hidden when the credential holds it with bl
 	const { items } = await run(sandbox(), get, { continueOnFail: true, token: ` ${SECRET} ` });
 	expect(items[0].error?.description).toContain('Videsk said: "token (hidden) lacks rights".');
 });
+
+// Reported: a token-named field whose value is not JWT-shaped, in a Feathers error body, stayed
+// in the error's response (the execution data); in any other body it was hidden.
+test('a token-named field of any shape is hidden in a Feathers error body too', async () => {
+	sandbox().seed(1);
+	const opaque = 'opaque-room-token-91c2';
+	sandbox().fault({
+		status: 400,
+		body: { name: 'BadRequest', message: 'Bad request', code: 400, data: { accessToken: opaque } },
+		times: 2,
+	});
+	for (const continueOnFail of [false, true]) {
+		const result = await run(sandbox(), get, { continueOnFail });
+		expect(JSON.stringify(result.run)).not.toContain(opaque);
+		const error = result.error ?? result.items[0].error!;
+		expect(
+			JSON.stringify([error, (error as { errorResponse?: unknown }).errorResponse]),
+		).not.toContain(opaque);
+	}
+});
+
+// Found by the answer property (shrunk): hidden first, an empty accessToken read as one.
+test('found by a property: a join answer whose accessToken is empty is an error, not a token', async () => {
+	sandbox().seed(1);
+	sandbox().fault({ method: 'POST', status: 200, body: { accessToken: '' } });
+	const { items } = await run(
+		sandbox(),
+		{ operation: 'getJoinToken', room: room('externalId', 'seed-1') },
+		{ continueOnFail: true },
+	);
+	expect(items[0].json.error).toBe(
+		'Get Join Token: Videsk answered 200 with an answer without "accessToken" (room "seed-1")',
+	);
+});

@@ -47,7 +47,7 @@ test.each([
 		for (const kind of ['reset', 'hang'] as const) {
 			const description = await lostAnswer({ operation, ...parameters }, method, kind);
 			expect(description).toContain(
-				'Videsk may have made the change all the same: check the room before running the item again.',
+				'Videsk may have made the change: check the room (with Get, or Create or Get with its External ID) before running the item again.',
 			);
 			expect(description).not.toMatch(/Try again|Retry On Fail/);
 		}

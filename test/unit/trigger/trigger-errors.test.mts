@@ -38,7 +38,7 @@ describe.each(['roomCreated', 'roomEnded'])('%s: a failing list request', (event
 			'401 jwt expired',
 			feathers(401, 'NotAuthenticated', 'jwt expired'),
 			/did not accept the API token \(the room list\)/,
-			/api-token .* IP allow-list\. Videsk said: "jwt expired"/,
+			/api-token .* this n8n machine’s address is one of them\. Videsk said: "jwt expired"/,
 		],
 		[
 			'404 (wrong Base URL)',
@@ -119,7 +119,7 @@ describe.each(['roomCreated', 'roomEnded'])('%s: a failing list request', (event
 			const error = await failure(trigger.poll());
 			expect(error.message).toMatch(new RegExp(`^${label}: Videsk’s rate limit was reached`));
 			expect(error.description).toMatch(
-				/Videsk asked to wait 120 s before retrying, longer than the 30 s Timeout\. No window of a rate limit lasts that long: until then nothing is sent with this token, but one request after 60 s checks whether the wait still holds\. The next poll tries again\.$/,
+				/Videsk asked to wait 2 minutes before retrying, longer than the 30 seconds this request may wait\. No window of a rate limit lasts that long: until then nothing is sent with this token, but one request after 60 s checks whether the wait still holds\. Each poll has 5 minutes \(n8n’s budget\); the next poll tries again\.$/,
 			);
 			// The next poll, at once: nothing is sent, the poll fails saying why.
 			const next = await failure(trigger.poll());
@@ -198,12 +198,16 @@ describe('a test run (Fetch Test Event) that finds nothing shows an example room
 		expect(await trigger.poll('manual')).toEqual([
 			{
 				example,
+				event: parameters.event,
+				eventAt: expect.any(String),
 				id: '000000000000000000000000',
 				externalId: `${prefix ?? ''}example`,
 				name: 'Example room',
 				nbf: '2024-08-14T15:00:00.000Z',
 				exp: '2024-08-14T18:00:00.000Z',
 				ended: parameters.event === 'roomEnded',
+				start: expect.any(String),
+				expiresAt: expect.any(String),
 			},
 		]);
 		expect(trigger.staticData()).toEqual({});

@@ -11,6 +11,7 @@ function poller(parameters: INodeParameters) {
 	return createPoller({
 		parameters,
 		credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },
+		timezone: 'America/New_York',
 	});
 }
 
@@ -45,7 +46,8 @@ describe('Room Created', () => {
 		// Oldest first from the room before the last poll's window (the seeded rooms of the minute
 		// before the newest: 939 of them are older), to the end; pages overlap by 10 rooms.
 		expect(sandbox().requests.map((r) => r.query.$skip)).toEqual(['938', '1028', '1118', '1208']);
-		expect(sandbox().requests[0].query.$sort).toEqual({ createdAt: '1' });
+		// Rooms created in one millisecond are ordered by External ID, the same way on every page.
+		expect(sandbox().requests[0].query.$sort).toEqual({ createdAt: '1', externalId: '1' });
 	});
 
 	test('the API failing mid-poll: nothing emitted, nothing lost on the next poll', async () => {
@@ -146,24 +148,43 @@ describe('Output (as the Videsk Rooms node’s)', () => {
 		};
 	}
 
-	test('Simplified by default: the room’s ID, External ID, name, start, expiry and ended state; not its authorizations', async () => {
+	/** What every item says first: which event, and when it happened (or was found). */
+	const event = { event: 'roomEnded', eventAt: expect.any(String) };
+
+	test('Simplified by default: the event, the room’s ID, External ID, name, start, expiry and ended state, its times in the workflow’s timezone; not its authorizations', async () => {
 		const { emitted, test, stored } = await endedRoom({});
 		const simplified = {
+			...event,
 			id: stored.id,
 			externalId: 'old-1',
 			name: stored.name,
 			nbf: stored.nbf,
 			exp: stored.exp,
 			ended: true,
+			start: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?-0[45]:00$/),
+			expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?-0[45]:00$/),
 		};
 		expect(emitted).toEqual(simplified);
 		expect(test).toEqual(simplified);
-		expect(Object.keys(emitted)).toEqual(['id', 'externalId', 'name', 'nbf', 'exp', 'ended']);
+		expect(Date.parse(emitted.start as string)).toBe(Date.parse(stored.nbf));
+		expect(Date.parse(emitted.expiresAt as string)).toBe(Date.parse(stored.exp));
+		expect(Object.keys(emitted)).toEqual([
+			'event',
+			'eventAt',
+			'id',
+			'externalId',
+			'name',
+			'nbf',
+			'exp',
+			'ended',
+			'start',
+			'expiresAt',
+		]);
 	});
 
 	test('Raw: every field Videsk sent', async () => {
 		const { emitted, stored } = await endedRoom({ output: 'raw' });
-		expect(emitted).toEqual(stored);
+		expect(emitted).toEqual({ ...event, ...stored });
 		expect(emitted.authorizations).toEqual(expect.any(Array));
 	});
 
@@ -173,6 +194,7 @@ describe('Output (as the Videsk Rooms node’s)', () => {
 			fields: ['createdAt', 'authorizations'],
 		});
 		const picked = {
+			...event,
 			id: stored.id,
 			createdAt: stored.createdAt,
 			authorizations: stored.authorizations,

@@ -1,23 +1,29 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
-import { readFromVidesk, type VideskCredential } from '../transport/direct';
-import { ROOM_LIST_ADVICE, type RequestPurpose } from '../transport/errors';
+import { NodeOperationError } from 'n8n-workflow';
+import { isRoomId, roomReferenceProblem } from './fields/room';
+import { usableCredential, type UsableCredential } from './transport/credential';
+import { readFromVidesk } from './transport/direct';
+import { ROOM_LIST_ADVICE, type RequestPurpose } from './transport/errors';
 import {
 	CREDENTIAL_TYPE,
 	EXTERNAL_ID_MAX_LENGTH,
-	isRoom,
+	isNotFound,
 	isRoomPage,
 	MAX_PAGE_SIZE,
+	pageMatching,
+	roomAskedFor,
 	roomPath,
 	ROOMS_PATH,
+	TIE_BREAKER,
 	type Room,
 	type RoomPage,
-} from '../videsk';
-import { isRoomId, roomReferenceProblem } from './room';
+} from './videsk';
 
 // The Room field's "From List" mode. Videsk has no text search: its list is filtered only by
 // `ended` and `externalId`. So a search first asks for the room whose ID or External ID is the
-// text (one direct request), then reads the list newest first, a page at a time, and keeps the
-// rooms whose name, External ID or ID contains the text. Each call reads on until it has a
+// text (by its path when it is a room ID, through the list's filter for an External ID), then
+// reads the list newest first, a page at a time, and keeps the rooms whose name, External ID or
+// ID contains the text. Each call reads on until it has a
 // result or the list ends, so "No results" means there is none; scrolling asks for more.
 
 const PURPOSE: RequestPurpose = {
@@ -38,12 +44,17 @@ export async function searchRooms(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const credential = await this.getCredentials<VideskCredential>(CREDENTIAL_TYPE);
+	const credential = usableCredential(await this.getCredentials(CREDENTIAL_TYPE));
+	if ('problem' in credential) throw new NodeOperationError(this.getNode(), credential.problem);
 	const readPage = async (skip: number) =>
 		(
 			await readFromVidesk(this, credential, {
 				url: ROOMS_PATH,
-				qs: { $limit: MAX_PAGE_SIZE, $skip: skip, $sort: { createdAt: -1 } },
+				qs: {
+					$limit: MAX_PAGE_SIZE,
+					$skip: skip,
+					$sort: { createdAt: -1, [TIE_BREAKER]: 1 },
+				},
 				purpose: PURPOSE,
 				expects: isRoomPage,
 				timeoutAdvice: TRY_AGAIN,
@@ -98,36 +109,39 @@ function rank(room: Room, needle: string): number {
 }
 
 /**
- * The rooms whose ID or External ID is exactly `text`: Videsk's path takes either. An External ID
- * of 24 hexadecimal characters can also be another room's ID, so the list's `externalId` filter
- * is asked too. Texts that cannot be a room's address are not looked up.
+ * The rooms whose ID or External ID is exactly `text` (an External ID of 24 hexadecimal
+ * characters can also be another room's ID: both are shown). Texts no room can have are not
+ * looked up.
  */
 async function exactMatches(
 	this: ILoadOptionsFunctions,
-	credential: VideskCredential,
+	credential: UsableCredential,
 	text: string,
 ): Promise<Room[]> {
 	if (text.length > EXTERNAL_ID_MAX_LENGTH || roomReferenceProblem(text)) return [];
 	const found: Room[] = [];
-	const byPath = await readFromVidesk(this, credential, {
-		url: roomPath(text),
-		purpose: PURPOSE,
-		expects: isRoom,
-		handles: ({ statusCode }) => statusCode === 404,
-		timeoutAdvice: TRY_AGAIN,
-	});
-	if (byPath.statusCode !== 404) found.push(byPath.body as Room);
 	if (isRoomId(text)) {
-		const page = (
-			await readFromVidesk(this, credential, {
-				url: ROOMS_PATH,
-				qs: { externalId: text, $limit: 1 },
-				purpose: PURPOSE,
-				expects: isRoomPage,
-				timeoutAdvice: TRY_AGAIN,
-			})
-		).body as RoomPage;
-		found.push(...page.data.filter((room) => !found.some((other) => other.id === room.id)));
+		const byId = await readFromVidesk(this, credential, {
+			url: roomPath(text),
+			purpose: PURPOSE,
+			expects: roomAskedFor({ id: text }),
+			handles: isNotFound,
+			timeoutAdvice: TRY_AGAIN,
+		});
+		if (!isNotFound(byId)) found.push(byId.body as Room);
 	}
+	// An External ID is found through the list's filter, whatever characters it holds (a server
+	// may not decode a path).
+	const query = { externalId: text };
+	const page = (
+		await readFromVidesk(this, credential, {
+			url: ROOMS_PATH,
+			qs: { ...query, $limit: 1 },
+			purpose: PURPOSE,
+			expects: pageMatching(query),
+			timeoutAdvice: TRY_AGAIN,
+		})
+	).body as RoomPage;
+	found.push(...page.data.filter((room) => !found.some((other) => other.id === room.id)));
 	return found;
 }
