@@ -5,6 +5,7 @@ import {
 	MAX_LIFETIME_HOURS,
 	NAME_MAX_LENGTH,
 } from '../videsk';
+import { clock } from '../transport/clock';
 import { duration } from '../wording';
 import { invalid } from './check';
 import {
@@ -258,7 +259,7 @@ function checkStartAndExpiry(
 }
 
 function checkInFuture(context: IExecuteSingleFunctions, exp: Instant): void {
-	if (exp.utcMs <= Date.now()) {
+	if (exp.utcMs <= clock.now()) {
 		throw invalid(context, EXPIRES_AT.label, `${exp.quoted} is not in the future`);
 	}
 }
@@ -305,7 +306,7 @@ export function creationProblem(
 	fields: RoomFields,
 	outcome?: string,
 ): Error | undefined {
-	const now = Date.now();
+	const now = clock.now();
 	const { nbf, exp } = fields;
 	if (exp && exp.utcMs <= now) {
 		return invalid(
@@ -331,7 +332,8 @@ export function creationProblem(
 
 /**
  * An existing room's new Start or Expires At: Videsk checks it together with the room's own
- * value of the other one, so this does too, before the PATCH. `changes` holds only what differs.
+ * value of the other one, so this does too, before the PATCH, where the room shows it (the docs
+ * do not promise it does). `changes` holds only what differs.
  */
 export function checkRescheduledTimes(
 	context: IExecuteSingleFunctions,
@@ -346,7 +348,7 @@ export function checkRescheduledTimes(
 	// The field the user gave; with both given, readRoomFields has already checked the pair.
 	const label = changes.exp === undefined ? START.label : EXPIRES_AT.label;
 	const unchanged = 'nothing was changed';
-	if (expMs <= Date.now()) {
+	if (expMs <= clock.now()) {
 		throw invalid(
 			context,
 			EXPIRES_AT.label,
@@ -357,6 +359,8 @@ export function checkRescheduledTimes(
 			unchanged,
 		);
 	}
+	// A time the room does not show (NaN) is Videsk's to check.
+	if (Number.isNaN(nbfMs) || Number.isNaN(expMs)) return;
 	if (nbfMs >= expMs) {
 		throw invalid(
 			context,

@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { clock } from '../transport/clock';
 import type { Room } from '../videsk';
 import { minuteTooFull, tooSlowToStart } from './errors';
 import {
@@ -92,7 +93,7 @@ async function startWindow(
 	keep: (room: Room) => boolean,
 ): Promise<WindowState> {
 	let newest: number | undefined;
-	let ceiling = Date.now();
+	let ceiling = clock.now();
 	const above: Listed[] = [];
 	let position = 0;
 	read: for await (const page of readList(api, times, { $sort: NEWEST_FIRST }, 0)) {
