@@ -8,7 +8,9 @@ export const parseApiToken = () => async (ctx, next) => {
 	const accessToken = /^Bearer (.+)$/.exec(ctx.get('Authorization'))?.[1];
 	ctx.feathers = {
 		...ctx.feathers,
-		...(accessToken !== undefined ? { authentication: { strategy: 'api-token', accessToken } } : {}),
+		...(accessToken !== undefined
+			? { authentication: { strategy: 'api-token', accessToken } }
+			: {}),
 		ip: ctx.ip,
 	};
 	return next();

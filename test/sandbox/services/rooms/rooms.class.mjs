@@ -140,7 +140,11 @@ export class RoomService extends MemoryService {
 	}
 
 	issueAccessToken(room, params, now) {
-		return issueAccessToken(room, { ip: params.ip ?? '127.0.0.1', now, secret: this.sandbox.secret });
+		return issueAccessToken(room, {
+			ip: params.ip ?? '127.0.0.1',
+			now,
+			secret: this.sandbox.secret,
+		});
 	}
 
 	checkDates(nbf, exp, now) {
