@@ -282,6 +282,21 @@ describe('path ids (pathIds)', () => {
 		expect((await call('GET', '/vpaas/rooms/plain-1')).status).toBe(200);
 	});
 
+	test("a segment named as a property of JavaScript's Object.prototype is a 500 from Feathers 5's router", async () => {
+		// transport-commons' RouteNode keeps its children in a plain object: `children.valueOf` is
+		// Object.prototype.valueOf, not a route, and its lookup throws. Either way of reading ids.
+		for (const pathIds of ['raw', 'decoded'] as const) {
+			sandbox().settings.pathIds = pathIds;
+			await call('POST', '/vpaas/rooms', { externalId: `valueOf` });
+			const { status, json } = await call('GET', '/vpaas/rooms/valueOf');
+			expect(status, pathIds).toBe(500);
+			expect(json).toEqual({ message: 'child.lookup is not a function' });
+			expect(externalIds((await call('GET', '/vpaas/rooms?externalId=valueOf')).json)).toEqual([
+				'valueOf',
+			]);
+		}
+	});
+
 	test('decoded (Feathers 4 on Express, or a decoding hook): the path finds the room', async () => {
 		sandbox().settings.pathIds = 'decoded';
 		const created = (await call('POST', '/vpaas/rooms', { externalId: 'a@b c/d' })).json;
