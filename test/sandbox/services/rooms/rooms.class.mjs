@@ -89,12 +89,13 @@ export class RoomService extends MemoryService {
 
 	/** `data` has its defaults (rooms.schema.mjs); `params.now` backdates a seeded room. */
 	async create(data, params) {
-		return this.insert(data, params);
+		const accessToken = this.insert(data, params);
+		return { ...structuredClone(this.store[data.id]), accessToken };
 	}
 
 	/**
-	 * Stores a new room after the checks the docs name, with its first access token, as the
-	 * memory adapter's `_create` stores one; synchronous, so that a test can seed rooms at once.
+	 * Stores a new room after the checks the docs name, with its first access token (returned),
+	 * as the memory adapter's `_create` stores one; synchronous, so that a test can seed at once.
 	 */
 	insert(room, params) {
 		const now = Date.parse(room.createdAt);
@@ -105,7 +106,7 @@ export class RoomService extends MemoryService {
 		const accessToken = this.issueAccessToken(room, params, now);
 		this.store[room.id] = room;
 		this.externalIds.set(room.externalId, room.id);
-		return { ...structuredClone(room), accessToken };
+		return accessToken;
 	}
 
 	async patch(roomId, data, params) {
