@@ -6,7 +6,8 @@ export interface LoggedRequest {
 	rawPath: string;
 	path: string;
 	rawQuery: string;
-	query: Record<string, string | Record<string, string>>;
+	/** Parsed as Feathers parses it (qs): `$sort[createdAt]=-1` is `{ $sort: { createdAt: '-1' } }`. */
+	query: Record<string, any>;
 	headers: Record<string, string | string[] | undefined>;
 	body: any;
 	/** The status the sandbox answered with, once it has answered. */
@@ -24,9 +25,23 @@ export interface Fault {
 	/** An array sends the header once per value, as a proxy repeating it would. */
 	headers?: Record<string, string | string[]>;
 	contentType?: string;
-	kind?: 'hang' | 'reset';
+	/**
+	 * 'hang': never answers; 'reset': cuts the connection mid-body; 'trickle': Videsk's answer,
+	 * its body one byte every `intervalMs`.
+	 */
+	kind?: 'hang' | 'reset' | 'trickle';
+	intervalMs?: number;
 	latencyMs?: number;
 }
+
+/** The sandbox's time: the Date header, rooms' times and ids, the rate limit, every wait. */
+export interface Clock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+}
+
+/** The real time, and waits on Node's timers (the default clock). */
+export const realClock: Clock;
 
 export interface SandboxOptions {
 	token?: string;
@@ -43,13 +58,32 @@ export interface SandboxOptions {
 		/** Videsk's clock this far ahead of this machine's (its `Date`, its Unix-time reset). */
 		clockAheadMs?: number;
 	};
+	/** A delay before every answer. */
 	latencyMs?: number;
+	/** Every answer's body one byte every `trickleMs` (its status and headers at once). */
+	trickleMs?: number;
 	/** Rooms also carry `updatedAt` (an ASSUMPTION: the docs do not show it). */
 	updatedAt?: boolean;
 	/** Fields whose `$sort` the list ignores, answering in the stored order instead. */
 	ignoredSorts?: string[];
-	/** The time (ms) the answers' Date header gives; the real time by default. */
-	clock?: () => number;
+	/** The sandbox's time (`realClock` by default). */
+	clock?: Clock;
+	/** The random numbers of `ties: 'shuffled'` (Math.random by default). */
+	random?: () => number;
+	/** How a room's id or externalId in the path reaches the service (README.md). */
+	pathIds?: 'raw' | 'decoded';
+	/** Which fields a list can filter and sort on: every room field, or only the documented. */
+	querySchema?: 'lenient' | 'strict';
+	/** Where a failed validation's details go: ajv's list in `data`, or by field in `errors`. */
+	validationDetails?: 'data' | 'errors';
+	/** The order of rooms equal on every `$sort` key: stored, or random on every query. */
+	ties?: 'stable' | 'shuffled';
+	/** Which room a path's text names when it is one room's id and another's externalId. */
+	idResolution?: 'id-first' | 'externalId-first';
+	/** The Date header this far off the clock (ahead when positive). */
+	dateSkewMs?: number;
+	/** No Date header at all. */
+	dateMissing?: boolean;
 	host?: string;
 	port?: number;
 }
@@ -74,3 +108,8 @@ export interface Sandbox {
 }
 
 export function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
+
+/** Servers Videsk's docs allow, by name (README.md). */
+export const VARIANTS: Record<string, SandboxOptions>;
+/** Every option at its hardest for a client at once. */
+export const STRICTEST: SandboxOptions;

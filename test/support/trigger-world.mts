@@ -16,7 +16,7 @@ import {
 	MAX_LOOKUPS_PER_POLL,
 } from '../../dist/nodes/VideskRooms/trigger/lookups.js';
 import { createPoller, type Poller } from './harness.mjs';
-import type { Fault, Sandbox } from '../sandbox/server.mjs';
+import { realClock, type Fault, type Sandbox } from '../sandbox/server.mjs';
 
 export type TriggerEvent = 'roomCreated' | 'roomEnded';
 export const EVENTS: TriggerEvent[] = ['roomCreated', 'roomEnded'];
@@ -246,7 +246,7 @@ export class World {
 		sandbox.settings.maxPageSize = setup.pageSize;
 		sandbox.settings.updatedAt = setup.updatedAt;
 		const world = new World(sandbox, setup);
-		sandbox.settings.clock = () => world.clock;
+		sandbox.settings.clock = { ...realClock, now: () => world.clock };
 		sandbox.onRequest(() => world.onRequest());
 		world.addBulk(setup.bulk);
 		for (const { matching, ageS, ended } of [...setup.initial].sort((a, b) => b.ageS - a.ageS)) {

@@ -1,6 +1,15 @@
 // The sandbox follows ../shared/videsk-docs/rooms-api.md, so the node's tests can trust it.
+import { request as httpRequest } from 'node:http';
 import { describe, expect, test } from 'vitest';
 import { inHours, useSandbox } from '../support/helpers.mjs';
+import {
+	realClock,
+	startSandbox,
+	STRICTEST,
+	VARIANTS,
+	type Clock,
+	type SandboxOptions,
+} from '../sandbox/server.mjs';
 
 const sandbox = useSandbox();
 
@@ -122,6 +131,8 @@ describe('create', () => {
 
 describe('one room', () => {
 	test('get, update and join work by id or externalId; an encoded "/" stays in one segment', async () => {
+		// Decoded path ids (Feathers 4): under the default, raw ones, see "path ids" below.
+		sandbox().settings.pathIds = 'decoded';
 		const created = (await call('POST', '/vpaas/rooms', { externalId: 'a/b' })).json;
 		expect((await call('GET', `/vpaas/rooms/${created.id}`)).json.externalId).toBe('a/b');
 		expect((await call('GET', '/vpaas/rooms/a%2Fb')).json.id).toBe(created.id);
@@ -192,5 +203,422 @@ describe('knobs for tests', () => {
 			['GET', '/vpaas/rooms', {}],
 		]);
 		expect(sandbox().requests[0].headers.authorization).toBe(`Bearer ${sandbox().token}`);
+	});
+});
+
+/** A seeded pseudo-random generator (mulberry32), so that a shuffled order is reproducible. */
+function seededRandom(seed: number) {
+	return () => {
+		seed = (seed + 0x6d2b79f5) | 0;
+		let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const externalIds = (page: any) => page.data.map((room: any) => room.externalId);
+
+describe('list filters and operators', () => {
+	test('ended and externalId take plain values and Feathers $ne, $in and $nin', async () => {
+		sandbox().seed(4);
+		sandbox().end('seed-3');
+		const list = async (query: string) =>
+			externalIds((await call('GET', `/vpaas/rooms?${query}`)).json);
+		expect(await list('ended=false')).toEqual(['seed-1', 'seed-2', 'seed-4']);
+		expect(await list('ended[$ne]=false')).toEqual(['seed-3']);
+		expect(await list('externalId[$in][]=seed-2&externalId[$in][]=seed-4')).toEqual([
+			'seed-2',
+			'seed-4',
+		]);
+		expect(await list('externalId[$nin][0]=seed-1&ended=false')).toEqual(['seed-2', 'seed-4']);
+		const refused = await call('GET', '/vpaas/rooms?ended=yes');
+		expect(refused.status).toBe(400);
+		expect(refused.json).toMatchObject({ name: 'BadRequest', className: 'bad-request' });
+	});
+
+	test('rooms carry createdAt; updatedAt only with the updatedAt option, moved by every change', async () => {
+		const plain = (await call('POST', '/vpaas/rooms', { externalId: 'plain' })).json;
+		expect(Date.parse(plain.createdAt)).toBeGreaterThan(0);
+		expect(plain).not.toHaveProperty('updatedAt');
+		sandbox().settings.updatedAt = true;
+		const timed = (await call('POST', '/vpaas/rooms', { externalId: 'timed' })).json;
+		expect(timed.updatedAt).toBe(timed.createdAt);
+		sandbox().update('timed', { name: 'Renamed' }, { at: Date.parse(timed.createdAt) + 5000 });
+		expect(Date.parse((await call('GET', '/vpaas/rooms/timed')).json.updatedAt)).toBe(
+			Date.parse(timed.createdAt) + 5000,
+		);
+	});
+
+	test('join and stats: an unknown room is 404, an ended room cannot be joined; stats views', async () => {
+		await call('POST', '/vpaas/rooms', { externalId: 'r1' });
+		expect((await call('POST', '/vpaas/rooms/nope/join', {})).status).toBe(404);
+		for (const view of ['report', 'snapshot', 'summary']) {
+			const stats = await call('GET', `/vpaas/rooms/r1/stats?view=${view}`);
+			expect(stats.json).toMatchObject({ view });
+		}
+		expect((await call('GET', '/vpaas/rooms/r1/stats')).json.view).toBe('report');
+		expect((await call('GET', '/vpaas/rooms/r1/stats?view=other')).status).toBe(400);
+		expect((await call('GET', '/vpaas/rooms/nope/stats')).status).toBe(404);
+		sandbox().end('r1');
+		expect((await call('POST', '/vpaas/rooms/r1/join', {})).json).toMatchObject({
+			name: 'NotFound',
+			message: 'Room not found or already ended',
+		});
+	});
+});
+
+describe('path ids (pathIds)', () => {
+	test("raw, the default (Feathers 5's Koa router): the segment is looked up as it came", async () => {
+		await call('POST', '/vpaas/rooms', { externalId: 'a@b' });
+		const byPath = await call('GET', '/vpaas/rooms/a%40b');
+		expect(byPath.status).toBe(404);
+		expect(byPath.json).toMatchObject({ name: 'NotFound', message: 'Room "a%40b" not found' });
+		expect((await call('PATCH', '/vpaas/rooms/a%40b', { name: 'x' })).status).toBe(404);
+		expect((await call('POST', '/vpaas/rooms/a%40b/join', {})).status).toBe(404);
+		// The query string is decoded (qs), so the list finds it.
+		expect(externalIds((await call('GET', '/vpaas/rooms?externalId=a%40b')).json)).toEqual(['a@b']);
+		// A text that needs no encoding is found either way.
+		await call('POST', '/vpaas/rooms', { externalId: 'plain-1' });
+		expect((await call('GET', '/vpaas/rooms/plain-1')).status).toBe(200);
+	});
+
+	test("a segment named as a property of JavaScript's Object.prototype is a 500 from Feathers 5's router", async () => {
+		// transport-commons' RouteNode keeps its children in a plain object: `children.valueOf` is
+		// Object.prototype.valueOf, not a route, and its lookup throws. Either way of reading ids.
+		for (const pathIds of ['raw', 'decoded'] as const) {
+			sandbox().settings.pathIds = pathIds;
+			await call('POST', '/vpaas/rooms', { externalId: `valueOf` });
+			const { status, json } = await call('GET', '/vpaas/rooms/valueOf');
+			expect(status, pathIds).toBe(500);
+			expect(json).toEqual({ message: 'child.lookup is not a function' });
+			expect(externalIds((await call('GET', '/vpaas/rooms?externalId=valueOf')).json)).toEqual([
+				'valueOf',
+			]);
+		}
+	});
+
+	test('decoded (Feathers 4 on Express, or a decoding hook): the path finds the room', async () => {
+		sandbox().settings.pathIds = 'decoded';
+		const created = (await call('POST', '/vpaas/rooms', { externalId: 'a@b c/d' })).json;
+		const path = `/vpaas/rooms/${encodeURIComponent('a@b c/d')}`;
+		expect((await call('GET', path)).json.id).toBe(created.id);
+		expect((await call('PATCH', path, { name: 'x' })).json.name).toBe('x');
+		expect((await call('POST', `${path}/join`, {})).status).toBe(200);
+		expect((await call('GET', `${path}/stats`)).status).toBe(200);
+	});
+});
+
+describe('query schema (querySchema)', () => {
+	test('lenient, the default: any room field sorts and filters', async () => {
+		sandbox().seed(3, (index) => ({ externalId: `r${index}`, name: `${3 - index}` }));
+		expect(externalIds((await call('GET', '/vpaas/rooms?$sort[name]=1')).json)).toEqual([
+			'r2',
+			'r1',
+			'r0',
+		]);
+		for (const field of ['nbf', 'exp', 'updatedAt', 'id']) {
+			expect((await call('GET', `/vpaas/rooms?$sort[${field}]=-1`)).status, field).toBe(200);
+		}
+		expect((await call('GET', '/vpaas/rooms?name=2')).json.total).toBe(1);
+	});
+
+	test('strict: only the documented fields; any other is a 400 naming it in data', async () => {
+		sandbox().settings.querySchema = 'strict';
+		sandbox().seed(2);
+		for (const field of ['name', 'nbf', 'exp', 'updatedAt']) {
+			const { status, json } = await call('GET', `/vpaas/rooms?$sort[${field}]=1`);
+			expect(status, field).toBe(400);
+			expect(json).toMatchObject({
+				name: 'BadRequest',
+				code: 400,
+				className: 'bad-request',
+				data: [{ instancePath: '/$sort', params: { additionalProperty: field } }],
+			});
+			expect(json).not.toHaveProperty('errors');
+		}
+		expect((await call('GET', '/vpaas/rooms?name=x')).json.data).toEqual([
+			expect.objectContaining({ instancePath: '', params: { additionalProperty: 'name' } }),
+		]);
+		const documented = await call(
+			'GET',
+			'/vpaas/rooms?ended=false&externalId[$ne]=x&$sort[createdAt]=-1&$limit=5&$skip=0',
+		);
+		expect(externalIds(documented.json)).toEqual(['seed-2', 'seed-1']);
+	});
+});
+
+describe('validation details (validationDetails)', () => {
+	const invalid = [
+		['GET', '/vpaas/rooms?ended=yes', undefined, 'ended'],
+		['POST', '/vpaas/rooms', { name: 'x'.repeat(501) }, 'name'],
+		['POST', '/vpaas/rooms', { exp: 'tomorrow' }, 'exp'],
+		['PATCH', '/vpaas/rooms/r1', { ended: 'yes' }, 'ended'],
+		['PATCH', '/vpaas/rooms/r1', { externalId: 'new' }, 'externalId'],
+	] as const;
+
+	test("data, the default (Feathers 5's schema hooks): ajv's list, each naming its path", async () => {
+		await call('POST', '/vpaas/rooms', { externalId: 'r1' });
+		for (const [method, path, body, field] of invalid) {
+			const { status, json } = await call(method, path, body);
+			expect(status, `${method} ${path}`).toBe(400);
+			expect(json.message).toBe('validation failed');
+			const named = json.data.map(
+				(error: any) => error.instancePath.split('/')[1] || error.params.additionalProperty,
+			);
+			expect(named).toContain(field);
+		}
+	});
+
+	test('errors (Feathers 4 with Mongoose): the same failures by field, in errors', async () => {
+		sandbox().settings.validationDetails = 'errors';
+		await call('POST', '/vpaas/rooms', { externalId: 'r1' });
+		for (const [method, path, body, field] of invalid) {
+			const { status, json } = await call(method, path, body);
+			expect(status, `${method} ${path}`).toBe(400);
+			expect(json).toMatchObject({ name: 'BadRequest', errors: { [field]: expect.any(String) } });
+			expect(Array.isArray(json.data)).toBe(false);
+		}
+	});
+});
+
+describe('ties (ties)', () => {
+	/** 30 rooms created in the same millisecond, so that createdAt ties them all. */
+	function seedTied() {
+		const createdAt = Date.now() - 60_000;
+		sandbox().seed(30, (index) => ({
+			externalId: `t${String(index).padStart(2, '0')}`,
+			createdAt,
+		}));
+	}
+	const inserted = Array.from({ length: 30 }, (_, index) => `t${String(index).padStart(2, '0')}`);
+	const pages = (query: string) =>
+		Promise.all([1, 2, 3, 4].map(() => call('GET', `/vpaas/rooms?$limit=100&${query}`))).then(
+			(answers) => answers.map((answer) => externalIds(answer.json)),
+		);
+
+	test('stable, the default: ties come in the order the rooms were stored', async () => {
+		seedTied();
+		for (const query of ['', '$sort[createdAt]=1', '$sort[createdAt]=-1']) {
+			for (const order of await pages(query)) expect(order, query).toEqual(inserted);
+		}
+	});
+
+	test('shuffled (MongoDB): ties come in another order on each query, yet every sort key is honoured', async () => {
+		Object.assign(sandbox().settings, { ties: 'shuffled', random: seededRandom(7) });
+		seedTied();
+		for (const query of ['', '$sort[createdAt]=1']) {
+			const orders = await pages(query);
+			expect(new Set(orders.map((order) => order.join())).size, query).toBeGreaterThan(1);
+			for (const order of orders) expect([...order].sort()).toEqual(inserted);
+		}
+		// externalId is unique: with it as a second key no two rooms tie.
+		for (const order of await pages('$sort[createdAt]=1&$sort[externalId]=1')) {
+			expect(order).toEqual(inserted);
+		}
+		for (const order of await pages('$sort[createdAt]=-1&$sort[externalId]=-1')) {
+			expect(order).toEqual([...inserted].reverse());
+		}
+	});
+});
+
+describe('id or externalId (idResolution)', () => {
+	/** Room "one", and room "two" whose externalId is one's id. */
+	async function collide() {
+		const one = (await call('POST', '/vpaas/rooms', { externalId: 'one' })).json;
+		const two = (await call('POST', '/vpaas/rooms', { externalId: one.id })).json;
+		return { one, two };
+	}
+
+	test('id-first, the default: a text that is an id names that room', async () => {
+		const { one } = await collide();
+		expect((await call('GET', `/vpaas/rooms/${one.id}`)).json.externalId).toBe('one');
+	});
+
+	test('externalId-first: the room whose externalId it is', async () => {
+		sandbox().settings.idResolution = 'externalId-first';
+		const { one, two } = await collide();
+		expect((await call('GET', `/vpaas/rooms/${one.id}`)).json.id).toBe(two.id);
+		expect((await call('PATCH', `/vpaas/rooms/${one.id}`, { name: 'x' })).json.id).toBe(two.id);
+		// Where only one reading names a room, it does.
+		expect((await call('GET', `/vpaas/rooms/${two.id}`)).json.id).toBe(two.id);
+	});
+});
+
+describe('Date header (dateSkewMs, dateMissing) and the clock', () => {
+	test('the Date header gives the clock, or skewed by dateSkewMs either way, or is missing', async () => {
+		const date = async () => {
+			const { headers } = await call('GET', '/vpaas/rooms');
+			return headers.get('date') === null ? null : Date.parse(headers.get('date')!);
+		};
+		expect(Math.abs((await date())! - Date.now())).toBeLessThan(2000);
+		sandbox().settings.dateSkewMs = 3_600_000;
+		expect(Math.abs((await date())! - Date.now() - 3_600_000)).toBeLessThan(2000);
+		sandbox().settings.dateSkewMs = -3_600_000;
+		expect(Math.abs((await date())! - Date.now() + 3_600_000)).toBeLessThan(2000);
+		sandbox().settings.dateMissing = true;
+		expect(await date()).toBeNull();
+		// Nor on an error, a fault's answer, or a raw read of the headers.
+		expect((await call('GET', '/vpaas/rooms', undefined, 'wrong')).headers.get('date')).toBeNull();
+		const raw = await new Promise<Record<string, unknown>>((resolve, reject) =>
+			httpRequest(`${sandbox().url}/vpaas/rooms`, (response) => {
+				response.resume();
+				resolve(response.headers);
+			})
+				.on('error', reject)
+				.end(),
+		);
+		expect(raw).not.toHaveProperty('date');
+	});
+
+	test('one clock for every time: Date, createdAt, ids, exp checks, latency waits', async () => {
+		const now = Date.parse('2031-03-04T05:06:07.000Z');
+		const slept: number[] = [];
+		const clock: Clock = {
+			now: () => now,
+			sleep: (ms) => {
+				slept.push(ms);
+				return Promise.resolve();
+			},
+		};
+		Object.assign(sandbox().settings, { clock, latencyMs: 5000 });
+		const started = Date.now();
+		const created = await call('POST', '/vpaas/rooms', {});
+		expect(Date.now() - started).toBeLessThan(1000);
+		expect(slept).toEqual([5000]);
+		expect(Date.parse(created.headers.get('date')!)).toBe(now);
+		expect(created.json).toMatchObject({
+			createdAt: '2031-03-04T05:06:07.000Z',
+			nbf: '2031-03-04T05:06:07.000Z',
+			exp: '2031-03-04T08:06:07.000Z',
+		});
+		expect(Number.parseInt(created.json.id.slice(0, 8), 16)).toBe(now / 1000);
+		// In the future for this machine, in the past for the sandbox's clock.
+		const { status } = await call('POST', '/vpaas/rooms', { exp: '2031-03-04T05:00:00Z' });
+		expect(status).toBe(400);
+		sandbox().settings.clock = realClock;
+	});
+});
+
+describe('answers: slow and trickling', () => {
+	test('trickleMs: the headers at once, the body one byte at a time', async () => {
+		sandbox().settings.trickleMs = 10;
+		const started = Date.now();
+		const response = await fetch(`${sandbox().url}/vpaas/rooms/nope`, {
+			headers: { Authorization: `Bearer ${sandbox().token}` },
+		});
+		const headersAt = Date.now() - started;
+		expect(response.status).toBe(404);
+		const body = await response.text();
+		const bodyAt = Date.now() - started;
+		expect(headersAt).toBeLessThan(100);
+		expect(bodyAt).toBeGreaterThanOrEqual(body.length * 10 - 50);
+		expect(JSON.parse(body)).toMatchObject({ name: 'NotFound', code: 404 });
+	});
+
+	test("a trickle fault: Videsk's own answer, trickling, then normal answers", async () => {
+		sandbox().fault({ nth: 1, kind: 'trickle', intervalMs: 5 });
+		const started = Date.now();
+		const slow = await call('GET', '/vpaas/rooms');
+		expect(Date.now() - started).toBeGreaterThanOrEqual(slow.text.length * 5 - 50);
+		expect(slow.json).toMatchObject({ total: 0, data: [] });
+		const prompt = Date.now();
+		await call('GET', '/vpaas/rooms');
+		expect(Date.now() - prompt).toBeLessThan(100);
+	});
+
+	test('faults: hang, reset, repeated headers, latency', async () => {
+		sandbox().fault({ nth: 1, kind: 'reset' });
+		await expect(call('GET', '/vpaas/rooms')).rejects.toThrow();
+		sandbox().fault({
+			nth: 2,
+			status: 429,
+			body: { message: 'slow down' },
+			headers: { 'Retry-After': ['1', '2'] },
+			latencyMs: 100,
+		});
+		const started = Date.now();
+		const limited = await call('GET', '/vpaas/rooms');
+		expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+		expect(limited.status).toBe(429);
+		expect(limited.headers.get('retry-after')).toBe('1, 2');
+		expect(limited.json).toEqual({ message: 'slow down' });
+		sandbox().fault({ nth: 3, kind: 'hang' });
+		await expect(
+			fetch(`${sandbox().url}/vpaas/rooms`, { signal: AbortSignal.timeout(200) }),
+		).rejects.toThrow();
+		// Neither the cut answer nor the hung one was ever answered in full.
+		expect(sandbox().requests.map((request) => request.status)).toEqual([
+			undefined,
+			429,
+			undefined,
+		]);
+	});
+});
+
+describe('variants', () => {
+	test.each(Object.entries({ ...VARIANTS, STRICTEST }))(
+		'%s: the documented API holds',
+		async (_name, options: SandboxOptions) => {
+			const own = await startSandbox(options);
+			try {
+				const headers = {
+					Authorization: `Bearer ${own.token}`,
+					'Content-Type': 'application/json',
+				};
+				const send = async (method: string, path: string, body?: unknown) => {
+					const response = await fetch(own.url + path, {
+						method,
+						headers,
+						body: body === undefined ? undefined : JSON.stringify(body),
+					});
+					return { status: response.status, json: await response.json() };
+				};
+				own.seed(120);
+				const page = await send('GET', '/vpaas/rooms?$limit=100&$sort[createdAt]=-1&ended=false');
+				expect(page.json).toMatchObject({
+					total: 120,
+					limit: Math.min(100, own.settings.maxPageSize),
+				});
+				expect(page.json.data[0].externalId).toBe('seed-120');
+				const created = await send('POST', '/vpaas/rooms', { externalId: 'v-1', name: 'V' });
+				expect(created.status).toBe(201);
+				expect((await send('GET', `/vpaas/rooms/${created.json.id}`)).json.externalId).toBe('v-1');
+				expect((await send('PATCH', '/vpaas/rooms/v-1', { ended: true })).json.ended).toBe(true);
+				expect((await send('PATCH', '/vpaas/rooms/v-1', { ended: true })).status).toBe(404);
+				expect((await send('DELETE', '/vpaas/rooms/v-1')).json.message).toBe('Not allowed');
+			} finally {
+				await own.close();
+			}
+		},
+	);
+
+	test('STRICTEST: raw ids, strict queries, data details, shuffled ties, a smaller clamp, externalId first, no Date', () => {
+		expect(STRICTEST).toMatchObject({
+			pathIds: 'raw',
+			querySchema: 'strict',
+			validationDetails: 'data',
+			ties: 'shuffled',
+			idResolution: 'externalId-first',
+			dateMissing: true,
+		});
+		expect(STRICTEST.maxPageSize).toBeLessThan(100);
+	});
+});
+
+describe('speed', () => {
+	test('a page of 100 out of 10,000 rooms answers in a few milliseconds', async () => {
+		sandbox().seed(10_000);
+		const times = [];
+		for (let skip = 0; skip < 10_000; skip += 500) {
+			const started = performance.now();
+			const { json } = await call(
+				'GET',
+				`/vpaas/rooms?$sort[createdAt]=1&$limit=100&$skip=${skip}`,
+			);
+			times.push(performance.now() - started);
+			expect(json.data).toHaveLength(100);
+		}
+		times.sort((a, b) => a - b);
+		expect(times[Math.floor(times.length / 2)]).toBeLessThan(30);
 	});
 });
