@@ -382,12 +382,13 @@ function ruleFor(parameter: Parameter): Rule {
 				if (isLuxonCase(text)) return mode === 'externalId' ? sent(text) : REFUSED;
 				const outcome = expectedRoom(mode, text);
 				if ('refused' in outcome) return REFUSED;
-				return sent('segment' in outcome ? outcome.segment : `LIST ${outcome.lookup}`);
+				return sent('segment' in outcome ? outcome.segment : outcome.lookup);
 			},
-			// The list filtered on it, or the one path segment it is sent as (decoded).
+			// The one path segment it is sent as (decoded), or the list's filter it is looked up in
+			// (which of the two: room-path.property.test.mts).
 			wire: ({ requests }) => {
 				const signature = requestSignature(requests[0]); // throws for any other path
-				if (signature.startsWith('LIST ')) return signature;
+				if (signature.startsWith('LIST ')) return signature.slice('LIST '.length);
 				return decodeURIComponent(/^\/vpaas\/rooms\/([^/]+)/.exec(requests[0].rawPath)![1]);
 			},
 		}),

@@ -180,9 +180,11 @@ export function expectedRoom(
 	} catch {
 		return { refused: /^Room: .* incomplete Unicode character/s };
 	}
-	// A room ID, or a text URL encoding changes (a server may not decode the path), is looked up
-	// through the list's filter.
-	return isId || encodeURIComponent(text) !== text ? { lookup: text } : { segment: text };
+	// A room ID, a text URL encoding changes (Feathers 5 does not decode the path) or a name of
+	// Object.prototype (which Feathers 5's router cannot route) is looked up through the list's filter.
+	return isId || encodeURIComponent(text) !== text || text in Object.prototype
+		? { lookup: text }
+		: { segment: text };
 }
 
 /**

@@ -33,9 +33,17 @@ import {
 //   (the stats), a path that is a room ID is checked to reach that room (a GET of it, once per
 //   run of the node for each room); other answers are checked to be the room asked for.
 
-/** Whether the path `/vpaas/rooms/{text}` reaches the room with that External ID on any server. */
+/**
+ * Whether the path `/vpaas/rooms/{text}` reaches the room with that External ID on any server:
+ * not a room ID, unchanged by URL encoding, and no name of JavaScript's Object.prototype
+ * (`toString`, `constructor`…), which Feathers 5's router answers with a 500.
+ */
 function reachesByPath(externalId: string): boolean {
-	return !isRoomId(externalId) && encodeURIComponent(externalId) === externalId;
+	return (
+		!isRoomId(externalId) &&
+		encodeURIComponent(externalId) === externalId &&
+		!(externalId in Object.prototype)
+	);
 }
 
 const read = (request: RoutedRequest, url: string, qs = {}) =>

@@ -244,6 +244,9 @@ describe('an External ID reaches its own room, whatever characters it holds', ()
 		'100%',
 		'réunion 会议',
 		'abc@google.com',
+		// Found by a property on the Feathers sandbox (shrunk): Feathers 5's router answers a path
+		// segment named after a property of Object.prototype with a 500.
+		'toString',
 		' padded ',
 		'...',
 		'%2e',
@@ -252,7 +255,8 @@ describe('an External ID reaches its own room, whatever characters it holds', ()
 		const externalId = given.trim();
 		const created = await run(sandbox(), { operation: 'create', createExternalId: given });
 		const id = created.items[0].json.id as string;
-		const byPath = encodeURIComponent(externalId) === externalId;
+		const byPath =
+			encodeURIComponent(externalId) === externalId && !(externalId in Object.prototype);
 		for (const [operation, method, suffix] of [
 			['get', 'GET', ''],
 			['getJoinToken', 'POST', '/join'],
