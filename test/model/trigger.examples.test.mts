@@ -10,9 +10,14 @@ const sandbox = useSandbox();
 /** One trigger watches Room Created, the other Room Ended. */
 const CREATED = 'first';
 const ENDED = 'second';
+/** Both watch Room Created. */
+const SAME_OPTIONS: Setup['options'] = {
+	[CREATED]: { event: 'roomCreated', prefix: '' },
+	[ENDED]: { event: 'roomCreated', prefix: '' },
+};
 
-/** Steps, or steps on an account that already holds rooms. */
-type Example = Step[] | { initial: Setup['initial']; steps: Step[] };
+/** Steps, or steps on an account set up otherwise (rooms it already holds, the options…). */
+type Example = Step[] | { setup: Partial<Setup>; steps: Step[] };
 
 const examples: Record<string, Example> = {
 	// Found by the model.
@@ -72,7 +77,7 @@ const examples: Record<string, Example> = {
 	],
 	// Found by the model in its own bound: rooms looked up count before the poll, not after.
 	'Room Ended: two old rooms end as two new ones appear: looked up within the stated requests': {
-		initial: [0, 0, 90, 600].map((ageS) => ({ matching: false, ageS, ended: false })),
+		setup: { initial: [0, 0, 90, 600].map((ageS) => ({ matching: false, ageS, ended: false })) },
 		steps: [
 			{ do: 'poll', watcher: ENDED },
 			{ do: 'end', pick: 2, lagS: 0 },
@@ -98,6 +103,110 @@ const examples: Record<string, Example> = {
 		{ do: 'poll', watcher: ENDED },
 		{ do: 'poll', watcher: ENDED },
 	],
+	// Found by the model with fresh seeds (shrunk).
+	'State: the newest room purged before activation, in an account of 1,500 rooms: the window is the newest listed':
+		{
+			setup: {
+				pageSize: 100,
+				bulk: 1500,
+				options: SAME_OPTIONS,
+				initial: [600, 600, 0].map((ageS) => ({ matching: false, ageS, ended: false })),
+			},
+			steps: [
+				{ do: 'purge', pick: 0 },
+				{ do: 'poll', watcher: CREATED },
+			],
+		},
+	'Options changed, and back, while the activation with the others failed: the state n8n saved is the one resumed':
+		{
+			setup: {
+				options: {
+					[CREATED]: { event: 'roomCreated', prefix: '' },
+					[ENDED]: { event: 'roomEnded', prefix: 'p-' },
+				},
+				initial: [{ matching: true, ageS: 0, ended: false }],
+			},
+			steps: [
+				{ do: 'poll', watcher: ENDED },
+				{ do: 'midPoll', watcher: CREATED, request: 1, change: { do: 'end', pick: 0, lagS: 0 } },
+				{ do: 'fault', watcher: ENDED, request: 1, answer: '200 html', polls: 1 },
+				{ do: 'options', watcher: ENDED, options: { event: 'roomCreated', prefix: '' } },
+				{ do: 'poll', watcher: ENDED },
+				{ do: 'poll', watcher: ENDED },
+				{ do: 'options', watcher: ENDED, options: { event: 'roomEnded', prefix: 'p-' } },
+				{ do: 'poll', watcher: CREATED },
+			],
+		},
+	'Options changed and back: a state built afresh for the same options is not held back as an older one':
+		{
+			setup: {
+				options: {
+					[CREATED]: { event: 'roomEnded', prefix: '' },
+					[ENDED]: { event: 'roomCreated', prefix: '' },
+				},
+				initial: [{ matching: false, ageS: 0, ended: false }],
+			},
+			steps: [
+				{ do: 'poll', watcher: CREATED },
+				{ do: 'end', pick: 0, lagS: 1 },
+				{ do: 'poll', watcher: CREATED },
+				{ do: 'create', rooms: [{ matching: false, lagS: 1 }] },
+				{ do: 'options', watcher: CREATED, options: { event: 'roomCreated', prefix: '' } },
+				{ do: 'poll', watcher: CREATED },
+				{ do: 'options', watcher: CREATED, options: { event: 'roomEnded', prefix: '' } },
+				{ do: 'poll', watcher: CREATED },
+				{ do: 'end', pick: 0, lagS: 0 },
+				{ do: 'create', rooms: [{ matching: false, lagS: 1 }] },
+			],
+		},
+	'State: ended rooms, a purged newest and a room without createdAt: bounded by the newest listed':
+		{
+			setup: {
+				options: SAME_OPTIONS,
+				initial: [0, 0, 0].map((ageS) => ({ matching: false, ageS, ended: false })),
+			},
+			steps: [
+				{ do: 'cleanUp', share: 0.9, purge: false },
+				{ do: 'advance', seconds: 150 },
+				{ do: 'advance', seconds: 150 },
+				{
+					do: 'create',
+					rooms: [
+						{ matching: false, lagS: 1 },
+						{ matching: false, lagS: 0, createdAt: 'missing' },
+					],
+				},
+				{ do: 'cleanUp', share: 0.3, purge: true },
+				{ do: 'poll', watcher: CREATED },
+			],
+		},
+	'Rooms without createdAt beside newer ones with it: their order by External ID is no unsorted list':
+		{
+			setup: { options: SAME_OPTIONS },
+			steps: [
+				{ do: 'create', rooms: [{ matching: false, lagS: 0, createdAt: 'missing' }] },
+				{ do: 'advance', seconds: 20 },
+				{ do: 'poll', watcher: CREATED },
+				{
+					do: 'create',
+					rooms: [
+						{ matching: true, lagS: 0, createdAt: 'missing' },
+						{ matching: false, lagS: 0 },
+					],
+				},
+				{ do: 'poll', watcher: CREATED },
+			],
+		},
+	'An activation poll overlapped by another, then deactivation: the activation’s state is the one saved':
+		{
+			setup: { options: SAME_OPTIONS },
+			steps: [
+				{ do: 'overlap', watcher: CREATED, request: 1 },
+				{ do: 'deactivate', watcher: CREATED },
+				{ do: 'create', rooms: [{ matching: false, lagS: 1 }] },
+				{ do: 'poll', watcher: CREATED },
+			],
+		},
 };
 
 for (const updatedAt of [false, true]) {
@@ -116,7 +225,7 @@ for (const updatedAt of [false, true]) {
 		for (const [name, example] of Object.entries(examples)) {
 			test(name, async () => {
 				if (Array.isArray(example)) await runHistory(sandbox(), setup, example);
-				else await runHistory(sandbox(), { ...setup, initial: example.initial }, example.steps);
+				else await runHistory(sandbox(), { ...setup, ...example.setup }, example.steps);
 			});
 		}
 	});

@@ -336,8 +336,16 @@ export async function createPoller({
 				workflow.staticData.__dataChanged = false;
 				const activation = firstPoll;
 				firstPoll = false;
-				result = await pollers.runPollFunction(workflow, node, context);
+				try {
+					result = await pollers.runPollFunction(workflow, node, context);
+				} catch (error) {
+					// A failed activation poll failed the activation: the next poll is the activation
+					// again (n8n retries it, or the builder activates again).
+					if (activation) firstPoll = true;
+					throw error;
+				}
 				stateChanged = workflow.staticData.__dataChanged === true;
+				// The activation poll's state is saved by n8n's activator.
 				if (activation || result !== null) save(nodeData());
 			}
 			return emitted(result);

@@ -769,9 +769,11 @@ export class World {
 	 */
 	private checkBounds(name: WatcherName, id: string, requests: number) {
 		const watcher = this.watchers[name];
-		// Purged rooms too: the window keeps a room until it is a minute older than the newest.
+		// The window keeps a room until it is a minute older than the newest the trigger read: a
+		// purged room may never have been read, so the newest not purged bounds it from below.
 		const placed = this.rooms.filter((room) => room.odd === undefined || room.odd === 'ahead');
-		const newest = Math.max(...placed.map((room) => room.createdAt), -Infinity);
+		const listed = placed.filter((room) => room.purgedAt === undefined);
+		const newest = Math.max(...(listed.length > 0 ? listed : placed).map((room) => room.createdAt));
 		const window = this.rooms.filter(
 			(room) => room.createdAt >= newest - 3 * LATE_VISIBILITY_MS || room.odd !== undefined,
 		);
@@ -830,8 +832,8 @@ function parametersOf({ event, prefix }: Options) {
 const SEEN_CHARACTERS = 41;
 /** Per open room watched (`"<24 hex>",`), and per one to look up (`["<24 hex>",<failures>],`). */
 const LOOKUP_CHARACTERS = 32;
-/** The rest of the state: what it was built for, cursor, position. */
-const STATE_BASE = 150;
+/** The rest of the state: what it was built for and when, cursor, position. */
+const STATE_BASE = 175;
 
 /** Runs a history and settles it. */
 export async function runHistory(sandbox: Sandbox, setup: Setup, steps: Step[]): Promise<World> {

@@ -17,9 +17,13 @@ import { clock } from '../transport/clock';
  */
 export const COMMIT_WAIT_MS = 60_000;
 
-/** What a poll starts from: the options its state was built for, and how often it emitted. */
+/**
+ * What a poll starts from: the options its state was built for, when it was built (a state built
+ * afresh again for the same options is another one), and how often it emitted.
+ */
 export interface Generation {
 	builtFor: string;
+	since: number;
 	generation: number;
 }
 
@@ -53,6 +57,7 @@ export function startPoll(
 		emitted !== undefined &&
 		from !== undefined &&
 		from.builtFor === emitted.builtFor &&
+		from.since === emitted.since &&
 		from.generation < emitted.generation &&
 		now - emitted.at < COMMIT_WAIT_MS;
 	if ((running !== undefined && now < running.deadline) || stale) return undefined;

@@ -88,6 +88,8 @@ const OBJECT_ID = /^[0-9a-f]{24}$/i;
 export interface Reading {
 	fromIds?: boolean;
 	cut?: boolean;
+	/** Two rooms timed by their IDs listed out of order: an unsorted list, unless rooms show times. */
+	idDisorder?: [Listed, Listed];
 }
 
 /**
@@ -98,7 +100,9 @@ export interface Reading {
  */
 function listed(answer: ListAnswer, skip: number, times: Reading): Listed[] {
 	const { data } = answer.page;
-	if (data.length > 0) times.fromIds ??= data.every((room) => room.createdAt === undefined);
+	// A room that shows a createdAt shows that Videsk's rooms carry one: for good.
+	if (data.some((room) => room.createdAt !== undefined)) times.fromIds = false;
+	else if (data.length > 0) times.fromIds ??= true;
 	return data.map((room, index) => {
 		const fromId = times.fromIds === true && room.createdAt === undefined;
 		let order: number | undefined;
@@ -118,18 +122,20 @@ function listed(answer: ListAnswer, skip: number, times: Reading): Listed[] {
 
 /**
  * Checks one answer's order (`direction` 1: oldest first): across answers, rooms created or
- * listed meanwhile may come between. Times Videsk sent and times from IDs are each checked
- * apart (MongoDB lists rooms without a field before the others), the latter within
- * ID_TIME_SLACK_MS.
+ * listed meanwhile may come between. Times Videsk sent are checked; times from IDs too, within
+ * ID_TIME_SLACK_MS, but only once no room of the read shows a createdAt (`idDisorder`, thrown by
+ * readList at its end): rooms without one beside rooms with one tie on the sort's first key
+ * (MongoDB lists them first), and the server orders them by the next key (TIE_BREAKER).
  */
-function checkOrder(api: RoomsApi, rooms: Listed[], direction: 1 | -1) {
+function checkOrder(api: RoomsApi, reading: Reading, rooms: Listed[], direction: 1 | -1) {
 	const last = new Map<boolean, Listed>();
 	for (const room of rooms) {
 		if (room.order === undefined) continue;
 		const before = last.get(room.fromId!);
 		const slack = room.fromId ? ID_TIME_SLACK_MS : 0;
 		if (before && direction * (room.order - before.order!) < -slack) {
-			throw outOfOrder(api, before, room);
+			if (!room.fromId) throw outOfOrder(api, before, room);
+			reading.idDisorder ??= [before, room];
 		}
 		last.set(room.fromId!, room);
 	}
@@ -150,6 +156,27 @@ export async function* readList(
 	query: ListQuery,
 	skip: number,
 	opens: (rooms: Listed[]) => boolean = () => true,
+): AsyncGenerator<Page, void> {
+	let failed = false;
+	try {
+		yield* readPages(api, reading, query, skip, opens);
+	} catch (error) {
+		failed = true;
+		throw error;
+	} finally {
+		// Its rooms timed by their IDs out of order, and none showed a createdAt: unsorted.
+		if (!failed && reading.fromIds === true && reading.idDisorder !== undefined) {
+			throw outOfOrder(api, ...reading.idDisorder);
+		}
+	}
+}
+
+async function* readPages(
+	api: RoomsApi,
+	reading: Reading,
+	query: ListQuery,
+	skip: number,
+	opens: (rooms: Listed[]) => boolean,
 ): AsyncGenerator<Page, void> {
 	const direction = query.$sort?.createdAt ?? 1;
 	const read = new Set<string>();
@@ -173,7 +200,7 @@ export async function* readList(
 			continue;
 		}
 		stepBack = 0;
-		checkOrder(api, rooms, direction);
+		checkOrder(api, reading, rooms, direction);
 		const fresh = rooms.filter(({ room }) => !read.has(room.id));
 		for (const { room } of fresh) read.add(room.id);
 		const { total, data } = answer.page;

@@ -34,6 +34,8 @@ import { readOpenRooms, watchOpenRooms } from './openRooms';
 export interface WindowState extends IDataObject {
 	/** The options the state was built for: another Event or prefix starts afresh. */
 	builtFor: string;
+	/** When the state was built afresh (ms): a state rebuilt for the same options is another one. */
+	since: number;
 	/** How many polls from this state on emitted something (guard.ts). */
 	generation: number;
 	/** The newest creation time (ms) read so far; the window starts a minute before. */
@@ -63,6 +65,7 @@ export function isState(value: IDataObject, builtFor: string, ended: boolean): b
 	const ids = (list: unknown) => Array.isArray(list) && list.every((id) => typeof id === 'string');
 	return (
 		value.builtFor === builtFor &&
+		Number.isFinite(value.since) &&
 		Number.isSafeInteger(value.generation) &&
 		Number.isFinite(value.cursor) &&
 		Number.isSafeInteger(value.position) &&
@@ -111,6 +114,7 @@ async function startWindow(
 	if (times.cut) throw tooSlowToStart(api);
 	return {
 		builtFor,
+		since: clock.now(),
 		generation: 0,
 		cursor: newest ?? ceiling,
 		position,
@@ -155,6 +159,7 @@ async function readWindow(
 		aged: rooms.slice(starts, nextStarts),
 		next: {
 			builtFor: state.builtFor,
+			since: state.since,
 			generation: state.generation,
 			cursor,
 			position: positionOf(rooms, nextStarts),
