@@ -43,7 +43,7 @@ export const getStats: INodePropertyOptions = {
 	name: 'Get Stats',
 	value: 'getStats',
 	action: 'Get room quality stats',
-	description: 'Retrieve the WebRTC quality analysis of a room’s session (Videsk telemetry)',
+	description: 'Get the call quality of a room’s session (from WebRTC stats)',
 	routing: {
 		request: { method: 'GET', url: roomUrl('/stats') },
 		operations: {

@@ -68,6 +68,28 @@ describe('n8n’s UX guidelines, item by item', () => {
 		}
 	});
 
+	// Reported: the dropdowns cut longer descriptions with "…" (two lines of about 60 characters).
+	test('operation and Output descriptions are short enough to read whole in their dropdowns', () => {
+		const output = node.properties.find((p) => p.name === 'output')!;
+		for (const option of [...operations, ...(output.options as INodePropertyOptions[])]) {
+			expect(option.description!.length, option.name).toBeLessThanOrEqual(90);
+		}
+	});
+
+	test('no jargon in what the editor shows: no "upsert", no "VPaaS"', () => {
+		const shownTexts = allParameters([...node.properties, ...trigger.properties])
+			.filter((p) => p.name !== 'toolDescription')
+			.flatMap((p) => [
+				p.displayName,
+				p.description,
+				p.hint,
+				...((p.options ?? []) as INodePropertyOptions[]).flatMap((o) => [o.name, o.description]),
+			]);
+		for (const text of [node.description, trigger.description, ...shownTexts]) {
+			expect(String(text ?? '')).not.toMatch(/upsert|vpaas/i);
+		}
+	});
+
 	test('the suggested operations Videsk supports are there: Create, Create or Update, Get, Get Many, Update', () => {
 		expect(operations.map((operation) => operation.name)).toEqual(
 			expect.arrayContaining(['Create', 'Create or Update', 'Get', 'Get Many', 'Update']),
@@ -164,6 +186,39 @@ describe('n8n’s UX guidelines, item by item', () => {
 		const status = (filters.options as INodeProperties[]).find((p) => p.name === 'status');
 		expect(status).toMatchObject({ type: 'options', default: 'notEnded' });
 		expect((filters.options as INodeProperties[]).some((p) => p.type === 'boolean')).toBe(false);
+	});
+});
+
+// Reported: Create or Get's output had an accessToken on the first run and none on the rerun.
+// Decided: Create or Get and Create or Update never pass one on; Get Join Token gives tokens.
+describe('where a builder and an agent learn that Create or Get gives no token', () => {
+	test('a notice under External ID of Create or Get and Create or Update points to Get Join Token', () => {
+		for (const operation of ['createOrGet', 'createOrUpdate']) {
+			const shown = node.properties.filter(shownFor(operation)).map((p) => p.name);
+			expect(shown.indexOf('noTokenNotice'), operation).toBe(shown.indexOf('externalId') + 1);
+		}
+		const notice = node.properties.find((p) => p.name === 'noTokenNotice')!;
+		expect(notice.type).toBe('notice');
+		expect(notice.displayName).toMatch(
+			/no access token.*To let people join, add a Get Join Token step/,
+		);
+		expect(notice.displayOptions?.show?.operation).toEqual(['createOrGet', 'createOrUpdate']);
+	});
+
+	test('their tool descriptions promise no token and name Get Join Token', () => {
+		for (const operation of ['createOrGet', 'createOrUpdate']) {
+			const text = node.properties.find(
+				(p) => p.name === 'toolDescription' && shownFor(operation)(p),
+			)!.default as string;
+			expect(text).not.toMatch(/accessToken/);
+			expect(text).toMatch(/returns no access token: .*Get Join Token/);
+		}
+	});
+
+	test('Simplified says it adds the times in the workflow’s timezone', () => {
+		const output = node.properties.find((p) => p.name === 'output')!;
+		const simplified = (output.options as INodePropertyOptions[])[0];
+		expect(simplified.description).toMatch(/workflow’s timezone \(start, expiresAt\)/);
 	});
 });
 
