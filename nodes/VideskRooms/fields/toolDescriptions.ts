@@ -13,11 +13,12 @@ const MEANINGS: Record<string, string> = {
 	nbf: 'nbf (its start, UTC)',
 	exp: 'exp (its expiry, UTC)',
 };
-/** The room as the tool's Simplified output gives it: its fields, then its times in the workflow's timezone. */
-const ROOM = [
-	...TOOL_SIMPLIFIED_FIELDS.map((field) => MEANINGS[field] ?? field),
-	"start and expiresAt (the same times in the workflow's timezone)",
-].join(', ');
+/** The room as the tool's Simplified output gives it: its times also in the workflow's timezone. */
+const ROOM = TOOL_SIMPLIFIED_FIELDS.flatMap((field) =>
+	field === 'exp'
+		? [MEANINGS.exp, "start and expiresAt (the same times in the workflow's timezone)"]
+		: [MEANINGS[field] ?? field],
+).join(', ');
 
 /** Create or Get and Create or Update never pass on an access token, even for a room they create. */
 const NO_TOKEN =
