@@ -8,7 +8,7 @@ import type {
 	INodePropertyOptions,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -265,6 +265,18 @@ describe('docs links', () => {
 			.replace(/[^\p{L}\p{N} -]/gu, '')
 			.replace(/ /g, '-'),
 	);
+
+	// Reported: README's first screens spoke of VPaaS, the WebRTC SDK, MCP, npm provenance and
+	// test files before saying what the node does; no picture anywhere.
+	test('README opens with what the node does and a picture of the example, in a builder’s words', () => {
+		const firstScreen = readme.slice(0, readme.indexOf('\n## '));
+		expect(firstScreen).not.toMatch(/vpaas|webrtc|\bmcp\b|provenance|test\/|\.mts|upsert/i);
+		const [, picture] = /!\[[^\]]+\]\(([^)]+\.png)\)/.exec(firstScreen) ?? [];
+		expect(picture).toBe('docs/images/calendar-example.png');
+		expect(existsSync(path.join(PACKAGE_DIR, picture))).toBe(true);
+		expect(readme).not.toMatch(/upsert/i);
+		expect(readme).toContain('<!-- trigger:guarantees -->');
+	});
 
 	test('the node’s links are used as they are (http…) and land on a README section', () => {
 		for (const description of [node, trigger]) {
