@@ -181,20 +181,26 @@ describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
 
 	// Reported: searching for "join token", "video meeting", "video call" or "conference" found
 	// nothing.
-	test('nodes panel: what a builder types finds the Videsk Rooms entry', async () => {
+	test('nodes panel: what a builder types finds the Videsk Rooms entry, as a first step and as a next one', async () => {
 		const step = screenshots('02-nodes-search');
+		const panel = byTestId('node-creator');
+		const entry = panel.locator('[data-test-id="item-iterator-item"]', { hasText: 'Videsk Rooms' });
+		const searchEach = async (where: string) => {
+			for (const phrase of SEARCH_PHRASES) {
+				await page.getByPlaceholder('Search nodes...').fill(phrase);
+				await expect.poll(() => entry.count(), { message: `${where}: ${phrase}` }).toBe(1);
+				await step(`${where}-${phrase.replace(' ', '-')}`);
+			}
+		};
+		// "What triggers this workflow?" on an empty canvas: the trigger, under the same entry.
 		await page.goto(`${url}/workflow/new`);
 		await byTestId('canvas-plus-button').click({ timeout: 60_000 });
-		const panel = byTestId('node-creator');
-		const search = page.getByPlaceholder('Search nodes...');
-		for (const phrase of SEARCH_PHRASES) {
-			await search.fill(phrase);
-			const entry = panel.locator('[data-test-id="item-iterator-item"]', {
-				hasText: 'Videsk Rooms',
-			});
-			await expect.poll(() => entry.count(), { message: phrase }).toBe(1);
-			await step(phrase.replace(' ', '-'));
-		}
+		await searchEach('first-step');
+		// "What happens next?" in a workflow that has a trigger: the actions.
+		await page.goto(`${url}/workflow/videskExampleCalendar`);
+		await byTestId('node-creator-plus-button').click({ timeout: 60_000 });
+		await expect.poll(() => panel.innerText()).toContain('What happens next?');
+		await searchEach('next-step');
 	});
 
 	test('nodes panel: one Videsk Rooms entry, described for the actions too, listing every action', async () => {
@@ -235,22 +241,32 @@ describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
 		);
 		await step('form');
 		// Reported: descriptions cut with "…" in the dropdowns.
-		const descriptionsCut = () =>
-			page.locator('.el-select-dropdown:visible .el-select-dropdown__item').evaluateAll((options) =>
-				options
-					.flatMap((option) => Array.from(option.querySelectorAll('*')))
-					.filter((element) => element.children.length === 0 && element.textContent)
-					.filter(
-						(element) =>
-							element.scrollHeight > element.clientHeight + 1 ||
-							element.scrollWidth > element.clientWidth + 1,
-					)
-					.map((element) => element.textContent),
-			);
-		for (const parameter of ['operation', 'output']) {
+		// Each option's name and description, and those drawn cut (clamped, or "…").
+		const optionTexts = () =>
+			page
+				.locator('.el-select-dropdown:visible .el-select-dropdown__item')
+				.evaluateAll((options) => {
+					const texts = options
+						.flatMap((option) => Array.from(option.querySelectorAll('*')))
+						.filter((element) => element.children.length === 0 && element.textContent);
+					return {
+						shown: texts.length,
+						cut: texts
+							.filter(
+								(element) =>
+									element.scrollHeight > element.clientHeight + 1 ||
+									element.scrollWidth > element.clientWidth + 1,
+							)
+							.map((element) => element.textContent),
+					};
+				});
+		for (const [parameter, options] of [
+			['operation', ACTIONS.length],
+			['output', 3],
+		] as const) {
 			await byTestId(`parameter-input-${parameter}`).click();
 			await expect.poll(() => page.locator('.el-select-dropdown:visible').count()).toBe(1);
-			expect(await descriptionsCut(), parameter).toEqual([]);
+			expect(await optionTexts(), parameter).toEqual({ shown: 2 * options, cut: [] });
 			await step(`${parameter}-dropdown`);
 			await page.keyboard.press('Escape');
 		}
