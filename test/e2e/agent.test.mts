@@ -200,6 +200,9 @@ test('the agent books a room: created with the values the model chose, its wall-
 				name: call.name,
 				nbf: inUtc(call.start),
 				exp: inUtc(call.expiresAt),
+				// The same times as the model gave them, in the workflow's timezone.
+				start: `${call.start}+05:30`,
+				expiresAt: `${call.expiresAt}+05:30`,
 				ended: false,
 				created: true,
 			},

@@ -254,6 +254,9 @@ test('tools/call: the room created with the values given, wall-clock times read 
 			name: args.name,
 			nbf: inUtc(args.start),
 			exp: inUtc(args.expiresAt),
+			// The same times as given, in the workflow's timezone.
+			start: `${args.start}+05:30`,
+			expiresAt: `${args.expiresAt}+05:30`,
 			ended: false,
 			created: true,
 		},
