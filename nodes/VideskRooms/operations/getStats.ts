@@ -17,8 +17,7 @@ const viewField: INodeProperties = {
 		{
 			name: 'Report',
 			value: 'report',
-			description:
-				'Full analysis of the session: quality score, key metrics, detected patterns and recommendations',
+			description: 'Full analysis: quality score, key metrics, patterns and recommendations',
 		},
 		{
 			name: 'Snapshot',
@@ -28,8 +27,7 @@ const viewField: INodeProperties = {
 		{
 			name: 'Summary',
 			value: 'summary',
-			description:
-				'Stored rollup per participant and per minute, available once the session has been compiled',
+			description: 'Per participant and per minute, once the session has been compiled',
 		},
 	],
 	default: 'report',

@@ -69,10 +69,15 @@ describe('n8n’s UX guidelines, item by item', () => {
 	});
 
 	// Reported: the dropdowns cut longer descriptions with "…" (two lines of about 60 characters).
-	test('operation and Output descriptions are short enough to read whole in their dropdowns', () => {
-		const output = node.properties.find((p) => p.name === 'output')!;
-		for (const option of [...operations, ...(output.options as INodePropertyOptions[])]) {
-			expect(option.description!.length, option.name).toBeLessThanOrEqual(90);
+	test('every choice’s description is short enough to read whole in its dropdown', () => {
+		const choices = allParameters([...node.properties, ...trigger.properties])
+			.filter((p) => p.type === 'options' || p.type === 'multiOptions')
+			.flatMap((p) => p.options as INodePropertyOptions[]);
+		expect(choices.map((choice) => choice.name)).toEqual(
+			expect.arrayContaining(['Create or Update', 'Simplified', 'Report', 'Not Ended']),
+		);
+		for (const choice of choices) {
+			expect(choice.description?.length ?? 0, choice.name).toBeLessThanOrEqual(90);
 		}
 	});
 
