@@ -265,10 +265,12 @@ describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
 			['output', 3],
 		] as const) {
 			await byTestId(`parameter-input-${parameter}`).click();
-			await expect.poll(() => page.locator('.el-select-dropdown:visible').count()).toBe(1);
-			expect(await optionTexts(), parameter).toEqual({ shown: 2 * options, cut: [] });
+			await expect
+				.poll(optionTexts, { message: parameter })
+				.toEqual({ shown: 2 * options, cut: [] });
 			await step(`${parameter}-dropdown`);
 			await page.keyboard.press('Escape');
+			await expect.poll(() => page.locator('.el-select-dropdown:visible').count()).toBe(0);
 		}
 		await byTestId('ndv-close-button').click();
 		const node = byTestId('canvas-node').filter({ hasText: 'Create or update room' });
