@@ -96,7 +96,11 @@ afterAll(async () => {
 function screenshots(test: string) {
 	const save = async (step: string) => {
 		mkdirSync(SCREENSHOTS, { recursive: true });
-		await page.screenshot({ path: path.join(SCREENSHOTS, `${test}-${step}.png`) });
+		// Fade-ins (a modal, a dropdown) shown finished.
+		await page.screenshot({
+			path: path.join(SCREENSHOTS, `${test}-${step}.png`),
+			animations: 'disabled',
+		});
 	};
 	onTestFailed(() => save('failed'));
 	return save;
@@ -312,6 +316,7 @@ describe('the n8n editor, in a browser', { timeout: 90_000 }, () => {
 		mkdirSync(path.dirname(README_PICTURE), { recursive: true });
 		await page.screenshot({
 			path: README_PICTURE,
+			animations: 'disabled',
 			clip: { x: left, y: top, width: right - left, height: bottom - top },
 		});
 		await byTestId('canvas-node').filter({ hasText: 'Token per participant' }).dblclick();
