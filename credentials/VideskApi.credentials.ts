@@ -24,7 +24,8 @@ export class VideskApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'A token of type api-token, created in the Videsk dashboard. Tip: for development, create one without an IP allow-list so that a changing IP does not lock you out.',
+				'A token of type api-token, created in the Videsk dashboard. Tip: for development, create one that is not limited to some IP addresses, so that a changing address does not lock you out.',
+			hint: 'In the Videsk dashboard, create a token of type <b>api-token</b> and paste it here',
 		},
 		{
 			displayName: 'Base URL',
@@ -33,6 +34,7 @@ export class VideskApi implements ICredentialType {
 			default: 'https://api.videsk.io',
 			description:
 				'Where the Videsk API is. Change it only to point at a test server such as this package’s local sandbox.',
+			hint: 'Keep https://api.videsk.io; change it only to use a test server',
 		},
 	];
 

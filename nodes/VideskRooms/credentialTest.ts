@@ -31,9 +31,14 @@ export async function testVideskApiCredential(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	const usable = usableCredential(credential.data);
-	if ('problem' in usable) return failure(usable.problem);
+	if ('problem' in usable) {
+		const given = JSON.stringify(String(credential.data?.baseUrl ?? '').trim());
+		return failure(
+			`Change the Base URL to a web address, such as https://api.videsk.io: ${given} is not one.`,
+		);
+	}
 	const base = shownUrl(usable.baseUrl);
-	const timeoutAdvice = `Videsk did not answer within ${duration(TEST_TIMEOUT_MS)}: check that this n8n machine can reach it (a firewall or proxy in between), then test again.`;
+	const timeoutAdvice = `Then test again (the test waits ${duration(TEST_TIMEOUT_MS)} for an answer).`;
 	// Credential tests get no httpRequest helper from n8n, only this one.
 	const { request } = this.helpers;
 	try {
@@ -57,7 +62,7 @@ export async function testVideskApiCredential(
 	} catch (error) {
 		const code = String((error as NodeApiError).context?.networkError ?? '');
 		const { problem, fix } = networkProblem(code, usable.baseUrl, { timeoutAdvice });
-		return failure(`Could not reach the Base URL ${base}: ${problem}. ${fix}`);
+		return failure(`Check the Base URL: n8n could not reach ${base}; ${problem}. ${fix}`);
 	}
 }
 
@@ -67,7 +72,7 @@ function failure(message: string): INodeCredentialTestResult {
 
 const API_ROOT = 'It should be the API’s root, such as https://api.videsk.io.';
 const TOKEN_HELP =
-	'Check that it is an api-token from the Videsk dashboard (the only kind this API accepts), not expired or revoked, and that it allows this n8n machine’s IP address if it is limited to some.';
+	'It must be a token of type api-token from the Videsk dashboard (the only kind this API accepts) that has not expired or been revoked. If the token only works from some IP addresses, add this n8n machine’s address to them.';
 
 /** What the credential test's answers mean, in the words of someone setting up a credential. */
 function credentialPurpose(base: string): RequestPurpose {
@@ -81,9 +86,13 @@ function credentialPurpose(base: string): RequestPurpose {
 		advice: {
 			200: notTheApi,
 			201: notTheApi,
-			401: () => ({ message: 'Videsk did not accept this API token.', description: TOKEN_HELP }),
+			401: () => ({
+				message: 'Check the API token: Videsk did not accept it.',
+				description: TOKEN_HELP,
+			}),
 			403: () => ({
-				message: 'Videsk refused this API token: it may lack permission, or not allow this machine’s IP address.',
+				message:
+					'Check the API token’s permissions and addresses in the Videsk dashboard: Videsk refused it (it may lack permission, or not work from this n8n machine’s address).',
 				description: TOKEN_HELP,
 			}),
 			404: () => ({

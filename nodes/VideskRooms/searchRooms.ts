@@ -92,9 +92,10 @@ export async function searchRooms(
 		more = page.data.length > 0 && skip < page.total;
 	} while (rooms.length === 0 && more);
 
+	// An ended room is marked first: the dropdown cuts a long name at its end.
 	return {
 		results: rooms.map((room) => ({
-			name: `${room.name ?? room.id} (${room.externalId ?? room.id})${room.ended ? ' — ended' : ''}`,
+			name: `${room.ended ? 'Ended · ' : ''}${room.name ?? room.id} (${room.externalId ?? room.id})`,
 			value: room.id,
 		})),
 		paginationToken: more ? JSON.stringify({ skip, shown: position.shown }) : undefined,

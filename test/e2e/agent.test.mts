@@ -26,6 +26,8 @@ import {
 
 /** UTC+05:30 all year: a wall-clock time without an offset is 5 h 30 min ahead of UTC. */
 const TIMEZONE = 'Asia/Kolkata';
+/** The date the node's errors give as an example: next year's 1 May, 09:30. */
+const EXAMPLE_DATE = `${new Date().getUTCFullYear() + 1}-05-01T09:30:00`;
 const EXAMPLE = JSON.parse(
 	readFileSync(path.join(PACKAGE_DIR, 'examples', 'agent-books-room.json'), 'utf8'),
 );
@@ -198,6 +200,9 @@ test('the agent books a room: created with the values the model chose, its wall-
 				name: call.name,
 				nbf: inUtc(call.start),
 				exp: inUtc(call.expiresAt),
+				// The same times as the model gave them, in the workflow's timezone.
+				start: `${call.start}+05:30`,
+				expiresAt: `${call.expiresAt}+05:30`,
 				ended: false,
 				created: true,
 			},
@@ -270,8 +275,8 @@ test('refused inputs come back to the model as errors naming the field and what 
 	expect(results.slice(0, 3)).toEqual([
 		[
 			{
-				error:
-					'Start: "tomorrow at 9:30" is not a date-time. Use the date picker, or an ISO 8601 value such as 2026-05-01T09:30:00 (read in the workflow’s timezone) or 2026-05-01T09:30:00Z',
+				// The model's advice, not the builder's (date picker, expressions).
+				error: `Start: "tomorrow at 9:30" is not a date-time. Give an ISO 8601 date-time such as ${EXAMPLE_DATE} (read in the workflow’s timezone, ${TIMEZONE}) or ${EXAMPLE_DATE}Z (UTC)`,
 			},
 		],
 		[

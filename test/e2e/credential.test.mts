@@ -47,11 +47,11 @@ test('the right token passes, with one list request to the sandbox', async () =>
 	]);
 });
 
-test('a wrong token gets the api-token / allow-list advice, and is not shown', async () => {
+test('a wrong token gets what to check (the token’s type, expiry, addresses), and is not shown', async () => {
 	const result = await saveAndTest({ apiToken: 'not-the-token', baseUrl: sandbox.url });
 	expect(result.status).toBe('Error');
 	expect(result.message).toMatch(
-		/^Videsk rejected the token\. .*api-token.*expired.*IP allow-list/,
+		/^Check the API token: Videsk did not accept it\. .*api-token.*expired.*IP addresses/,
 	);
 	expect(result.message).not.toContain('not-the-token');
 });
@@ -60,6 +60,6 @@ test('an unreachable Base URL is named, with what is wrong (not a bare ECONNREFU
 	expect(await saveAndTest({ apiToken: sandbox.token, baseUrl: 'http://127.0.0.1:9' })).toEqual({
 		status: 'Error',
 		message:
-			'Could not reach the Base URL http://127.0.0.1:9: nothing answered there (connection refused). Check its host and port, and that the server runs.',
+			'Check the Base URL: n8n could not reach http://127.0.0.1:9; nothing answered there (connection refused). Check its host and port, and that the server runs.',
 	});
 });

@@ -14,6 +14,8 @@ import { createN8nHome, ensureN8n, startN8nSignedIn, type N8nHome } from './n8n-
 
 /** UTC+05:30 all year: a wall-clock time without an offset is 5 h 30 min ahead of UTC. */
 const TIMEZONE = 'Asia/Kolkata';
+/** The date the node's errors give as an example: next year's 1 May, 09:30. */
+const EXAMPLE_DATE = `${new Date().getUTCFullYear() + 1}-05-01T09:30:00`;
 const MCP_PATH = 'videsk-rooms';
 const EXAMPLE = JSON.parse(
 	readFileSync(path.join(PACKAGE_DIR, 'examples', 'agent-books-room.json'), 'utf8'),
@@ -252,6 +254,9 @@ test('tools/call: the room created with the values given, wall-clock times read 
 			name: args.name,
 			nbf: inUtc(args.start),
 			exp: inUtc(args.expiresAt),
+			// The same times as given, in the workflow's timezone.
+			start: `${args.start}+05:30`,
+			expiresAt: `${args.expiresAt}+05:30`,
 			ended: false,
 			created: true,
 		},
@@ -289,7 +294,7 @@ test('a refused input comes back as an error result naming the field; nothing re
 		content: [
 			{
 				type: 'text',
-				text: 'NodeOperationError: Start: "soon" is not a date-time. Use the date picker, or an ISO 8601 value such as 2026-05-01T09:30:00 (read in the workflow’s timezone) or 2026-05-01T09:30:00Z\n\nDetails: Fix the "Start" field of this item; nothing was sent to Videsk.',
+				text: `NodeOperationError: Start: "soon" is not a date-time. Give an ISO 8601 date-time such as ${EXAMPLE_DATE} (read in the workflow’s timezone, ${TIMEZONE}) or ${EXAMPLE_DATE}Z (UTC)\n\nDetails: Fix the "Start" field of this item; nothing was sent to Videsk.`,
 			},
 		],
 	});

@@ -136,7 +136,7 @@ describe('dates reach the wire as the same instant, in UTC', () => {
 				if (lifetime <= 0 || lifetime > 72 * HOUR) {
 					expect(failure).toMatch(
 						lifetime <= 0
-							? /^Start: .* must be before Expires At/
+							? /^Expires At: .* must be after Start /
 							: /^Expires At: the room would last/,
 					);
 					return;

@@ -7,9 +7,9 @@ import type {
 	NodeParameterValueType,
 } from 'n8n-workflow';
 import { characterCount, DEFAULT_TIMEOUT_MS } from '../videsk';
-import { isDateTimeLike, shown } from '../wording';
+import { shown } from '../wording';
 import { invalid } from './check';
-import { parseDateTime, readsInTimezone } from './dates';
+import { inTimeZone, parseDateTime } from './dates';
 
 // The parameter contract: every parameter an operation uses is read here, once per item, before
 // any request, by its declared rule (text, whole number, true/false, date-time, one of the
@@ -21,12 +21,15 @@ import { parseDateTime, readsInTimezone } from './dates';
 // (Additional Fields, Filters…), it is an error: the builder meant a value to be there, and a
 // filter that silently disappeared would widen a list.
 
-/** Why a value does not fit its rule, as a rule's check gives it. */
+/** Why a value does not fit its rule, as a rule's check gives it, and what to do when the rule's advice does not say. */
 class Refusal {
-	constructor(readonly problem: string) {}
+	constructor(
+		readonly problem: string,
+		readonly advice?: string,
+	) {}
 }
 
-const refuse = (problem: string) => new Refusal(problem);
+const refuse = (problem: string, advice?: string) => new Refusal(problem, advice);
 
 export interface Rule<T> {
 	/** The field as the editor shows it: errors start with it. */
@@ -105,7 +108,7 @@ export function checkValue<T>(
 	const checked = rule.check(value, context);
 	if (!(checked instanceof Refusal)) return checked;
 	if (within) throw invalid(context, within.label, `${within.key}: ${checked.problem}`);
-	throw invalid(context, rule.label, checked.problem, rule.advice);
+	throw invalid(context, rule.label, checked.problem, checked.advice ?? rule.advice);
 }
 
 type RuleOptions = Pick<Rule<unknown>, 'required' | 'whenEmpty' | 'advice'>;
@@ -191,18 +194,51 @@ export function trueOrFalse(label: string, options: RuleOptions = {}): Rule<bool
 	};
 }
 
-/** An instant, and how messages quote it: as the user gave it, and in UTC. */
+/** An instant, and how messages quote it. */
 export interface Instant {
 	utcMs: number;
 	/** UTC ISO 8601, as Videsk takes it. */
 	iso: string;
-	/** As entered, with the workflow's timezone when it was read in it, and in UTC. */
+	/** In the workflow's timezone, named, as every date error quotes a time. */
 	quoted: string;
 }
 
 /**
- * A date-time: ISO 8601 text (without an offset, in the workflow's timezone), a Date, or a Luxon
- * DateTime from an expression.
+ * An instant as every date error quotes it: in the workflow's timezone, with its offset, and that
+ * timezone named — "2026-12-08T10:00:00-05:00 (America/New_York)" — whatever form it was given in.
+ */
+export function quotedTime(utcMs: number, timeZone: string): string {
+	return `${inTimeZone(utcMs, timeZone)} (${timeZone})`;
+}
+
+/**
+ * Whether the node runs as its AI-tool variant (for an AI agent or an MCP server): n8n names that
+ * variant's type after the node's, ending in "Tool", and its `@tool` display option reads the same.
+ */
+export function runsAsTool(context: { getNode(): { type: string } }): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
+/**
+ * A value that is not a date-time, and working examples: for a model (an AI agent sees only the
+ * message), in the message; for a builder, under it: the date picker, or an expression's date.
+ */
+function notADateTime(problem: string, timeZone: string, tool: boolean): Refusal {
+	const example = `${new Date().getUTCFullYear() + 1}-05-01T09:30:00`;
+	if (tool) {
+		return refuse(
+			`${problem}. Give an ISO 8601 date-time such as ${example} (read in the workflow’s timezone, ${timeZone}) or ${example}Z (UTC)`,
+		);
+	}
+	return refuse(
+		problem,
+		`Pick it with the date picker, or give a value such as ${example} (read in ${timeZone}, the workflow’s timezone). In an expression, a date such as {{ $now.plus({ days: 1 }) }} works`,
+	);
+}
+
+/**
+ * A date-time: text such as the date picker gives (without an offset, in the workflow's
+ * timezone), with an offset or Z, a Date, or a Luxon DateTime from an expression.
  */
 export function dateTime(label: string): Rule<Instant> {
 	return {
@@ -211,22 +247,14 @@ export function dateTime(label: string): Rule<Instant> {
 			const timeZone = context.getTimezone();
 			const parsed = parseDateTime(value, timeZone);
 			if (!('utcMs' in parsed)) {
-				return refuse(
-					`${shown(value)} is not a date-time${parsed.reason ? ` (${parsed.reason})` : ''}. Use the date picker, or an ISO 8601 value such as 2026-05-01T09:30:00 (read in the workflow’s timezone) or 2026-05-01T09:30:00Z`,
+				return notADateTime(
+					`${shown(value)} is not a date-time${parsed.reason ? ` (${parsed.reason})` : ''}`,
+					timeZone,
+					runsAsTool(context),
 				);
 			}
 			const iso = new Date(parsed.utcMs).toISOString();
-			const entered =
-				typeof value === 'string'
-					? value.trim()
-					: isDateTimeLike(value)
-						? (value.toISO() ?? iso)
-						: iso;
-			let quoted = `"${entered}" (${iso})`;
-			if (readsInTimezone(entered)) quoted = `"${entered}" (in ${timeZone}: ${iso})`;
-			if (/(?:Z|[+-]00:?00)$/i.test(entered)) quoted = `"${entered}"`; // UTC already
-			if (entered === iso) quoted = iso;
-			return { utcMs: parsed.utcMs, iso, quoted };
+			return { utcMs: parsed.utcMs, iso, quoted: quotedTime(parsed.utcMs, timeZone) };
 		},
 	};
 }

@@ -111,12 +111,6 @@ function parseText(text: string, timeZone: string): ParsedDate {
 	return { utcMs: sign === '-' ? wallMs + offsetMs : wallMs - offsetMs };
 }
 
-/** Whether a text is read as a wall time in the workflow's timezone: an ISO 8601 value without offset. */
-export function readsInTimezone(text: string): boolean {
-	const match = ISO_DATE_TIME.exec(text.trim());
-	return match !== null && match[8] === undefined;
-}
-
 /** Reads a date-time field's value: text, a Date or a Luxon DateTime (from an expression). */
 export function parseDateTime(value: unknown, timeZone: string): ParsedDate {
 	let parsed = NOT_A_DATE_TIME;

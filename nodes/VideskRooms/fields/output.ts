@@ -2,10 +2,9 @@ import type {
 	IDataObject,
 	IDisplayOptions,
 	IExecuteSingleFunctions,
-	INode,
 	INodeProperties,
 } from 'n8n-workflow';
-import { oneOf, readParameter, someOf } from './contract';
+import { oneOf, readParameter, runsAsTool, someOf } from './contract';
 import { inTimeZone } from './dates';
 
 // The "Output" parameter (Simplified / Raw / Selected Fields), as n8n's UX guidelines ask of
@@ -56,7 +55,7 @@ export function outputFields(show?: IDisplayOptions['show']): INodeProperties[] 
 					name: 'Simplified',
 					value: 'simple',
 					description:
-						'Return the room’s ID, External ID, name, start (nbf), expiry (exp), ended state and access token (when Videsk sent one; not to an AI agent, unless picked under Selected Fields)',
+						'Main fields; times in UTC (nbf, exp) and in the workflow’s timezone (start, expiresAt)',
 				},
 				{ name: 'Raw', value: 'raw', description: 'Return every field Videsk sends' },
 				{
@@ -87,14 +86,6 @@ function pick(room: IDataObject, fields: string[]): IDataObject {
 
 const OUTPUT = oneOf<'simple' | 'raw' | 'fields'>(outputFields({})[0]);
 const FIELDS = someOf(outputFields({})[1]);
-
-/**
- * Whether the node runs as its AI-tool variant (for an AI agent or an MCP server): n8n names that
- * variant's type after the node's, ending in "Tool", and its `@tool` display option reads the same.
- */
-export function runsAsTool(context: { getNode(): INode }): boolean {
-	return context.getNode().type.endsWith('Tool');
-}
 
 /**
  * What Output keeps of a room: every field (Raw), or these; with `timeZone` (Simplified), the
@@ -140,8 +131,16 @@ function localTimes(room: IDataObject, timeZone: string): IDataObject {
 /** Applies "Output" to an operation's final results, after all of its requests. */
 export function shapeOutput(rooms: IDataObject[], { fields, timeZone }: OutputShape) {
 	if (fields === 'all') return rooms;
-	return rooms.map((room) => ({
-		...pick(room, [...fields, ...OUTCOME_FIELDS]),
-		...(timeZone === undefined ? {} : localTimes(room, timeZone)),
-	}));
+	return rooms.map((room) => {
+		const picked = pick(room, [...fields, ...OUTCOME_FIELDS]);
+		if (timeZone === undefined) return picked;
+		// start and expiresAt right after Videsk's nbf and exp, as the table's columns show them.
+		const times = localTimes(room, timeZone);
+		const shaped: IDataObject = {};
+		for (const [field, value] of Object.entries(picked)) {
+			shaped[field] = value;
+			if (field === 'exp') Object.assign(shaped, times);
+		}
+		return Object.assign(shaped, times);
+	});
 }

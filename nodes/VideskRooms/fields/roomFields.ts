@@ -12,6 +12,7 @@ import {
 	checkValue,
 	dateTime,
 	jsonObject,
+	quotedTime,
 	readParameter,
 	text,
 	trueOrFalse,
@@ -253,7 +254,7 @@ function checkStartAndExpiry(
 ): void {
 	if (nbf === undefined || exp === undefined) return;
 	if (nbf.utcMs >= exp.utcMs) {
-		throw invalid(context, START.label, `${nbf.quoted} must be before Expires At ${exp.quoted}`);
+		throw invalid(context, EXPIRES_AT.label, `${exp.quoted} must be after Start ${nbf.quoted}`);
 	}
 	checkLifetime(context, EXPIRES_AT.label, nbf.utcMs, exp.utcMs);
 }
@@ -343,10 +344,13 @@ export function checkRescheduledTimes(
 	if (changes.nbf === undefined && changes.exp === undefined) return;
 	const nbfMs = changes.nbf?.utcMs ?? Date.parse(room.nbf ?? '');
 	const expMs = changes.exp?.utcMs ?? Date.parse(room.exp ?? '');
-	const nbf = changes.nbf?.quoted ?? String(room.nbf);
-	const exp = changes.exp?.quoted ?? String(room.exp);
+	const timeZone = context.getTimezone();
+	const quoted = (given: Instant | undefined, roomMs: number, roomValue?: string) =>
+		given?.quoted ?? (Number.isNaN(roomMs) ? String(roomValue) : quotedTime(roomMs, timeZone));
+	const nbf = quoted(changes.nbf, nbfMs, room.nbf);
+	const exp = quoted(changes.exp, expMs, room.exp);
 	// The field the user gave; with both given, readRoomFields has already checked the pair.
-	const label = changes.exp === undefined ? START.label : EXPIRES_AT.label;
+	const lifetimeLabel = changes.exp === undefined ? START.label : EXPIRES_AT.label;
 	const unchanged = 'nothing was changed';
 	if (expMs <= clock.now()) {
 		throw invalid(
@@ -361,17 +365,18 @@ export function checkRescheduledTimes(
 	}
 	// A time the room does not show (NaN) is Videsk's to check.
 	if (Number.isNaN(nbfMs) || Number.isNaN(expMs)) return;
+	// Expires At is the field to fix: the new one, or one to give with the new Start.
 	if (nbfMs >= expMs) {
 		throw invalid(
 			context,
-			label,
-			label === START.label
-				? `${nbf} must be before the room’s Expires At (${exp}); give the new Expires At too`
-				: `${exp} must be after the room’s Start (${nbf})`,
+			EXPIRES_AT.label,
+			changes.exp
+				? `${exp} must be after the room’s Start ${nbf}`
+				: `the room’s Expires At ${exp} is not after the new Start ${nbf}; give a new Expires At too`,
 			undefined,
 			unchanged,
 		);
 	}
-	const problem = lifetimeProblem(context, label, nbfMs, expMs, false, unchanged);
+	const problem = lifetimeProblem(context, lifetimeLabel, nbfMs, expMs, false, unchanged);
 	if (problem) throw problem;
 }

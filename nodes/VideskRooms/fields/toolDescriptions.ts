@@ -13,8 +13,16 @@ const MEANINGS: Record<string, string> = {
 	nbf: 'nbf (its start, UTC)',
 	exp: 'exp (its expiry, UTC)',
 };
-/** The room as the tool's Simplified output gives it. */
-const ROOM = TOOL_SIMPLIFIED_FIELDS.map((field) => MEANINGS[field] ?? field).join(', ');
+/** The room as the tool's Simplified output gives it: its times also in the workflow's timezone. */
+const ROOM = TOOL_SIMPLIFIED_FIELDS.flatMap((field) =>
+	field === 'exp'
+		? [MEANINGS.exp, "start and expiresAt (the same times in the workflow's timezone)"]
+		: [MEANINGS[field] ?? field],
+).join(', ');
+
+/** Create or Get and Create or Update never pass on an access token, even for a room they create. */
+const NO_TOKEN =
+	'It returns no access token: to let someone join, call Get Join Token for each participant.';
 
 const DATES = `Start and Expires At are ISO 8601 date-times: without an offset (2026-05-01T09:30:00) they are read in the workflow's timezone, with one (2026-05-01T09:30:00+02:00, or Z for UTC) as given; empty, Start is now and Expires At 3 hours later. Expires At must be in the future, after Start, at most ${MAX_LIFETIME_HOURS} hours after it.`;
 
@@ -22,8 +30,8 @@ const SAFE_TO_REPEAT = `External ID (your own ID for the meeting, at most ${EXTE
 
 export const TOOL_DESCRIPTIONS: Record<string, string> = {
 	create: `Creates a new Videsk video room: every call creates another one (an External ID already in use is refused). ${DATES} Returns [{${ROOM}}].`,
-	createOrGet: `Creates a Videsk video room, or returns the existing room with this External ID unchanged. ${SAFE_TO_REPEAT} ${DATES} Returns [{${ROOM}, created}]: created is false when the room already existed (alreadyEnded is true if it has ended).`,
-	createOrUpdate: `Creates a Videsk video room, or updates the existing room with this External ID: its Start and Expires At where they differ, and its name when one is given. ${SAFE_TO_REPEAT} ${DATES} Returns [{${ROOM}, created, updated}].`,
+	createOrGet: `Creates a Videsk video room, or returns the existing room with this External ID unchanged. ${SAFE_TO_REPEAT} ${DATES} Returns [{${ROOM}, created}]: created is false when the room already existed (alreadyEnded is true if it has ended). ${NO_TOKEN}`,
+	createOrUpdate: `Creates a Videsk video room, or updates the existing room with this External ID: its Start and Expires At where they differ, and its name when one is given. ${SAFE_TO_REPEAT} ${DATES} Returns [{${ROOM}, created, updated}]. ${NO_TOKEN}`,
 	end: `Ends a Videsk video room for everyone: no one can join it any more, and it cannot be reopened. Returns [{${ROOM}}] with ended true.`,
 	get: `Gets one Videsk video room. Returns [{${ROOM}}].`,
 	getAll: `Lists the account's Videsk video rooms. Returns one object per room: [{${ROOM}}, …].`,

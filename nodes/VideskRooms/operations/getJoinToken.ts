@@ -27,8 +27,7 @@ export const getJoinToken: INodePropertyOptions = {
 	name: 'Get Join Token',
 	value: 'getJoinToken',
 	action: 'Get join token',
-	description:
-		'Issue an access token for one participant to join a room; run it once per participant (one input item each)',
+	description: 'Get a token that lets one participant join a room (one per input item)',
 	routing: {
 		request: { method: 'POST', url: roomUrl('/join'), body: {} },
 		operations: {
@@ -58,7 +57,7 @@ export const getJoinToken: INodePropertyOptions = {
 export const getJoinTokenFields: INodeProperties[] = [
 	{
 		displayName:
-			'The output accessToken is what the participant’s browser hands to Videsk’s WebRTC SDK',
+			'Each accessToken lets one person join the room, through your video page (Videsk’s browser SDK)',
 		name: 'joinTokenNotice',
 		type: 'notice',
 		default: '',

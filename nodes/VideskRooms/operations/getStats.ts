@@ -17,8 +17,7 @@ const viewField: INodeProperties = {
 		{
 			name: 'Report',
 			value: 'report',
-			description:
-				'Full analysis of the session: quality score, key metrics, detected patterns and recommendations',
+			description: 'Full analysis: quality score, key metrics, patterns and recommendations',
 		},
 		{
 			name: 'Snapshot',
@@ -28,8 +27,7 @@ const viewField: INodeProperties = {
 		{
 			name: 'Summary',
 			value: 'summary',
-			description:
-				'Stored rollup per participant and per minute, available once the session has been compiled',
+			description: 'Per participant and per minute, once the session has been compiled',
 		},
 	],
 	default: 'report',
@@ -43,7 +41,7 @@ export const getStats: INodePropertyOptions = {
 	name: 'Get Stats',
 	value: 'getStats',
 	action: 'Get room quality stats',
-	description: 'Retrieve the WebRTC quality analysis of a room’s session (Videsk telemetry)',
+	description: 'Get the call quality of a room’s session (from WebRTC stats)',
 	routing: {
 		request: { method: 'GET', url: roomUrl('/stats') },
 		operations: {

@@ -60,6 +60,16 @@ export const roomOperations: INodeProperties[] = [
 	// shown, and an expression in it is evaluated as often as in one field.
 	{ ...createExternalIdField, displayOptions: shownFor(['create']) },
 	{ ...externalIdField, displayOptions: shownFor(BY_EXTERNAL_ID) },
+	// Videsk gives an access token only when it creates a room: a rerun that finds the room would
+	// have none, so these operations never pass one on (the output is the same on every run).
+	{
+		displayName:
+			'This gives no access token, even when it creates the room. To let people join, add a Get Join Token step.',
+		name: 'noTokenNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: shownFor(BY_EXTERNAL_ID),
+	},
 	{
 		...nameField,
 		description: `${nameField.description}. Create or Update renames an existing room only when this is filled in.`,

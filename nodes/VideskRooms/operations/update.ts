@@ -1,4 +1,4 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IExecuteSingleFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { readParameter, trueOrFalse } from '../fields/contract';
 import { outputFields } from '../fields/output';
@@ -37,17 +37,7 @@ export const update: INodePropertyOptions = {
 						ended: switches.ended || undefined,
 						generateToken: switches.generateToken || undefined,
 					});
-					if (Object.keys(body).length === 0) {
-						throw new NodeOperationError(
-							context.getNode(),
-							'Update Fields: add at least one field to change',
-							{
-								itemIndex: context.getItemIndex(),
-								description:
-									'Ended and Generate New Access Token change something only when on. Nothing was sent to Videsk. To close a room, the "End" operation is simplest.',
-							},
-						);
-					}
+					if (Object.keys(body).length === 0) throw nothingToChange(context, switches);
 					return { room, body };
 				},
 				target: ({ room }) => roomTarget(room),
@@ -66,6 +56,29 @@ export const update: INodePropertyOptions = {
 		},
 	},
 };
+
+/** Update with no change: no field added, or only switches that are off. */
+function nothingToChange(
+	context: IExecuteSingleFunctions,
+	switches: { ended?: boolean; generateToken?: boolean },
+) {
+	const off = [
+		switches.ended === false ? endedField.displayName : undefined,
+		switches.generateToken === false ? generateTokenField.displayName : undefined,
+	].filter((name) => name !== undefined);
+	const message =
+		off.length === 0
+			? 'Update Fields: no field to change'
+			: `Update Fields: ${off.join(' and ')} ${off.length === 1 ? 'is' : 'are'} off, which changes nothing`;
+	const description =
+		off.length === 0
+			? 'Click "Add Field" under "Update Fields" and pick what to change, such as Name or Expires At. Nothing was sent to Videsk. (To close a room, use the "End" operation.)'
+			: `Turn ${off.length === 1 ? 'it' : 'one of them'} on, or add a field to change, such as Name or Expires At. Nothing was sent to Videsk.`;
+	return new NodeOperationError(context.getNode(), message, {
+		itemIndex: context.getItemIndex(),
+		description,
+	});
+}
 
 const endedField: INodeProperties = {
 	displayName: 'Ended',

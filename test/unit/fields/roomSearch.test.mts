@@ -39,6 +39,17 @@ test('without a filter: the newest 100 rooms, then the next ones on scrolling', 
 	expect(second.paginationToken).toBeUndefined();
 });
 
+test('an ended room is marked at the start of its name, where the dropdown does not cut it', async () => {
+	seedRooms(3, (index) => ({ name: `A long name for the weekly review of team ${index}` }));
+	sandbox().end('bulk-1');
+	const { results } = await search();
+	expect(results.map((result) => result.name)).toEqual([
+		'A long name for the weekly review of team 2 (bulk-2)',
+		'Ended · A long name for the weekly review of team 1 (bulk-1)',
+		'A long name for the weekly review of team 0 (bulk-0)',
+	]);
+});
+
 test('an exact External ID comes first, before the rooms that only contain it', async () => {
 	seedRooms(134);
 	const { results } = await search('bulk-1');

@@ -37,8 +37,10 @@ async function testCredential(data: { apiToken: string; baseUrl: string }) {
 	});
 }
 
-test('the credential exposes the token as a password field and a changeable base URL', async () => {
+test('the credential exposes the token as a password field and a changeable base URL, each with a hint under it', async () => {
 	const [token, baseUrl] = (await credentialType()).properties;
+	expect(token.hint).toMatch(/Videsk dashboard.*api-token/);
+	expect(baseUrl.hint).toMatch(/only to use a test server/);
 	expect(token).toMatchObject({
 		name: 'apiToken',
 		type: 'string',
@@ -91,38 +93,49 @@ test('a Base URL with a trailing slash works the same', async () => {
 	expect(sandbox().requests[0].rawPath).toBe('/vpaas/rooms');
 });
 
+// Each message starts with what to do, in plain words.
 test('fails with a wrong token, saying what to check and not showing the token', async () => {
 	const result = await testCredential({ apiToken: 'wrong-token', baseUrl: sandbox().url });
 	expect(result).toEqual({
 		status: 'Error',
 		message:
-			'Videsk did not accept this API token. Check that it is an api-token from the Videsk dashboard (the only kind this API accepts), not expired or revoked, and that it allows this n8n machine’s IP address if it is limited to some.',
+			'Check the API token: Videsk did not accept it. It must be a token of type api-token from the Videsk dashboard (the only kind this API accepts) that has not expired or been revoked. If the token only works from some IP addresses, add this n8n machine’s address to them.',
 	});
 	expect(result.message).not.toContain('wrong-token');
 });
 
-test('a token refused for its IP (403) gets the allow-list advice', async () => {
+test('a token refused for its IP (403) says to check its permissions and addresses', async () => {
 	sandbox().settings.forbiddenToken = 'ip-blocked';
 	const result = await testCredential({ apiToken: 'ip-blocked', baseUrl: sandbox().url });
 	expect(result.status).toBe('Error');
-	expect(result.message).toMatch(/^Videsk refused this API token: .* not allow this machine’s IP address/);
+	expect(result.message).toMatch(
+		/^Check the API token’s permissions and addresses in the Videsk dashboard: .* not work from this n8n machine’s address/,
+	);
+});
+
+test('no jargon in what the credential test says', async () => {
+	sandbox().settings.forbiddenToken = 'ip-blocked';
+	for (const apiToken of ['wrong-token', 'ip-blocked']) {
+		const { message } = await testCredential({ apiToken, baseUrl: sandbox().url });
+		expect(message).not.toMatch(/VPaaS|allow-list|\bIP allow/i);
+	}
 });
 
 test.each([
 	[
 		'nothing listening',
 		'http://127.0.0.1:9',
-		'Could not reach the Base URL http://127.0.0.1:9: nothing answered there (connection refused). Check its host and port, and that the server runs.',
+		'Check the Base URL: n8n could not reach http://127.0.0.1:9; nothing answered there (connection refused). Check its host and port, and that the server runs.',
 	],
 	[
 		'a host that does not exist',
 		'https://no-such-host.invalid',
-		'Could not reach the Base URL https://no-such-host.invalid: there is no host "no-such-host.invalid" (DNS). Check its spelling; Videsk’s is https://api.videsk.io.',
+		'Check the Base URL: n8n could not reach https://no-such-host.invalid; there is no host "no-such-host.invalid" (DNS). Check its spelling; Videsk’s is https://api.videsk.io.',
 	],
 	[
 		'no scheme',
 		'api.videsk.io',
-		'The Base URL "api.videsk.io" of the Videsk credential is not a web address. Use https://api.videsk.io (or your test server’s http(s)://host:port).',
+		'Change the Base URL to a web address, such as https://api.videsk.io: "api.videsk.io" is not one.',
 	],
 ])('an unusable Base URL (%s) is named, with what is wrong', async (_, baseUrl, message) => {
 	expect(await testCredential({ apiToken: 'any', baseUrl })).toEqual({ status: 'Error', message });

@@ -50,8 +50,9 @@ describe('dates are parsed strictly', () => {
 			operation: 'create',
 			additionalFields: { nbf, exp: inHours(2) },
 		});
-		expect(error?.message).toBe(
-			`Start: "${nbf}" is not a date-time (${reason}). Use the date picker, or an ISO 8601 value such as 2026-05-01T09:30:00 (read in the workflow’s timezone) or 2026-05-01T09:30:00Z`,
+		expect(error?.message).toBe(`Start: "${nbf}" is not a date-time (${reason})`);
+		expect(error?.description).toBe(
+			`Pick it with the date picker, or give a value such as ${nextYear}-05-01T09:30:00 (read in America/New_York, the workflow’s timezone). In an expression, a date such as {{ $now.plus({ days: 1 }) }} works; nothing was sent to Videsk.`,
 		);
 		expect(sandbox().requests).toHaveLength(0);
 	});
@@ -140,7 +141,7 @@ describe('rejected before any request, naming the field', () => {
 		[
 			'Start after Expires At',
 			{ operation: 'create', additionalFields: { nbf: inHours(3), exp: inHours(2) } },
-			/^Start: .* must be before Expires At/,
+			/^Expires At: .* must be after Start /,
 		],
 		[
 			'lifetime over 72 h',
@@ -392,20 +393,22 @@ describe('Continue On Fail', () => {
 	});
 });
 
-describe('a date error quotes the date as entered, with the workflow’s timezone', () => {
-	// Reported: after a local-time entry, the error quoted only the UTC instant.
-	test('a wall time in the past: quoted as entered, in the workflow’s timezone, and in UTC', async () => {
+describe('a date error quotes each time in one timezone, named: the workflow’s', () => {
+	// Reported: after a local-time entry, the error quoted only the UTC instant; then it quoted UTC
+	// values under the workflow's timezone's name ("in America/New_York: …Z").
+	test('a wall time in the past: in the workflow’s timezone, with its offset and name', async () => {
 		const { error } = await run(
 			sandbox(),
 			{ operation: 'create', additionalFields: { exp: '2020-01-15T10:00:00' } },
 			{ timezone: 'Europe/Madrid' },
 		);
 		expect(error?.message).toBe(
-			'Expires At: "2020-01-15T10:00:00" (in Europe/Madrid: 2020-01-15T09:00:00.000Z) is not in the future',
+			'Expires At: 2020-01-15T10:00:00+01:00 (Europe/Madrid) is not in the future',
 		);
 	});
 
-	test('a value with an offset: quoted as entered, and in UTC', async () => {
+	// Reported: Expires At before Start told the user to fix Start.
+	test('values with other offsets: both in the workflow’s timezone; Expires At is the field to fix', async () => {
 		const { error } = await run(
 			sandbox(),
 			{
@@ -415,7 +418,20 @@ describe('a date error quotes the date as entered, with the workflow’s timezon
 			{ timezone: 'Europe/Madrid' },
 		);
 		expect(error?.message).toBe(
-			'Start: "2030-01-15T12:00:00+02:00" (2030-01-15T10:00:00.000Z) must be before Expires At "2030-01-15T09:00:00Z"',
+			'Expires At: 2030-01-15T10:00:00+01:00 (Europe/Madrid) must be after Start 2030-01-15T11:00:00+01:00 (Europe/Madrid)',
 		);
+		expect(error?.description).toBe(
+			'Fix the "Expires At" field of this item; nothing was sent to Videsk.',
+		);
+	});
+
+	test('a date from an expression that is not one: a working expression and the date picker under it', async () => {
+		const { error } = await run(
+			sandbox(),
+			{ operation: 'create', additionalFields: { nbf: '={{ $json.start }}' } },
+			{ items: [{ start: 'next Tuesday' }] },
+		);
+		expect(error?.message).toBe('Start: "next Tuesday" is not a date-time');
+		expect(error?.description).toMatch(/date picker.*\{\{ \$now\.plus\(\{ days: 1 \}\) \}\}/);
 	});
 });

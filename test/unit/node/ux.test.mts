@@ -8,7 +8,7 @@ import type {
 	INodePropertyOptions,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -65,6 +65,33 @@ describe('n8n’s UX guidelines, item by item', () => {
 			expect(operation.description).toMatch(/^[A-Z]/);
 			expect(operation.description).toMatch(/\broom/);
 			expect(operation.description!.length).toBeGreaterThan(operation.name.length + 10);
+		}
+	});
+
+	// Reported: the dropdowns cut longer descriptions with "…" (two lines of about 60 characters).
+	test('every choice’s description is short enough to read whole in its dropdown', () => {
+		const choices = allParameters([...node.properties, ...trigger.properties])
+			.filter((p) => p.type === 'options' || p.type === 'multiOptions')
+			.flatMap((p) => p.options as INodePropertyOptions[]);
+		expect(choices.map((choice) => choice.name)).toEqual(
+			expect.arrayContaining(['Create or Update', 'Simplified', 'Report', 'Not Ended']),
+		);
+		for (const choice of choices) {
+			expect(choice.description?.length ?? 0, choice.name).toBeLessThanOrEqual(90);
+		}
+	});
+
+	test('no jargon in what the editor shows: no "upsert", no "VPaaS"', () => {
+		const shownTexts = allParameters([...node.properties, ...trigger.properties])
+			.filter((p) => p.name !== 'toolDescription')
+			.flatMap((p) => [
+				p.displayName,
+				p.description,
+				p.hint,
+				...((p.options ?? []) as INodePropertyOptions[]).flatMap((o) => [o.name, o.description]),
+			]);
+		for (const text of [node.description, trigger.description, ...shownTexts]) {
+			expect(String(text ?? '')).not.toMatch(/upsert|vpaas/i);
 		}
 	});
 
@@ -167,6 +194,39 @@ describe('n8n’s UX guidelines, item by item', () => {
 	});
 });
 
+// Reported: Create or Get's output had an accessToken on the first run and none on the rerun.
+// Decided: Create or Get and Create or Update never pass one on; Get Join Token gives tokens.
+describe('where a builder and an agent learn that Create or Get gives no token', () => {
+	test('a notice under External ID of Create or Get and Create or Update points to Get Join Token', () => {
+		for (const operation of ['createOrGet', 'createOrUpdate']) {
+			const shown = node.properties.filter(shownFor(operation)).map((p) => p.name);
+			expect(shown.indexOf('noTokenNotice'), operation).toBe(shown.indexOf('externalId') + 1);
+		}
+		const notice = node.properties.find((p) => p.name === 'noTokenNotice')!;
+		expect(notice.type).toBe('notice');
+		expect(notice.displayName).toMatch(
+			/no access token.*To let people join, add a Get Join Token step/,
+		);
+		expect(notice.displayOptions?.show?.operation).toEqual(['createOrGet', 'createOrUpdate']);
+	});
+
+	test('their tool descriptions promise no token and name Get Join Token', () => {
+		for (const operation of ['createOrGet', 'createOrUpdate']) {
+			const text = node.properties.find(
+				(p) => p.name === 'toolDescription' && shownFor(operation)(p),
+			)!.default as string;
+			expect(text).not.toMatch(/accessToken/);
+			expect(text).toMatch(/returns no access token: .*Get Join Token/);
+		}
+	});
+
+	test('Simplified says it adds the times in the workflow’s timezone', () => {
+		const output = node.properties.find((p) => p.name === 'output')!;
+		const simplified = (output.options as INodePropertyOptions[])[0];
+		expect(simplified.description).toMatch(/workflow’s timezone \(start, expiresAt\)/);
+	});
+});
+
 describe('canvas subtitle', () => {
 	test('is the operation’s display name, as n8n’s editor evaluates it', () => {
 		for (const operation of operations) {
@@ -210,6 +270,18 @@ describe('docs links', () => {
 			.replace(/[^\p{L}\p{N} -]/gu, '')
 			.replace(/ /g, '-'),
 	);
+
+	// Reported: README's first screens spoke of VPaaS, the WebRTC SDK, MCP, npm provenance and
+	// test files before saying what the node does; no picture anywhere.
+	test('README opens with what the node does and a picture of the example, in a builder’s words', () => {
+		const firstScreen = readme.slice(0, readme.indexOf('\n## '));
+		expect(firstScreen).not.toMatch(/vpaas|webrtc|\bmcp\b|provenance|test\/|\.mts|upsert/i);
+		const [, picture] = /!\[[^\]]+\]\(([^)]+\.png)\)/.exec(firstScreen) ?? [];
+		expect(picture).toBe('docs/images/calendar-example.png');
+		expect(existsSync(path.join(PACKAGE_DIR, picture))).toBe(true);
+		expect(readme).not.toMatch(/upsert/i);
+		expect(readme).toContain('<!-- trigger:guarantees -->');
+	});
 
 	test('the node’s links are used as they are (http…) and land on a README section', () => {
 		for (const description of [node, trigger]) {

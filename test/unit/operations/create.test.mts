@@ -125,9 +125,13 @@ describe('times a new room could not have', () => {
 	// exp" blamed fields the user never filled (its default Expires At is now + 3 h).
 	test('Start 24 hours ahead without Expires At is refused before any request, naming both', async () => {
 		const nbf = inHours(24);
-		const { error } = await run(sandbox(), { operation: 'create', additionalFields: { nbf } });
+		const { error } = await run(
+			sandbox(),
+			{ operation: 'create', additionalFields: { nbf } },
+			{ timezone: 'UTC' },
+		);
 		expect(error?.message).toBe(
-			`Expires At: not set, and a new room without it expires 3 hours from now (Videsk’s default), before its Start ${nbf}`,
+			`Expires At: not set, and a new room without it expires 3 hours from now (Videsk’s default), before its Start ${nbf.replace('Z', '+00:00')} (UTC)`,
 		);
 		expect(error?.description).toBe(
 			'Set Expires At too: after Start, at most 72 hours after it; nothing was sent to Videsk.',

@@ -147,12 +147,13 @@ describe('Create or Update', () => {
 		});
 	});
 
-	test('a new Start after the room’s Expires At names both, before the PATCH', async () => {
+	test('a new Start after the room’s Expires At names both, in the workflow’s timezone, and asks for an Expires At, before the PATCH', async () => {
 		const existing = seedRoom({ externalId: 'evt-1', nbf: inHours(1), exp: inHours(2) });
 		const nbf = inHours(5);
-		const { error } = await upsert({ externalId: 'evt-1', nbf });
+		const { error } = await upsert({ externalId: 'evt-1', nbf }, { timezone: 'UTC' });
+		const inUtc = (iso: string) => `${iso.replace('Z', '+00:00')} (UTC)`;
 		expect(error?.message).toBe(
-			`Start: ${nbf} must be before the room’s Expires At (${existing.exp}); give the new Expires At too`,
+			`Expires At: the room’s Expires At ${inUtc(existing.exp as string)} is not after the new Start ${inUtc(nbf)}; give a new Expires At too`,
 		);
 		expect(sandbox().requests.map((r) => r.method)).toEqual(['GET']);
 	});
@@ -313,7 +314,7 @@ function model(c: Case, now: number, given: { nbf?: string; exp?: string }): Exp
 	const exp = given.exp === undefined ? undefined : Date.parse(given.exp);
 	const refuse = (message: RegExp, sent: string[] = []) => ({ ok: false as const, message, sent });
 	if (nbf !== undefined && exp !== undefined && nbf >= exp)
-		return refuse(/^Start: .* must be before/);
+		return refuse(/^Expires At: .* must be after Start /);
 	if (nbf !== undefined && exp !== undefined && exp - nbf > 72 * HOUR)
 		return refuse(/^Expires At: the room would last/);
 	const name = c.name?.trim() || undefined;
@@ -347,8 +348,7 @@ function model(c: Case, now: number, given: { nbf?: string; exp?: string }): Exp
 				['GET'],
 			);
 		}
-		if (start >= end)
-			return refuse(/^(Start|Expires At): .* must be (before|after) the room’s/, ['GET']);
+		if (start >= end) return refuse(/^Expires At: .*(must be after|is not after) the/, ['GET']);
 		if (end - start > 72 * HOUR) return refuse(/^(Start|Expires At): the room would last/, ['GET']);
 	}
 	return { ok: true, created: false, patch };

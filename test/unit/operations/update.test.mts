@@ -40,7 +40,11 @@ describe('Update', () => {
 			room: room('externalId', 'seed-1'),
 			updateFields: {},
 		});
-		expect(error?.message).toBe('Update Fields: add at least one field to change');
+		expect(error?.message).toBe('Update Fields: no field to change');
+		// Says where to add one; says nothing of switches the user never added.
+		expect(error?.description).toBe(
+			'Click "Add Field" under "Update Fields" and pick what to change, such as Name or Expires At. Nothing was sent to Videsk. (To close a room, use the "End" operation.)',
+		);
 		expect(sandbox().requests).toHaveLength(0);
 	});
 
@@ -56,17 +60,21 @@ describe('Update', () => {
 	});
 
 	// Reported: Update with only "Generate New Access Token" off sent an empty change.
-	test.each([{ generateToken: false }, { ended: false }, { ended: false, generateToken: false }])(
-		'switches that are off change nothing: %j is refused like an empty Update',
-		async (updateFields) => {
+	test.each([
+		[{ generateToken: false }, 'Generate New Access Token is off'],
+		[{ ended: false }, 'Ended is off'],
+		[{ ended: false, generateToken: false }, 'Ended and Generate New Access Token are off'],
+	])(
+		'switches that are off change nothing: %j is refused, naming them',
+		async (updateFields, off) => {
 			sandbox().seed(1);
 			const { error } = await run(sandbox(), {
 				operation: 'update',
 				room: room('externalId', 'seed-1'),
 				updateFields,
 			});
-			expect(error?.message).toBe('Update Fields: add at least one field to change');
-			expect(error?.description).toContain('change something only when on');
+			expect(error?.message).toBe(`Update Fields: ${off}, which changes nothing`);
+			expect(error?.description).toMatch(/^Turn (it|one of them) on, or add a field to change/);
 			expect(sandbox().requests).toHaveLength(0);
 		},
 	);

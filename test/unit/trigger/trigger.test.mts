@@ -176,9 +176,9 @@ describe('Output (as the Videsk Rooms node’s)', () => {
 			'name',
 			'nbf',
 			'exp',
-			'ended',
 			'start',
 			'expiresAt',
+			'ended',
 		]);
 	});
 
