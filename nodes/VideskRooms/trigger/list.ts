@@ -123,7 +123,7 @@ function listed(answer: ListAnswer, skip: number, times: Reading): Listed[] {
 /**
  * Checks one answer's order (`direction` 1: oldest first): across answers, rooms created or
  * listed meanwhile may come between. Times Videsk sent are checked; times from IDs too, within
- * ID_TIME_SLACK_MS, but only once no room of the read shows a createdAt (`idDisorder`, thrown by
+ * ID_TIME_SLACK_MS, but only when no room of the read shows a createdAt (`idDisorder`, thrown by
  * readList at its end): rooms without one beside rooms with one tie on the sort's first key
  * (MongoDB lists them first), and the server orders them by the next key (TIE_BREAKER).
  */
@@ -157,17 +157,11 @@ export async function* readList(
 	skip: number,
 	opens: (rooms: Listed[]) => boolean = () => true,
 ): AsyncGenerator<Page, void> {
-	let failed = false;
-	try {
-		yield* readPages(api, reading, query, skip, opens);
-	} catch (error) {
-		failed = true;
-		throw error;
-	} finally {
-		// Its rooms timed by their IDs out of order, and none showed a createdAt: unsorted.
-		if (!failed && reading.fromIds === true && reading.idDisorder !== undefined) {
-			throw outOfOrder(api, ...reading.idDisorder);
-		}
+	yield* readPages(api, reading, query, skip, opens);
+	// Read to its end, its rooms timed by their IDs out of order, and none showed a createdAt:
+	// unsorted. (A reader that stops early leaves it to a read that goes to the end.)
+	if (reading.fromIds === true && reading.idDisorder !== undefined) {
+		throw outOfOrder(api, ...reading.idDisorder);
 	}
 }
 
