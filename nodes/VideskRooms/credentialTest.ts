@@ -12,6 +12,7 @@ import {
 	shownUrl,
 	withoutTokens,
 	type RequestPurpose,
+	type VideskAnswer,
 } from './transport/errors';
 import { isRoomPage, ROOMS_PATH } from './videsk';
 import { duration } from './wording';
@@ -61,7 +62,10 @@ export async function testVideskApiCredential(
 		return failure(`${message} ${description}`);
 	} catch (error) {
 		const code = String((error as NodeApiError).context?.networkError ?? '');
-		const { problem, fix } = networkProblem(code, usable.baseUrl, { timeoutAdvice });
+		const { problem, fix } = networkProblem(code, usable.baseUrl, {
+			timeoutAdvice,
+			retryAdvice: RETRY,
+		});
 		return failure(`Check the Base URL: n8n could not reach ${base}; ${problem}. ${fix}`);
 	}
 }
@@ -70,6 +74,7 @@ function failure(message: string): INodeCredentialTestResult {
 	return { status: 'Error', message };
 }
 
+const RETRY = 'Test the credential again in a moment.';
 const API_ROOT = 'It should be the API’s root, such as https://api.videsk.io.';
 const TOKEN_HELP =
 	'It must be a token of type api-token from the Videsk dashboard (the only kind this API accepts) that has not expired or been revoked. If the token only works from some IP addresses, add this n8n machine’s address to them.';
@@ -80,12 +85,19 @@ function credentialPurpose(base: string): RequestPurpose {
 		message: `Check the Base URL: ${base} answered, but not as the Videsk API does.`,
 		description: API_ROOT,
 	});
+	const redirect = (_target: string, { statusCode, headers }: VideskAnswer) => ({
+		message: `Check the Base URL: ${base} redirects (HTTP ${statusCode}) to ${String(headers.location ?? 'an address it did not give')}.`,
+		description:
+			'Set the Base URL to the address it redirects to (e.g. https:// instead of http://): the nodes do not follow redirects, which would turn a create or a change into a read.',
+	});
 	return {
 		label: 'Videsk API credential',
 		target: 'the room list',
+		retryAdvice: RETRY,
 		advice: {
 			200: notTheApi,
 			201: notTheApi,
+			...Object.fromEntries([301, 302, 303, 307, 308].map((status) => [status, redirect])),
 			401: () => ({
 				message: 'Check the API token: Videsk did not accept it.',
 				description: TOKEN_HELP,

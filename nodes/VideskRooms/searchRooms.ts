@@ -26,12 +26,13 @@ import {
 // ID contains the text. Each call reads on until it has a
 // result or the list ends, so "No results" means there is none; scrolling asks for more.
 
+const TRY_AGAIN = 'Search again in a moment.';
 const PURPOSE: RequestPurpose = {
 	label: 'Room list',
 	target: 'the room list',
 	advice: ROOM_LIST_ADVICE,
+	retryAdvice: TRY_AGAIN,
 };
-const TRY_AGAIN = 'Search again in a moment.';
 
 /** Where the next call goes on: the list position, and the exact matches already shown. */
 interface SearchPosition {

@@ -1,11 +1,12 @@
 // Histories that broke the trigger's first version, shrunk, kept as named examples of the
 // model (trigger-world.mts checks every event once after every poll). Each runs on an account
 // as the docs describe it and on one whose rooms carry `updatedAt`.
-import { describe, test } from 'vitest';
+import { afterAll, describe, test } from 'vitest';
 import { useSandbox } from '../support/helpers.mjs';
-import { runHistory, type Setup, type Step } from '../support/trigger-world.mjs';
+import { restoreClock, runHistory, type Setup, type Step } from '../support/trigger-world.mjs';
 
 const sandbox = useSandbox();
+afterAll(restoreClock);
 
 /** One trigger watches Room Created, the other Room Ended. */
 const CREATED = 'first';

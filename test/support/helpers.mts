@@ -18,16 +18,20 @@ export function useSandbox(options: SandboxOptions = {}): () => Sandbox {
 	return () => sandbox!;
 }
 
-/** Runs the node against the sandbox with its token. */
+/** Runs the node against the sandbox with its token (or `token`), at its URL (or `baseUrl`). */
 export function run(
 	sandbox: Sandbox,
 	parameters: INodeParameters,
-	options: Omit<RunOptions, 'parameters' | 'credentials'> & { token?: string } = {},
+	options: Omit<RunOptions, 'parameters' | 'credentials'> & {
+		token?: string;
+		baseUrl?: string;
+	} = {},
 ) {
+	const { token, baseUrl, ...rest } = options;
 	return runNode({
-		...options,
+		...rest,
 		parameters: { resource: 'room', ...parameters },
-		credentials: { apiToken: options.token ?? sandbox.token, baseUrl: sandbox.url },
+		credentials: { apiToken: token ?? sandbox.token, baseUrl: baseUrl ?? sandbox.url },
 	});
 }
 

@@ -15,8 +15,37 @@ import {
 	LOOKUP_FAILURES_REPORTED,
 	MAX_LOOKUPS_PER_POLL,
 } from '../../dist/nodes/VideskRooms/trigger/lookups.js';
-import { createPoller, type Poller } from './harness.mjs';
-import { realClock, type Fault, type Sandbox } from '../sandbox/server.mjs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { createPoller, PACKAGE_DIR, type Poller } from './harness.mjs';
+import {
+	realClock,
+	VARIANTS,
+	type Fault,
+	type Sandbox,
+	type SandboxOptions,
+} from '../sandbox/server.mjs';
+
+/** The nodes' clock, the instance n8n-core loaded: the world's time is theirs too. */
+const nodesClock = createRequire(import.meta.url)(
+	path.join(PACKAGE_DIR, 'dist/nodes/VideskRooms/transport/clock.js'),
+).clock as { now(): number };
+const realNow = nodesClock.now;
+
+/**
+ * Servers Videsk's docs allow (the sandbox's VARIANTS), and a proxy or an app server whose clock
+ * is 10 minutes fast in the Date header (with rooms created there ahead: OddCreatedAt).
+ */
+export const SERVERS: Record<string, SandboxOptions> = {
+	...VARIANTS,
+	fastProxy: { dateSkewMs: 10 * 60_000 },
+};
+export const SERVER_NAMES = Object.keys(SERVERS);
+
+/** Puts the nodes back on the real time (after a test file's histories). */
+export function restoreClock() {
+	nodesClock.now = realNow;
+}
 
 export type TriggerEvent = 'roomCreated' | 'roomEnded';
 export const EVENTS: TriggerEvent[] = ['roomCreated', 'roomEnded'];
@@ -56,6 +85,8 @@ export type Change =
 			rooms: Array<{ matching: boolean; lagS: number; createdAt?: OddCreatedAt }>;
 	  }
 	| { do: 'advance'; seconds: number }
+	/** This many rooms with one createdAt (a bulk import, a clean-up's replacements). */
+	| { do: 'createTie'; count: number; matching: boolean }
 	| { do: 'update'; pick: number }
 	| { do: 'end'; pick: number; lagS: number }
 	| { do: 'purge'; pick: number }
@@ -73,7 +104,16 @@ export type Change =
 	/** Videsk's rate limit (requests a second per token), or none. */
 	| { do: 'rateLimit'; perSecond: number | null };
 
-export type Answer = '429' | '503 html' | '200 html' | '200 empty' | '502 empty' | 'reset';
+export type Answer =
+	| '429'
+	| '503 html'
+	| '200 html'
+	| '200 empty'
+	| '502 empty'
+	| 'reset'
+	/** Never answered; the body a byte every 2 s: the poll's deadline ends it. */
+	| 'hang'
+	| 'trickle';
 
 export type Step =
 	| Change
@@ -115,6 +155,22 @@ export interface Setup {
 	scheduler: 'default' | 'durable';
 	/** What n8n's poll context answers to getPollBudgetMs (undefined: n8n's default, 5 min). */
 	budgetMs?: number;
+	/** The server Videsk runs (SERVERS; the sandbox's defaults, a Feathers 5 app, by default). */
+	server?: string;
+	/** Seeds the order of ties where the server gives them in another order for each query. */
+	seed?: number;
+}
+
+/** A small deterministic generator of numbers in [0, 1) (mulberry32). */
+function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+	};
 }
 
 const FAULTS: Record<Answer, Omit<Fault, 'match'>> = {
@@ -132,6 +188,8 @@ const FAULTS: Record<Answer, Omit<Fault, 'match'>> = {
 	'200 empty': { status: 200, body: '', contentType: 'application/json' },
 	'502 empty': { status: 502, body: '' },
 	reset: { kind: 'reset' },
+	hang: { kind: 'hang' },
+	trickle: { kind: 'trickle', intervalMs: 2_000 },
 };
 
 export const EXAMPLE_ID = '000000000000000000000000';
@@ -203,7 +261,8 @@ export function tallyLines(): string[] {
 }
 
 export class World {
-	clock: number;
+	/** How far the world's time is from the real time: hours behind, moved on by `advance`. */
+	private offsetMs = -10 * 3_600_000;
 	private seq = 0;
 	/** The poll under way: which, and what it met so far. */
 	private current:
@@ -234,19 +293,28 @@ export class World {
 	private constructor(
 		private readonly sandbox: Sandbox,
 		readonly setup: Setup,
-	) {
-		// Hours behind the real time: `advance` moves it, and a room "ahead" stays behind it too.
-		this.clock = Math.floor(Date.now() / 1000) * 1000 - 10 * 3_600_000;
+	) {}
+
+	/**
+	 * The world's time: Videsk's (the sandbox's) and n8n's (the nodes') alike. It runs with the
+	 * real time, hours behind it (a room "ahead" stays behind it too), moved on by `advance`.
+	 */
+	get clock(): number {
+		return realNow() + this.offsetMs;
 	}
 
 	static async start(sandbox: Sandbox, setup: Setup): Promise<World> {
 		sandbox.reset();
+		const server = SERVERS[setup.server ?? 'feathers5'];
+		Object.assign(sandbox.settings, server, { random: seededRandom(setup.seed ?? 1) });
+		count(`setup: server ${setup.server ?? 'feathers5'}`);
 		// A token of its own: what the credential's pacer learnt in another history stays there.
 		sandbox.settings.token = `history-${++histories}`;
 		sandbox.settings.maxPageSize = setup.pageSize;
 		sandbox.settings.updatedAt = setup.updatedAt;
 		const world = new World(sandbox, setup);
 		sandbox.settings.clock = { ...realClock, now: () => world.clock };
+		nodesClock.now = () => world.clock;
 		sandbox.onRequest(() => world.onRequest());
 		world.addBulk(setup.bulk);
 		for (const { matching, ageS, ended } of [...setup.initial].sort((a, b) => b.ageS - a.ageS)) {
@@ -456,8 +524,18 @@ export class World {
 	apply(change: Change): void {
 		switch (change.do) {
 			case 'advance':
-				this.clock += change.seconds * 1000;
+				this.offsetMs += change.seconds * 1000;
 				return;
+			case 'createTie': {
+				// Rooms created in one millisecond: a tie on createdAt, maybe across page boundaries.
+				count('tie group created', 1);
+				count('rooms in tie groups', change.count);
+				const createdAt = this.clock;
+				for (let index = 0; index < change.count; index += 1) {
+					this.addRoom(change.matching, createdAt);
+				}
+				return;
+			}
 			case 'create':
 				for (const { matching, lagS, createdAt } of change.rooms) {
 					const room = this.addRoom(matching, this.clock - lagS * 1000);

@@ -33,8 +33,12 @@ export interface RequestPurpose {
 	 * undefined leaves it to the table.
 	 */
 	advice?: Partial<Record<number, (target: string, answer: VideskAnswer) => Advice | undefined>>;
+	/** How the caller tries a failed read again; default the node's (its Retry On Fail). */
+	retryAdvice?: string;
 	itemIndex?: number;
 }
+
+const NODE_RETRY = 'Try again later; "Retry On Fail" in the node’s settings can do that for you.';
 
 export const TOKEN_CHECKLIST =
 	'Check that the Videsk credential holds an api-token (the only token type Videsk’s rooms API accepts), that the token has not expired or been revoked, and, if the token only allows some IP addresses, that this n8n machine’s address is one of them.';
@@ -171,7 +175,8 @@ function redirectTarget(answer: VideskAnswer): string {
 }
 
 /** The general advice for a status; a request's own advice (RequestPurpose.advice) comes first. */
-function generalAdvice(answer: VideskAnswer, target: string, write: boolean): Advice {
+function generalAdvice(answer: VideskAnswer, purpose: RequestPurpose, write: boolean): Advice {
+	const { target } = purpose;
 	const { statusCode: status, headers, body } = answer;
 	if (status >= 300 && status < 400) {
 		return {
@@ -229,7 +234,7 @@ function generalAdvice(answer: VideskAnswer, target: string, write: boolean): Ad
 				message: `Videsk could not process the request for ${target} (HTTP ${status})`,
 				description: write
 					? `Videsk, or a proxy in front of it, is not answering normally. ${MAY_HAVE_CHANGED}`
-					: 'Videsk, or a proxy in front of it, is not answering normally. Try again later; "Retry On Fail" in the node’s settings can do that for you.',
+					: `Videsk, or a proxy in front of it, is not answering normally. ${purpose.retryAdvice ?? NODE_RETRY}`,
 			};
 	}
 }
@@ -238,7 +243,7 @@ function generalAdvice(answer: VideskAnswer, target: string, write: boolean): Ad
 export function adviceFor(answer: VideskAnswer, purpose: RequestPurpose, write = false): Advice {
 	return (
 		purpose.advice?.[answer.statusCode]?.(purpose.target, answer) ??
-		generalAdvice(answer, purpose.target, write)
+		generalAdvice(answer, purpose, write)
 	);
 }
 
@@ -246,12 +251,7 @@ export function adviceFor(answer: VideskAnswer, purpose: RequestPurpose, write =
  * What a successful answer in the wrong shape says: what came back (`came`, read from the answer
  * before its tokens were hidden), and what it means.
  */
-function wrongShape(
-	answer: VideskAnswer,
-	target: string,
-	came: string,
-	write: boolean,
-): Advice {
+function wrongShape(answer: VideskAnswer, target: string, came: string, write: boolean): Advice {
 	return {
 		message: `Videsk answered ${answer.statusCode} with ${came} (${target})`,
 		description: `Its API documents another answer here. A proxy or a server change may be in the way.${write ? ` ${MAY_HAVE_CHANGED}` : ''}`,
@@ -316,10 +316,13 @@ const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EPROTO'];
 export function networkProblem(
 	code: string,
 	baseUrl: string,
-	{ write = false, timeoutAdvice }: { write?: boolean; timeoutAdvice: string },
+	{
+		write = false,
+		timeoutAdvice,
+		retryAdvice = NODE_RETRY,
+	}: { write?: boolean; timeoutAdvice: string; retryAdvice?: string },
 ): { problem: string; fix: string } {
 	const host = URL.canParse(baseUrl) ? new URL(baseUrl).hostname : baseUrl;
-	const retry = 'Try again; "Retry On Fail" in the node’s settings can do that for you.';
 	if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
 		return { problem: `its TLS certificate was not accepted (${code})`, fix: 'Check the URL.' };
 	}
@@ -351,7 +354,7 @@ export function networkProblem(
 		default:
 			return {
 				problem: 'the connection to Videsk broke before its answer was complete',
-				fix: write && !NOT_SENT.includes(code) ? MAY_HAVE_CHANGED : retry,
+				fix: write && !NOT_SENT.includes(code) ? MAY_HAVE_CHANGED : retryAdvice,
 			};
 	}
 }
@@ -384,6 +387,7 @@ export function videskNetworkError(
 	const { problem, fix } = networkProblem(code, baseUrl, {
 		write: request.method !== 'GET',
 		timeoutAdvice: request.timeoutAdvice,
+		retryAdvice: purpose.retryAdvice,
 	});
 	// Neither `code` nor `httpCode` here: NodeApiError would swap the message for its generic one.
 	const failure = new NodeApiError(

@@ -20,6 +20,8 @@ import type { RoomsApi } from './list';
 // The trigger's view of Videsk for one poll: the list and a room's lookup, on the nodes' one
 // request path, each request ending within what is left of the poll's time.
 
+const NEXT_POLL = 'The next poll tries again.';
+
 export interface PollOptions {
 	label: string;
 	prefix: string;
@@ -61,7 +63,12 @@ export async function roomsApi(
 			const answer = await read({
 				url: ROOMS_PATH,
 				qs: query,
-				purpose: { label, target: 'the room list', advice: ROOM_LIST_ADVICE },
+				purpose: {
+					label,
+					target: 'the room list',
+					advice: ROOM_LIST_ADVICE,
+					retryAdvice: NEXT_POLL,
+				},
 				expects: pageMatching(query),
 			});
 			// No room was created later than now, as Videsk's clock (its Date header, to the
@@ -77,7 +84,7 @@ export async function roomsApi(
 		get: async (roomId) => {
 			const answer = await read({
 				url: roomPath(roomId),
-				purpose: { label, target: `room "${roomId}"` },
+				purpose: { label, target: `room "${roomId}"`, retryAdvice: NEXT_POLL },
 				expects: roomAskedFor({ id: roomId }),
 				// Only Videsk's own answer means the room is gone; any other fails the lookup, which
 				// is then tried again at the next poll.

@@ -1,3 +1,4 @@
+import { isHttpError } from '../transport/send';
 import { MAX_PAGE_SIZE, type ListQuery, type Room } from '../videsk';
 import { NEWEST_FIRST, type RoomsApi } from './list';
 
@@ -28,8 +29,12 @@ export async function newestRoom(api: RoomsApi, event: Event): Promise<Room | un
 	if (event === 'roomCreated') return (await page({ $sort: NEWEST_FIRST }))[0];
 	// ASSUMPTION: `updatedAt`, where Videsk's rooms carry it, is when the room ended (an ended
 	// room cannot be changed through the API). Its order is checked: a server that ignores it
-	// gets the newest rooms' latest end instead.
-	const byEnd = await page({ ended: true, $sort: { updatedAt: -1 } });
+	// gets the newest rooms' latest end instead; one whose query schema refuses it (400: the
+	// docs do not list it), too.
+	const byEnd = await page({ ended: true, $sort: { updatedAt: -1 } }).catch((error: unknown) => {
+		if (isHttpError(error, 400)) return [];
+		throw error;
+	});
 	const ends = byEnd.map(endedAt);
 	if (
 		ends.length > 0 &&

@@ -154,3 +154,42 @@ test('a Base URL that is not the API’s root (404), or answers like something e
 		message: `Check the Base URL: ${sandbox().url} answered, but not as the Videsk API does. It should be the API’s root, such as https://api.videsk.io.`,
 	});
 });
+
+test('found in review: a Base URL that redirects is named with its target, not reported as working', async () => {
+	sandbox().fault({
+		status: 301,
+		headers: { Location: 'https://api.videsk.example/vpaas/rooms?%24limit=1' },
+		body: '',
+	});
+	const result = await testCredential({ apiToken: sandbox().token, baseUrl: sandbox().url });
+	expect(result.status).toBe('Error');
+	expect(result.message).toBe(
+		`Check the Base URL: ${sandbox().url} redirects (HTTP 301) to https://api.videsk.example/vpaas/rooms?%24limit=1. Set the Base URL to the address it redirects to (e.g. https:// instead of http://): the nodes do not follow redirects, which would turn a create or a change into a read.`,
+	);
+	expect(sandbox().requests).toHaveLength(1);
+});
+
+test('found in review: a Base URL with a trailing blank is read trimmed, by the credential test and by the node alike', async () => {
+	sandbox().seed(1);
+	const baseUrl = `${sandbox().url} `;
+	expect((await testCredential({ apiToken: sandbox().token, baseUrl })).status).toBe('OK');
+	const { items, error } = await run(
+		sandbox(),
+		{ operation: 'get', room: room('externalId', 'seed-1') },
+		{ baseUrl },
+	);
+	expect(error).toBeUndefined();
+	expect(items[0].json.externalId).toBe('seed-1');
+});
+
+test('found in review: a host that never answers: one request, over in seconds, advice a credential can follow', async () => {
+	sandbox().fault({ kind: 'hang', times: 10 });
+	const started = Date.now();
+	const result = await testCredential({ apiToken: sandbox().token, baseUrl: sandbox().url });
+	expect(Date.now() - started).toBeLessThan(8_000);
+	expect(sandbox().requests).toHaveLength(1);
+	expect(result).toEqual({
+		status: 'Error',
+		message: `Check the Base URL: n8n could not reach ${sandbox().url}; no answer in time. Check that this n8n machine can reach it (firewall, proxy). Then test again (the test waits 5 seconds for an answer).`,
+	});
+}, 20_000);

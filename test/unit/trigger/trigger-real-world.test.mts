@@ -107,3 +107,13 @@ test('a poll’s request that runs out of the poll’s time says so in the trigg
 	);
 	expect(error.description).not.toContain('Request Options');
 }, 20_000);
+
+test('Fetch Test Event (Room Ended) on a server whose query schema refuses to sort by the undocumented updatedAt: the newest ended room', async () => {
+	sandbox().settings.querySchema = 'strict';
+	sandbox().settings.updatedAt = true;
+	sandbox().seed(3);
+	sandbox().end('seed-2');
+	const trigger = await poller({ event: 'roomEnded' });
+	expect(ids(await trigger.poll('manual'))).toEqual(['seed-2']);
+	expect(sandbox().requests.some((request) => request.status === 400)).toBe(true);
+});
