@@ -39,7 +39,7 @@ import {
 	roomText,
 	test,
 } from '../support/properties.mjs';
-import { startSandbox, type LoggedRequest } from '../sandbox/server.mjs';
+import { startSandbox, VARIANTS, type LoggedRequest } from '../sandbox/server.mjs';
 
 const sandbox = useSandbox();
 const MINUTE = 60_000;
@@ -652,9 +652,24 @@ function sameInstant(actual: unknown, expected: LuxonCase, startedAt: number, as
 	expect(Math.abs(offset)).toBeLessThan(10_000);
 }
 
-/** Runs one case and checks it: refused naming the field before any request, or exactly sent. */
-async function check(parameter: Parameter, rule: Rule, value: unknown, form: Form) {
+/** The server Videsk runs, drawn like any other input: one the docs allow (VARIANTS). */
+const server = fc.constantFrom(...Object.keys(VARIANTS));
+const serversRun = new Set<string>();
+
+/**
+ * Runs one case on a server (a VARIANTS name) and checks it: refused naming the field before any
+ * request, or exactly sent.
+ */
+async function check(
+	parameter: Parameter,
+	rule: Rule,
+	value: unknown,
+	form: Form,
+	variant: string,
+) {
 	sandbox().reset();
+	Object.assign(sandbox().settings, VARIANTS[variant]);
+	serversRun.add(variant);
 	sandbox().seed(1);
 	rule.prepare?.();
 	const { parameters, item } = caseOf(parameter, value, form);
@@ -731,7 +746,7 @@ let casesRun = 0;
 
 afterAll(() => {
 	process.stdout.write(
-		`contract surface: ${covered.length} parameters of ${operations.length} operations covered (${new Set(covered.map((p) => p.path)).size} distinct paths; ${surface.length - covered.length} are n8n's own, the AI tool's Description, or notices); ${casesRun} cases run\n`,
+		`contract surface: ${covered.length} parameters of ${operations.length} operations covered (${new Set(covered.map((p) => p.path)).size} distinct paths; ${surface.length - covered.length} are n8n's own, the AI tool's Description, or notices); ${casesRun} cases run, on the servers ${[...serversRun].sort().join(', ')}\n`,
 	);
 });
 
@@ -785,23 +800,25 @@ describe.each(
 				? fc.oneof(typedValue, rule.own.filter(isTypable))
 				: typedValue;
 
-	test.prop([fc.array(values, { minLength: 6, maxLength: 6 })], { numRuns: numRuns(4) })(
+	test.prop([fc.array(values, { minLength: 6, maxLength: 6 }), server], {
+		numRuns: numRuns(4),
+	})(
 		'from an expression: refused naming the field, or exactly the typed value on the wire',
-		async (generated) => {
+		async (generated, variant) => {
 			for (const value of generated) {
 				casesRun += 1;
-				await check(parameter, rule, value, 'expression');
+				await check(parameter, rule, value, 'expression', variant);
 			}
 		},
 		PROPERTY_TIMEOUT_MS,
 	);
 
-	test.prop([fc.array(typed, { minLength: 4, maxLength: 4 })], { numRuns: numRuns(2) })(
+	test.prop([fc.array(typed, { minLength: 4, maxLength: 4 }), server], { numRuns: numRuns(2) })(
 		'typed in: refused naming the field, or exactly the typed value on the wire',
-		async (generated) => {
+		async (generated, variant) => {
 			for (const value of generated) {
 				casesRun += 1;
-				await check(parameter, rule, value, 'typed');
+				await check(parameter, rule, value, 'typed', variant);
 			}
 		},
 		PROPERTY_TIMEOUT_MS,
