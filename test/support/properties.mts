@@ -1,6 +1,8 @@
 // Shared set-up and generators for the property-based tests (fast-check via @fast-check/vitest).
 // Import `fc` and `test` from here, not from the packages, so that this runs first:
-// - in CI (CI=true) every property uses a fixed seed, so a failure reproduces exactly;
+// - in CI (CI=true) every property uses a fixed seed, so a failure reproduces exactly; CI then
+//   runs them again with VIDESK_FC_SEED=fresh: a seed drawn for the file, printed, so that the
+//   generators keep looking where the fixed seed does not;
 // - VIDESK_FC_SEED=<n> replays a seed (fast-check prints it on failure, and @fast-check/vitest
 //   puts it in the test's name), VIDESK_FC_RUNS=<n> runs every property that many times.
 // Generators are exported for other operations' properties to reuse.
@@ -12,11 +14,18 @@ import type { LoggedRequest } from '../sandbox/server.mjs';
 export type ItemValue = IDataObject[string];
 
 const CI_SEED = 20_260_514;
-const seed = process.env.VIDESK_FC_SEED
-	? Number(process.env.VIDESK_FC_SEED)
-	: process.env.CI === 'true'
-		? CI_SEED
-		: undefined;
+const asked = process.env.VIDESK_FC_SEED;
+const seed =
+	asked === 'fresh'
+		? Math.floor(Math.random() * 2 ** 31)
+		: asked
+			? Number(asked)
+			: process.env.CI === 'true'
+				? CI_SEED
+				: undefined;
+if (asked === 'fresh') {
+	process.stdout.write(`fresh seed ${seed} (replay: VIDESK_FC_SEED=${seed})\n`);
+}
 fc.configureGlobal({ ...(seed === undefined ? {} : { seed }) });
 
 /** A property's number of runs: `runs` unless VIDESK_FC_RUNS says otherwise. */
