@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { loadPackage, PACKAGE_DIR } from '../support/harness.mjs';
 import { startScriptedModel, type ScriptedModel } from '../sandbox/scripted-model.mjs';
-import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { type Sandbox, startSandbox, STRICTEST } from '../sandbox/server.mjs';
 import {
 	createN8nHome,
 	DEMO_OWNER,
@@ -53,7 +53,7 @@ let operations: string[];
 beforeAll(async () => {
 	ensureN8n();
 	const started = Date.now();
-	[sandbox, model] = await Promise.all([startSandbox(), startScriptedModel()]);
+	[sandbox, model] = await Promise.all([startSandbox(STRICTEST), startScriptedModel()]);
 	home = await createN8nHome(PACKAGE_DIR);
 	n8n = await startN8nSignedIn(home);
 	const videskApi = await n8n.rest('POST', '/credentials', {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { PACKAGE_DIR } from '../support/harness.mjs';
-import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { type Sandbox, startSandbox, STRICTEST } from '../sandbox/server.mjs';
 import {
 	activateWorkflow,
 	createN8nHomeFromTarball,
@@ -32,7 +32,7 @@ beforeAll(async () => {
 	ensureN8n();
 	tarball = packPackage(PACKAGE_DIR, packDir);
 	home = await createN8nHomeFromTarball(tarball);
-	sandbox = await startSandbox();
+	sandbox = await startSandbox(STRICTEST);
 	await importIntoN8n(home, sandbox, [
 		path.join(PACKAGE_DIR, 'test', 'e2e', 'workflows'),
 		path.join(PACKAGE_DIR, 'examples'),

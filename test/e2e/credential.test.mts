@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PACKAGE_DIR } from '../support/harness.mjs';
-import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { type Sandbox, startSandbox, STRICTEST } from '../sandbox/server.mjs';
 import { createN8nHome, ensureN8n, startN8nSignedIn, type N8nHome } from './n8n-runtime.mjs';
 
 let sandbox: Sandbox;
@@ -13,7 +13,7 @@ let n8n: Awaited<ReturnType<typeof startN8nSignedIn>>;
 
 beforeAll(async () => {
 	ensureN8n();
-	sandbox = await startSandbox();
+	sandbox = await startSandbox(STRICTEST);
 	home = await createN8nHome(PACKAGE_DIR);
 	n8n = await startN8nSignedIn(home);
 }, 30 * 60_000);

@@ -12,7 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from 'vitest';
 import { PACKAGE_DIR } from '../support/harness.mjs';
-import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { type Sandbox, startSandbox, STRICTEST } from '../sandbox/server.mjs';
 import { chromiumLaunch } from '../support/provision.mjs';
 import {
 	DEMO_OWNER,
@@ -55,7 +55,7 @@ beforeAll(async () => {
 	rmSync(SCREENSHOTS, { recursive: true, force: true });
 	const browser = chromiumLaunch();
 	ensureN8n();
-	sandbox = await startSandbox();
+	sandbox = await startSandbox(STRICTEST);
 	home = await prepareEditorN8n(PACKAGE_DIR, sandbox);
 	const port = await freePort();
 	url = `http://127.0.0.1:${port}`;

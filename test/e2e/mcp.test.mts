@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { loadPackage, PACKAGE_DIR } from '../support/harness.mjs';
-import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { type Sandbox, startSandbox, STRICTEST } from '../sandbox/server.mjs';
 import { createN8nHome, ensureN8n, startN8nSignedIn, type N8nHome } from './n8n-runtime.mjs';
 
 /** UTC+05:30 all year: a wall-clock time without an offset is 5 h 30 min ahead of UTC. */
@@ -108,7 +108,7 @@ class McpClient {
 beforeAll(async () => {
 	ensureN8n();
 	const started = Date.now();
-	sandbox = await startSandbox();
+	sandbox = await startSandbox(STRICTEST);
 	home = await createN8nHome(PACKAGE_DIR);
 	n8n = await startN8nSignedIn(home);
 	const credential = await n8n.rest('POST', '/credentials', {

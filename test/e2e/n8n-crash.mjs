@@ -15,7 +15,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startSandbox } from '../sandbox/server.mjs';
+import { startSandbox, STRICTEST } from '../sandbox/server.mjs';
 import { startPostgres, startProcess, waitFor } from './n8n-cluster.mjs';
 import {
 	activateWorkflow,
@@ -191,7 +191,7 @@ export async function prepareCrashRig({ packageDir, scheduler, seed }) {
 			return client;
 		};
 		for (const trigger of TRIGGERS) {
-			const sandbox = await startSandbox(trigger.sandbox);
+			const sandbox = await startSandbox({ ...STRICTEST, ...trigger.sandbox });
 			cleanups.push(() => sandbox.close());
 			seed(sandbox);
 			rig.sandboxes[trigger.name] = sandbox;

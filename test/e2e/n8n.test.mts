@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, onTestFinished, test } from 'vitest';
 import { PACKAGE_DIR } from '../support/harness.mjs';
-import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { type Sandbox, startSandbox, STRICTEST } from '../sandbox/server.mjs';
 import {
 	activateWorkflow,
 	createN8nHome,
@@ -23,7 +23,7 @@ let home: Awaited<ReturnType<typeof createN8nHome>>;
 
 beforeAll(async () => {
 	ensureN8n();
-	sandbox = await startSandbox({ maxPageSize: PAGE_MAXIMUM });
+	sandbox = await startSandbox({ ...STRICTEST, maxPageSize: PAGE_MAXIMUM });
 	home = await createN8nHome(PACKAGE_DIR);
 	await importIntoN8n(home, sandbox, [
 		path.join(PACKAGE_DIR, 'test', 'e2e', 'workflows'),

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { PACKAGE_DIR } from '../support/harness.mjs';
-import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { startSandbox, STRICTEST, type Sandbox } from '../sandbox/server.mjs';
 import { runBulk, WEBHOOKS, WORKFLOWS } from './bulk-scenario.mjs';
 import { logged, startedExecutions, startQueueCluster, type QueueCluster } from './n8n-cluster.mjs';
 import { ensureN8n } from './n8n-runtime.mjs';
@@ -21,8 +21,8 @@ let cluster: QueueCluster;
 
 beforeAll(async () => {
 	ensureN8n();
-	sandbox = await startSandbox();
-	triggerSandbox = await startSandbox({ token: 'trigger-api-token' });
+	sandbox = await startSandbox(STRICTEST);
+	triggerSandbox = await startSandbox({ ...STRICTEST, token: 'trigger-api-token' });
 	triggerSandbox.seed(3, (index) => ({ externalId: ['qt-before', 'other-1', 'other-2'][index] }));
 	cluster = await startQueueCluster({
 		packageDir: PACKAGE_DIR,

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PACKAGE_DIR } from '../support/harness.mjs';
-import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { type Sandbox, startSandbox, STRICTEST } from '../sandbox/server.mjs';
 import {
 	createN8nHome,
 	ensureN8n,
@@ -44,7 +44,7 @@ const n8nRequire = createRequire(n8nBin);
 beforeAll(async () => {
 	ensureN8n();
 	for (const event of ['roomCreated', 'roomEnded'] as const) {
-		const sandbox = await startSandbox();
+		const sandbox = await startSandbox(STRICTEST);
 		// Rooms from an hour ago, one of them ended: what the account held before activation.
 		sandbox.seed(4, (index) => ({
 			externalId: `old-${index + 1}`,

@@ -67,3 +67,24 @@ describe('GitHub workflows', () => {
 		expect(steps[release].env).toEqual({ NPM_TOKEN: '${{ secrets.NPM_TOKEN }}' });
 	});
 });
+
+describe('a plain npm publish cannot skip the provenance release', () => {
+	const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8'));
+
+	test('npm publishes with provenance whatever the command line says (publishConfig)', () => {
+		// Outside a CI that can vouch for the build, npm then refuses to publish.
+		expect(manifest.publishConfig).toEqual({ provenance: true });
+	});
+
+	test('n8n’s guard refuses npm publish outside `npm run release` where scripts run (.npmrc skips them)', () => {
+		expect(manifest.scripts.prepublishOnly).toBe('n8n-node prerelease');
+		const env = { ...process.env, RELEASE_MODE: '' };
+		const plain = spawnSync('npm', ['publish', '--dry-run', '--ignore-scripts=false'], {
+			cwd: PACKAGE_DIR,
+			encoding: 'utf8',
+			env,
+		});
+		expect(plain.status).not.toBe(0);
+		expect(plain.stdout + plain.stderr).toContain('n8n-node prerelease');
+	}, 60_000);
+});
