@@ -48,6 +48,10 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['test/**/*.test.mts'],
+					// Files share processes, so n8n-core (about a second of CPU to import) is imported
+					// once per process, not once per file; each file gets the package loaded anew.
+					isolate: false,
+					setupFiles: ['test/support/fresh-package.mts'],
 					exclude: [...configDefaults.exclude, END_TO_END],
 					sequence: { groupOrder: 0 },
 				},
