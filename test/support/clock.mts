@@ -26,6 +26,8 @@ import { PACKAGE_DIR } from './harness.mjs';
 const QUIET_TURNS = 10;
 /** Turns spent waiting on I/O after which the clock looks again each millisecond, not each turn. */
 const SPIN_TURNS = 200;
+/** The longest a Node timer holds. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 /** Real time waiting on I/O after which the clock says what it waits for (once). */
 const STALL_MS = 5_000;
 
@@ -78,12 +80,22 @@ export class VirtualClock implements Clock {
 		return this.time - this.startedAt;
 	}
 
-	/** Resolves once the clock reaches now + `ms`, or as soon as `signal` aborts. */
+	/**
+	 * Resolves once the clock reaches now + `ms`, or as soon as `signal` aborts. Longer than Node's
+	 * timers hold (2^31 − 1 ms), it warns and lasts 1 ms, as setTimeout does.
+	 */
 	sleep(ms: number, signal?: AbortSignal): Promise<void> {
 		this.activity += 1;
 		if (signal?.aborted) return Promise.resolve();
 		return new Promise<void>((resolve) => {
-			const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
+			let delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
+			if (delay > LONGEST_TIMER_MS) {
+				process.emitWarning(
+					`${ms} does not fit into a 32-bit signed integer.\nTimeout duration was set to 1.`,
+					'TimeoutOverflowWarning',
+				);
+				delay = 1;
+			}
 			const onAbort = () => {
 				const index = this.timers.indexOf(timer);
 				if (index !== -1) this.timers.splice(index, 1);

@@ -56,6 +56,24 @@ describe('timers', () => {
 		expect(order).toEqual(['120', '150', '200']);
 		expect(clock.now() - start).toBe(200);
 	});
+
+	test('longer than Node’s timers hold: warns and lasts 1 ms, as setTimeout does', async () => {
+		const warnings: string[] = [];
+		const onWarning = (warning: Error) => warnings.push(warning.name);
+		process.on('warning', onWarning);
+		try {
+			const start = clock.now();
+			await clock.sleep(2 ** 31);
+			expect(clock.now() - start).toBe(1);
+			await clock.sleep(2 ** 31 - 1);
+			expect(clock.now() - start).toBe(2 ** 31);
+			// Warnings are emitted on the next tick.
+			await new Promise((resolve) => setImmediate(resolve));
+			expect(warnings).toEqual(['TimeoutOverflowWarning']);
+		} finally {
+			process.off('warning', onWarning);
+		}
+	});
 });
 
 describe('aborted sleeps', () => {
