@@ -40,8 +40,10 @@ describe('timers', () => {
 	test('an hour passes without waiting for it', async () => {
 		const realStart = Date.now();
 		const start = clock.now();
+		const elapsed = clock.elapsed();
 		for (let minute = 0; minute < 60; minute += 1) await clock.sleep(60_000);
 		expect(clock.now() - start).toBe(3_600_000);
+		expect(clock.elapsed() - elapsed).toBe(3_600_000);
 		expect(Date.now() - realStart).toBeLessThan(2_000);
 	});
 
@@ -169,7 +171,8 @@ describe('time waits for what is under way', () => {
 			fetch(`${sandbox().url}/vpaas/rooms?$limit=1`, {
 				headers: { Authorization: `Bearer ${sandbox().token}` },
 			}).then((response) => response.status);
-		expect(await Promise.all([get(), get(), get(), get()])).toEqual([200, 200, 200, 429]);
+		// Which of the four arrives last is the network's choice.
+		expect((await Promise.all([get(), get(), get(), get()])).sort()).toEqual([200, 200, 200, 429]);
 		await clock.sleep(999);
 		expect(await get()).toBe(429);
 		await clock.sleep(1);
@@ -235,7 +238,6 @@ describe('installed for a file', () => {
 		const product = productClock();
 		expect(product.now()).toBe(clock.now());
 		expect(product.httpTimeoutMs(300)).toBe(0);
-		expect(clock.elapsed()).toBeGreaterThan(0);
 	});
 
 	test('a clock of its own is independent of the file’s', async () => {
