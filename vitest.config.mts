@@ -37,9 +37,9 @@ export default defineConfig({
 		// n8n-core logs every node error; show logs only for tests that fail.
 		silent: 'passed-only',
 		// Two files at a time even on 2 cores (the default would run one), so that the others run
-		// while the trigger's end-to-end test waits on n8n's schedule. `npm run test:unit` runs
-		// four (VITEST_MAX_WORKERS=4): its files mostly wait on real time (retries, pacing), and
-		// use under one core of two.
+		// while the trigger's end-to-end test waits on n8n's schedule. `npm run test:unit` runs as
+		// many, one per core: its files wait on a virtual clock, not in real time, so they use the
+		// CPU they get (docs/testing.md, "Where the unit tier's time goes").
 		maxWorkers: Math.max(2, availableParallelism()),
 		sequence: { sequencer: EndToEndAround },
 		projects: [
@@ -48,6 +48,10 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['test/**/*.test.mts'],
+					// Files share processes, so n8n-core (about a second of CPU to import) is imported
+					// once per process, not once per file; each file gets the package loaded anew.
+					isolate: false,
+					setupFiles: ['test/support/fresh-package.mts'],
 					exclude: [...configDefaults.exclude, END_TO_END],
 					sequence: { groupOrder: 0 },
 				},

@@ -66,7 +66,7 @@ export interface SandboxOptions {
 	updatedAt?: boolean;
 	/** Fields whose `$sort` the list ignores, answering in the stored order instead. */
 	ignoredSorts?: string[];
-	/** The sandbox's time (`realClock` by default). */
+	/** The sandbox's time (`realClock` unless setDefaultClock gave another). */
 	clock?: Clock;
 	/** The random numbers of `ties: 'shuffled'` (Math.random by default). */
 	random?: () => number;
@@ -104,10 +104,21 @@ export interface Sandbox {
 	onRequest(callback: ((request: LoggedRequest) => void | Promise<void>) | undefined): void;
 	fault(fault: Fault): void;
 	reset(): void;
+	/** How many of its requests it is handling at this moment (see activeRequests). */
+	active(): number;
 	close(): Promise<void>;
 }
 
 export function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
+
+/**
+ * How many requests the sandboxes of this process are handling at this moment: arrived, not yet
+ * answered, and not waiting on the clock, on a test's `onRequest` or for nothing (a `hang`).
+ */
+export function activeRequests(): number;
+
+/** Sets the clock of the sandboxes started from now on without a `clock`; returns the previous. */
+export function setDefaultClock(clock: Clock): Clock;
 
 /** Servers Videsk's docs allow, by name (README.md). */
 export const VARIANTS: Record<string, SandboxOptions>;

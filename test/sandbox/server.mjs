@@ -12,6 +12,29 @@ import { newRoom } from './services/rooms/rooms.schema.mjs';
 export { realClock } from './clock.mjs';
 export { STRICTEST, VARIANTS } from './variants.mjs';
 
+/** The state of each sandbox running in this process. */
+const running = new Set();
+/** The clock of sandboxes started without one. */
+let defaultClock = realClock;
+
+/**
+ * How many requests the sandboxes of this process are handling at this moment: arrived, not yet
+ * answered, and not waiting on the clock, on a test's `onRequest` or for nothing (a `hang`). A
+ * virtual clock (test/support/clock.mts) moves time on only when this is 0.
+ */
+export function activeRequests() {
+	let count = 0;
+	for (const state of running) count += state.active.size;
+	return count;
+}
+
+/** Sets the clock of the sandboxes started from now on without a `clock`; returns the previous. */
+export function setDefaultClock(clock) {
+	const previous = defaultClock;
+	defaultClock = clock;
+	return previous;
+}
+
 const DEFAULTS = {
 	token: 'sandbox-api-token',
 	expiredToken: undefined,
@@ -23,7 +46,6 @@ const DEFAULTS = {
 	trickleMs: 0,
 	updatedAt: false,
 	ignoredSorts: [],
-	clock: realClock,
 	random: Math.random,
 	pathIds: 'raw',
 	querySchema: 'lenient',
@@ -38,7 +60,7 @@ const DEFAULTS = {
 
 /** Starts a sandbox; server.d.mts and README.md describe every option. */
 export async function startSandbox(options = {}) {
-	const started = { ...DEFAULTS, ...options };
+	const started = { ...DEFAULTS, clock: defaultClock, ...options };
 	const settings = { ...started, ignoredSorts: [...started.ignoredSorts] };
 	const state = {
 		settings,
@@ -47,8 +69,10 @@ export async function startSandbox(options = {}) {
 		windows: new Map(),
 		onRequest: undefined,
 		secret: randomBytes(32),
+		active: new Set(),
 	};
 	const app = createApp(state);
+	running.add(state);
 	const server = await app.listen(settings.port, settings.host);
 	if (!server.listening) await once(server, 'listening');
 	const sockets = new Set();
@@ -126,9 +150,12 @@ export async function startSandbox(options = {}) {
 			state.onRequest = undefined;
 			state.windows.clear();
 		},
+		/** How many of its requests it is handling at this moment (see activeRequests). */
+		active: () => state.active.size,
 		async close() {
 			for (const socket of sockets) socket.destroy();
 			await app.teardown();
+			running.delete(state);
 		},
 	};
 	if (options.seed) sandbox.seed(options.seed);

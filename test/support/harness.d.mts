@@ -15,6 +15,9 @@ export const TRIGGER_TYPE: string;
 
 export function loadPackage(): Promise<PackageDirectoryLoader>;
 
+/** Forgets the package as loaded: the next loadPackage() loads dist/ anew, its state fresh. */
+export function forgetPackage(): void;
+
 export interface RunOptions {
 	/** The node's parameters, as the editor would save them. */
 	parameters: INodeParameters;

@@ -27,6 +27,17 @@ export const TRIGGER_TYPE = 'n8n-nodes-videsk.videskRoomsTrigger';
 
 let loaderPromise;
 
+/**
+ * Forgets the package as loaded, so that the next loadPackage() loads dist/ anew: its modules'
+ * state (the pacers, the clock) starts from nothing. The unit tier calls it before each test file
+ * (test/support/fresh-package.mts), since its files share processes, and with them n8n-core.
+ */
+export function forgetPackage() {
+	const dist = path.join(PACKAGE_DIR, 'dist') + path.sep;
+	for (const id of Object.keys(require.cache)) if (id.startsWith(dist)) delete require.cache[id];
+	loaderPromise = undefined;
+}
+
 /** The package as n8n loads it, including the options n8n adds to declarative nodes. */
 export function loadPackage() {
 	loaderPromise ??= (async () => {

@@ -1,5 +1,6 @@
 import type { INodeParameterResourceLocator, INodeParameters } from 'n8n-workflow';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { productClock } from './clock.mjs';
 import { runNode, type RunOptions } from './harness.mjs';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.mjs';
 
@@ -43,4 +44,6 @@ export function room(
 	return { __rl: true, mode, value };
 }
 
-export const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+/** An instant `hours` from now on the node's clock (the test's virtual clock, if it has one). */
+export const inHours = (hours: number) =>
+	new Date(productClock().now() + hours * 3_600_000).toISOString();

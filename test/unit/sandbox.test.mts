@@ -1,9 +1,9 @@
 // The sandbox follows ../shared/videsk-docs/rooms-api.md, so the node's tests can trust it.
 import { request as httpRequest } from 'node:http';
 import { describe, expect, test } from 'vitest';
+import { useVirtualClock } from '../support/clock.mjs';
 import { inHours, useSandbox } from '../support/helpers.mjs';
 import {
-	realClock,
 	startSandbox,
 	STRICTEST,
 	VARIANTS,
@@ -11,6 +11,8 @@ import {
 	type SandboxOptions,
 } from '../sandbox/server.mjs';
 
+// The sandbox's time (its Date header, rooms' times, latency and trickle waits) is this clock's.
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 
 async function call(method: string, path: string, body?: unknown, token = sandbox().token) {
@@ -92,7 +94,7 @@ describe('list', () => {
 
 describe('create', () => {
 	test('applies the documented defaults and returns the room with an access token', async () => {
-		const before = Date.now();
+		const before = clock.now();
 		const { status, json } = await call('POST', '/vpaas/rooms', {});
 		expect(status).toBe(201);
 		expect(json.id).toMatch(/^[0-9a-f]{24}$/);
@@ -108,7 +110,7 @@ describe('create', () => {
 		const cases = [
 			{ name: 'x'.repeat(501) },
 			{ externalId: 'x'.repeat(101) },
-			{ exp: new Date(Date.now() - 1000).toISOString() },
+			{ exp: new Date(clock.now() - 1000).toISOString() },
 			{ nbf: inHours(2), exp: inHours(1) },
 			{ nbf: inHours(0), exp: inHours(73) },
 			{ settings: 'not an object' },
@@ -384,7 +386,7 @@ describe('validation details (validationDetails)', () => {
 describe('ties (ties)', () => {
 	/** 30 rooms created in the same millisecond, so that createdAt ties them all. */
 	function seedTied() {
-		const createdAt = Date.now() - 60_000;
+		const createdAt = clock.now() - 60_000;
 		sandbox().seed(30, (index) => ({
 			externalId: `t${String(index).padStart(2, '0')}`,
 			createdAt,
@@ -450,11 +452,11 @@ describe('Date header (dateSkewMs, dateMissing) and the clock', () => {
 			const { headers } = await call('GET', '/vpaas/rooms');
 			return headers.get('date') === null ? null : Date.parse(headers.get('date')!);
 		};
-		expect(Math.abs((await date())! - Date.now())).toBeLessThan(2000);
+		expect(Math.abs((await date())! - clock.now())).toBeLessThan(2000);
 		sandbox().settings.dateSkewMs = 3_600_000;
-		expect(Math.abs((await date())! - Date.now() - 3_600_000)).toBeLessThan(2000);
+		expect(Math.abs((await date())! - clock.now() - 3_600_000)).toBeLessThan(2000);
 		sandbox().settings.dateSkewMs = -3_600_000;
-		expect(Math.abs((await date())! - Date.now() + 3_600_000)).toBeLessThan(2000);
+		expect(Math.abs((await date())! - clock.now() + 3_600_000)).toBeLessThan(2000);
 		sandbox().settings.dateMissing = true;
 		expect(await date()).toBeNull();
 		// Nor on an error, a fault's answer, or a raw read of the headers.
@@ -473,14 +475,14 @@ describe('Date header (dateSkewMs, dateMissing) and the clock', () => {
 	test('one clock for every time: Date, createdAt, ids, exp checks, latency waits', async () => {
 		const now = Date.parse('2031-03-04T05:06:07.000Z');
 		const slept: number[] = [];
-		const clock: Clock = {
+		const fixed: Clock = {
 			now: () => now,
 			sleep: (ms) => {
 				slept.push(ms);
 				return Promise.resolve();
 			},
 		};
-		Object.assign(sandbox().settings, { clock, latencyMs: 5000 });
+		Object.assign(sandbox().settings, { clock: fixed, latencyMs: 5000 });
 		const started = Date.now();
 		const created = await call('POST', '/vpaas/rooms', {});
 		expect(Date.now() - started).toBeLessThan(1000);
@@ -495,21 +497,21 @@ describe('Date header (dateSkewMs, dateMissing) and the clock', () => {
 		// In the future for this machine, in the past for the sandbox's clock.
 		const { status } = await call('POST', '/vpaas/rooms', { exp: '2031-03-04T05:00:00Z' });
 		expect(status).toBe(400);
-		sandbox().settings.clock = realClock;
+		sandbox().settings.clock = clock;
 	});
 });
 
 describe('answers: slow and trickling', () => {
 	test('trickleMs: the headers at once, the body one byte at a time', async () => {
 		sandbox().settings.trickleMs = 10;
-		const started = Date.now();
+		const started = clock.now();
 		const response = await fetch(`${sandbox().url}/vpaas/rooms/nope`, {
 			headers: { Authorization: `Bearer ${sandbox().token}` },
 		});
-		const headersAt = Date.now() - started;
+		const headersAt = clock.now() - started;
 		expect(response.status).toBe(404);
 		const body = await response.text();
-		const bodyAt = Date.now() - started;
+		const bodyAt = clock.now() - started;
 		expect(headersAt).toBeLessThan(100);
 		expect(bodyAt).toBeGreaterThanOrEqual(body.length * 10 - 50);
 		expect(JSON.parse(body)).toMatchObject({ name: 'NotFound', code: 404 });
@@ -517,13 +519,13 @@ describe('answers: slow and trickling', () => {
 
 	test("a trickle fault: Videsk's own answer, trickling, then normal answers", async () => {
 		sandbox().fault({ nth: 1, kind: 'trickle', intervalMs: 5 });
-		const started = Date.now();
+		const started = clock.now();
 		const slow = await call('GET', '/vpaas/rooms');
-		expect(Date.now() - started).toBeGreaterThanOrEqual(slow.text.length * 5 - 50);
+		expect(clock.now() - started).toBeGreaterThanOrEqual(slow.text.length * 5 - 50);
 		expect(slow.json).toMatchObject({ total: 0, data: [] });
-		const prompt = Date.now();
+		const prompt = clock.now();
 		await call('GET', '/vpaas/rooms');
-		expect(Date.now() - prompt).toBeLessThan(100);
+		expect(clock.now() - prompt).toBeLessThan(100);
 	});
 
 	test('faults: hang, reset, repeated headers, latency', async () => {
@@ -536,15 +538,17 @@ describe('answers: slow and trickling', () => {
 			headers: { 'Retry-After': ['1', '2'] },
 			latencyMs: 100,
 		});
-		const started = Date.now();
+		const started = clock.now();
 		const limited = await call('GET', '/vpaas/rooms');
-		expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+		expect(clock.now() - started).toBeGreaterThanOrEqual(90);
 		expect(limited.status).toBe(429);
 		expect(limited.headers.get('retry-after')).toBe('1, 2');
 		expect(limited.json).toEqual({ message: 'slow down' });
 		sandbox().fault({ nth: 3, kind: 'hang' });
+		const giveUp = new AbortController();
+		void clock.sleep(200).then(() => giveUp.abort());
 		await expect(
-			fetch(`${sandbox().url}/vpaas/rooms`, { signal: AbortSignal.timeout(200) }),
+			fetch(`${sandbox().url}/vpaas/rooms`, { signal: giveUp.signal }),
 		).rejects.toThrow();
 		// Neither the cut answer nor the hung one was ever answered in full.
 		expect(sandbox().requests.map((request) => request.status)).toEqual([
@@ -602,5 +606,36 @@ describe('variants', () => {
 			dateMissing: true,
 		});
 		expect(STRICTEST.maxPageSize).toBeLessThan(100);
+	});
+});
+
+describe('the requests it is handling, for a virtual clock', () => {
+	test('a request counts while it is handled, not while it waits on the clock, on onRequest, or for nothing', async () => {
+		sandbox().seed(1);
+		const seen: Record<string, number> = {};
+		// A fault's `match` runs while the request is handled.
+		sandbox().fault({ nth: 1, match: () => ((seen.handled = sandbox().active()), false) });
+		await call('GET', '/vpaas/rooms/seed-1');
+		sandbox().onRequest(() => clock.sleep(50));
+		const waited = call('GET', '/vpaas/rooms/seed-1');
+		await clock.sleep(25);
+		seen.onRequest = sandbox().active();
+		await waited;
+		sandbox().onRequest(undefined);
+		sandbox().fault({ nth: 3, latencyMs: 50 });
+		const slow = call('GET', '/vpaas/rooms/seed-1');
+		await clock.sleep(25);
+		seen.latency = sandbox().active();
+		await slow;
+		sandbox().fault({ nth: 4, kind: 'hang' });
+		const giveUp = new AbortController();
+		const hung = fetch(`${sandbox().url}/vpaas/rooms`, { signal: giveUp.signal }).catch(() => {});
+		await clock.sleep(25);
+		seen.hang = sandbox().active();
+		giveUp.abort();
+		await hung;
+		seen.after = sandbox().active();
+		expect(seen).toEqual({ handled: 1, onRequest: 0, latency: 0, hang: 0, after: 0 });
+		expect(sandbox().requests).toHaveLength(4);
 	});
 });

@@ -8,6 +8,13 @@ export interface Clock {
 	now(): number;
 	/** Resolves after `ms`, or as soon as `signal` aborts. */
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
+	/**
+	 * The timeout given to n8n's HTTP client for an attempt that has `ms` on this clock. It is only
+	 * a backstop, in real time: the attempt's deadline (a `sleep`) is what ends it. On the real
+	 * clock, `ms` itself; a clock that is not real time gives 0 (none), so that a real timer never
+	 * ends an attempt before its time on that clock.
+	 */
+	httpTimeoutMs(ms: number): number;
 }
 
 export const clock: Clock = {
@@ -23,4 +30,5 @@ export const clock: Clock = {
 			signal?.removeEventListener('abort', stop);
 		}
 	},
+	httpTimeoutMs: (ms) => ms,
 };

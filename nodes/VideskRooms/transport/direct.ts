@@ -6,6 +6,7 @@ import type {
 	INode,
 } from 'n8n-workflow';
 import { CREDENTIAL_TYPE, DEFAULT_TIMEOUT_MS, type AnswerShape } from '../videsk';
+import { clock } from './clock';
 import type { UsableCredential } from './credential';
 import type { RequestPurpose, VideskAnswer } from './errors';
 import { pacerFor } from './pacer';
@@ -70,7 +71,7 @@ export async function readFromVidesk(
 				qs: read.qs,
 				headers: HEADERS,
 				json: true,
-				timeout,
+				timeout: clock.httpTimeoutMs(timeout),
 				abortSignal: signal,
 				disableFollowRedirect: true,
 				returnFullResponse: true,
@@ -118,7 +119,7 @@ export async function readWithToken(
 				simple: false,
 				resolveWithFullResponse: true,
 				followRedirect: false,
-				timeout,
+				timeout: clock.httpTimeoutMs(timeout),
 			})) as { statusCode: number; headers: IDataObject; body: unknown };
 			return { statusCode: response.statusCode, headers: response.headers, body: response.body };
 		},

@@ -9,6 +9,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 import { CREDENTIAL_TYPE, DEFAULT_TIMEOUT_MS, type AnswerShape } from '../videsk';
 import { duration } from '../wording';
+import { clock } from './clock';
 import { usableCredential, type UsableCredential } from './credential';
 import { videskApiError, type RequestPurpose, type VideskAnswer } from './errors';
 import { pacerFor } from './pacer';
@@ -102,7 +103,7 @@ export async function sendRouted(
 			const [answer] = await context.makeRoutingRequest(
 				withOptions(request, {
 					baseURL: credential.baseUrl,
-					timeout: attemptMs,
+					timeout: clock.httpTimeoutMs(attemptMs),
 					abortSignal: signal,
 					// A redirect is an answer: following it would turn a POST or a PATCH into a GET.
 					disableFollowRedirect: true,

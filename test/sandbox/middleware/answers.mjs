@@ -1,3 +1,5 @@
+import { idleWhile } from './activity.mjs';
+
 /**
  * A trickling answer (`trickleMs`, or a `trickle` fault's `intervalMs`): its status and headers
  * at once, then its body one byte every interval, as a server or proxy stalling mid-body sends
@@ -14,7 +16,7 @@ export const answers = (sandbox) => async (ctx, next) => {
 	res.setHeader('Content-Length', String(body.length));
 	res.flushHeaders();
 	for (const byte of body) {
-		await sandbox.settings.clock.sleep(intervalMs);
+		await idleWhile(sandbox, ctx, sandbox.settings.clock.sleep(intervalMs));
 		if (res.destroyed) return;
 		res.write(Buffer.of(byte));
 	}

@@ -1,3 +1,5 @@
+import { idleForGood, idleWhile } from './activity.mjs';
+
 /**
  * Answers a request that matches a fault (`sandbox.fault(...)`) as the fault says, in place of
  * Videsk: a status with a body and headers (a proxy's HTML page, a bare 502…), an answer that
@@ -6,10 +8,12 @@
  */
 export const faults = (sandbox) => async (ctx, next) => {
 	const fault = takeFault(sandbox.faults, sandbox.requests.at(-1));
-	if (fault?.latencyMs) await sandbox.settings.clock.sleep(fault.latencyMs);
+	if (fault?.latencyMs)
+		await idleWhile(sandbox, ctx, sandbox.settings.clock.sleep(fault.latencyMs));
 	if (fault?.kind === 'hang') {
 		// Never answers; close() destroys the socket.
 		ctx.respond = false;
+		idleForGood(sandbox, ctx);
 		return;
 	}
 	if (fault?.kind === 'reset') {

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { idleWhile } from './activity.mjs';
 
 /**
  * Logs every request as it arrives (`sandbox.requests`), with its body, before anything answers
@@ -25,8 +26,8 @@ export const requestLog = (sandbox) => async (ctx, next) => {
 	requests.push(entry);
 	ctx.res.once('finish', () => (entry.status = ctx.res.statusCode));
 	setDate(ctx, settings);
-	await sandbox.onRequest?.(entry);
-	if (settings.latencyMs) await settings.clock.sleep(settings.latencyMs);
+	await idleWhile(sandbox, ctx, sandbox.onRequest?.(entry));
+	if (settings.latencyMs) await idleWhile(sandbox, ctx, settings.clock.sleep(settings.latencyMs));
 	return next();
 };
 

@@ -5,21 +5,21 @@
 // throw outside the request's promise (the execution never settled) and text failed as "could
 // not reach Videsk".
 import { expect, test } from 'vitest';
+import { useVirtualClock } from '../../support/clock.mjs';
 import { room, run, useSandbox } from '../../support/helpers.mjs';
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 const get = { operation: 'get', room: room('externalId', 'seed-1') };
 
-/** The run, or 'still running' if it has not settled within `ms`. */
+/** The run, or 'still running' if it has not settled within `ms` (on the test's clock). */
 async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'still running'> {
-	let timer: NodeJS.Timeout | undefined;
-	const late = new Promise<'still running'>((resolve) => {
-		timer = setTimeout(() => resolve('still running'), ms);
-	});
+	const settled = new AbortController();
+	const late = clock.sleep(ms, settled.signal).then(() => 'still running' as const);
 	try {
 		return await Promise.race([promise, late]);
 	} finally {
-		clearTimeout(timer);
+		settled.abort();
 	}
 }
 
@@ -61,12 +61,12 @@ test('a Timeout from an expression as digits ("2000") is the wait for the answer
 	const { items } = await run(sandbox(), { ...get, requestOptions: { timeout: '={{ "2000" }}' } });
 	expect(items.map((item) => item.json.externalId)).toEqual(['seed-1']);
 	sandbox().fault({ method: 'GET', kind: 'hang', times: 10 });
-	const startedAt = Date.now();
+	const startedAt = clock.now();
 	const late = await run(
 		sandbox(),
 		{ ...get, requestOptions: { timeout: '={{ "300" }}' } },
 		{ continueOnFail: true },
 	);
 	expect(String(late.items[0].json.error)).toMatch(/could not reach Videsk/);
-	expect(Date.now() - startedAt).toBeLessThan(10_000);
+	expect(clock.now() - startedAt).toBeLessThan(10_000);
 }, 20_000);

@@ -2,9 +2,11 @@
 // engine against the sandbox, with examples and a property over generated field combinations.
 import type { INodeParameters, IDataObject } from 'n8n-workflow';
 import { describe, expect, test } from 'vitest';
+import { useVirtualClock } from '../../support/clock.mjs';
 import { inHours, run, useSandbox } from '../../support/helpers.mjs';
 import { fc, test as propertyTest } from '@fast-check/vitest';
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -12,7 +14,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A room already in the sandbox, created `createdHoursAgo` before now. */
 function seedRoom(fields: { externalId: string; name?: string; nbf: string; exp: string }) {
-	const createdAt = Math.min(Date.parse(fields.nbf), Date.now()) - MINUTE;
+	const createdAt = Math.min(Date.parse(fields.nbf), clock.now()) - MINUTE;
 	sandbox().seed(1, () => ({ name: 'Standup', ...fields, createdAt }));
 	return sandbox().rooms()[0];
 }
@@ -378,7 +380,7 @@ describe('Create or Update, property', () => {
 			sandbox().reset();
 			// Instants are whole minutes from `now`, which is half a minute ahead of the clock: the
 			// node's own "now" stays strictly between two of them while the run lasts (< 29 s).
-			const now = Math.ceil((Date.now() + 30_000) / 1000) * 1000;
+			const now = Math.ceil((clock.now() + 30_000) / 1000) * 1000;
 			if (c.existing) {
 				const times = existingTimes(c, now);
 				seedRoom({
@@ -456,7 +458,7 @@ describe('Create or Update: reruns and repeated External IDs', () => {
 		sandbox().onRequest(async () => {
 			if (!first) return;
 			first = false;
-			await new Promise((resolve) => setTimeout(resolve, 300));
+			await clock.sleep(300);
 		});
 		const { items, error } = await upsert(
 			{ externalId: 'evt-1', name: '={{ $json.title }}', nbf: inHours(1), exp: '={{ $json.exp }}' },
@@ -488,7 +490,7 @@ describe('Create or Update: reruns and repeated External IDs', () => {
 
 	test('items with different External IDs do not wait for each other', async () => {
 		sandbox().onRequest(async (request) => {
-			if (request.path === '/vpaas/rooms/slow') await new Promise((r) => setTimeout(r, 300));
+			if (request.path === '/vpaas/rooms/slow') await clock.sleep(300);
 		});
 		const { items } = await upsert(
 			{ externalId: '={{ $json.event }}', name: 'x' },

@@ -2,8 +2,10 @@
 // server really uses. (How it reads a list that changes meanwhile: test/model/getAll.model.test.mts.)
 import type { INodeTypeDescription } from 'n8n-workflow';
 import { describe, expect, test } from 'vitest';
+import { useVirtualClock } from '../../support/clock.mjs';
 import { run, useSandbox } from '../../support/helpers.mjs';
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 
 /** Without a Sort, Get Many lists the newest rooms first (the sandbox seeds them a second apart). */
@@ -209,7 +211,7 @@ describe('a page that fails', () => {
 		let refusedSince: number | undefined;
 		sandbox().fault({
 			match: (request) =>
-				request.query.$skip === '198' && Date.now() - (refusedSince ??= Date.now()) < 600,
+				request.query.$skip === '198' && clock.now() - (refusedSince ??= clock.now()) < 600,
 			times: 10,
 			status: 429,
 			body: { name: 'TooManyRequests', message: 'Slow down', code: 429 },
@@ -344,9 +346,9 @@ describe('the Status filter says what Videsk’s ended flag means', () => {
 	test('"Not Ended" returns rooms past their Expires At, and says so', async () => {
 		sandbox().seed(1, () => ({
 			externalId: 'expired',
-			createdAt: Date.now() - 5 * 3_600_000,
-			nbf: new Date(Date.now() - 5 * 3_600_000).toISOString(),
-			exp: new Date(Date.now() - 3_600_000).toISOString(),
+			createdAt: clock.now() - 5 * 3_600_000,
+			nbf: new Date(clock.now() - 5 * 3_600_000).toISOString(),
+			exp: new Date(clock.now() - 3_600_000).toISOString(),
 		}));
 		const { items } = await run(sandbox(), {
 			operation: 'getAll',

@@ -2,8 +2,10 @@
 // Videsk or a gateway says.
 import { describe, expect, test } from 'vitest';
 import { room, run, useSandbox } from '../../support/helpers.mjs';
+import { useVirtualClock } from '../../support/clock.mjs';
 import { faultMatrix, feathers, SECRET_TOKEN } from './fault-matrix.mjs';
 
+useVirtualClock();
 const sandbox = useSandbox({ token: SECRET_TOKEN });
 
 faultMatrix(sandbox, ['update', 'end', 'getJoinToken']);

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { expect, test } from 'vitest';
+import { useVirtualClock } from '../../support/clock.mjs';
 import { PACKAGE_DIR } from '../../support/harness.mjs';
 import { room, run, useSandbox } from '../../support/helpers.mjs';
 
@@ -16,19 +17,19 @@ const { RateLimitPacer } = createRequire(import.meta.url)(
 	path.join(PACKAGE_DIR, 'dist/nodes/VideskRooms/transport/pacer.js'),
 ) as { RateLimitPacer: new () => Pacer };
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 
 const STILL_WAITING = 'still waiting';
-const after = (ms: number) =>
-	new Promise<typeof STILL_WAITING>((resolve) => setTimeout(() => resolve(STILL_WAITING), ms));
+const after = (ms: number) => clock.sleep(ms).then(() => STILL_WAITING as typeof STILL_WAITING);
 
 test('a first request that never settles holds the next one no longer than its own Timeout', async () => {
 	const pacer = new RateLimitPacer();
 	await pacer.acquire({}, 300); // the probe: let through, its answer never observed
-	const startedAt = Date.now();
+	const startedAt = clock.now();
 	const next = await Promise.race([pacer.acquire({}, 10_000), after(5_000)]);
 	expect(next).not.toBe(STILL_WAITING);
-	expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
+	expect(clock.now() - startedAt).toBeGreaterThanOrEqual(250);
 	if (next !== STILL_WAITING) pacer.observe(next);
 });
 
@@ -42,7 +43,7 @@ test('found in review: an execution whose request never settled does not stop th
 		{ ...get, requestOptions: { timeout: '={{ -5 }}' } },
 		{ continueOnFail: true },
 	);
-	await new Promise((resolve) => setTimeout(resolve, 300));
+	await clock.sleep(300);
 	const next = await Promise.race([
 		run(sandbox(), { ...get, requestOptions: { timeout: 2_000 } }, { continueOnFail: true }),
 		after(10_000),

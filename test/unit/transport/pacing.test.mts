@@ -8,14 +8,18 @@
 import type { IDataObject } from 'n8n-workflow';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { afterEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import type { RateLimitReading } from '../../../nodes/VideskRooms/transport/pacer.js';
+import { useVirtualClock } from '../../support/clock.mjs';
 import { createPoller, PACKAGE_DIR, runNode } from '../../support/harness.mjs';
 import { room, run } from '../../support/helpers.mjs';
 import { fc, numRuns, test as property } from '../../support/properties.mjs';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server.mjs';
 
 const RATE = 20;
+// Every wait (the rate limit's windows, Retry-After, backoff) is on this clock: times below are
+// its milliseconds, and none is waited in real time.
+const clock = useVirtualClock();
 const sandboxes: Sandbox[] = [];
 afterEach(async () => {
 	await Promise.all(sandboxes.splice(0).map((sandbox) => sandbox.close()));
@@ -82,7 +86,7 @@ describe('pacing from the RateLimit headers', () => {
 				await fetch(`${sandbox.url}/vpaas/rooms?$limit=1`, {
 					headers: { Authorization: `Bearer ${sandbox.token}` },
 				});
-				await new Promise((resolve) => setTimeout(resolve, 100));
+				await clock.sleep(100);
 			}
 		})();
 		const result = await createOrGet(sandbox, ids('shared', 100));
@@ -176,8 +180,8 @@ const ISO = '\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z';
 describe('the Timeout bounds the waits Videsk imposes, not the wait behind other requests', () => {
 	test.each([
 		['seconds', () => '3600'],
-		['a Unix time', () => String(Math.ceil(Date.now() / 1000) + 3600)],
-		['a Unix time in ms', () => String(Date.now() + 3_600_000)],
+		['a Unix time', () => String(Math.ceil(clock.now() / 1000) + 3600)],
+		['a Unix time in ms', () => String(clock.now() + 3_600_000)],
 	])(
 		'none left and the reset an hour away (%s): the first item succeeds, the others fail at once with the figures',
 		async (_, reset) => {
@@ -319,26 +323,20 @@ describe('headers beyond what a rate limit can mean are read as what they are', 
 	}, 10_000);
 
 	test('found in review: Retry-After 99999999 holds the token until one request checks it, 60 s later', async () => {
-		// Only Date is faked, and it goes on with real time: the node, n8n and the sandbox run as ever.
-		vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
-		try {
-			const sandbox = await ownSandbox({ seed: 5 });
-			sandbox.fault({ nth: 1, ...tooMany({ 'Retry-After': '99999999' }) });
-			const first = await gets(sandbox, 1);
-			expect(first.items[0].error?.description).toContain(
-				'Videsk asked to wait 1,157 days before retrying, longer than the 30 seconds this request may wait. No window of a rate limit lasts that long',
-			);
-			const held = await gets(sandbox, 1);
-			expect(held.items[0].json.error).toMatch(noTurn);
-			expect(sandbox.requests).toHaveLength(1);
-			vi.setSystemTime(Date.now() + 60_000);
-			// The check: one request goes; Videsk answers it, so the hold is over for all.
-			const checked = await gets(sandbox, 5);
-			expect(checked.items.map((item) => item.json.error)).toEqual(Array(5).fill(undefined));
-			expect(sandbox.requests).toHaveLength(6);
-		} finally {
-			vi.useRealTimers();
-		}
+		const sandbox = await ownSandbox({ seed: 5 });
+		sandbox.fault({ nth: 1, ...tooMany({ 'Retry-After': '99999999' }) });
+		const first = await gets(sandbox, 1);
+		expect(first.items[0].error?.description).toContain(
+			'Videsk asked to wait 1,157 days before retrying, longer than the 30 seconds this request may wait. No window of a rate limit lasts that long',
+		);
+		const held = await gets(sandbox, 1);
+		expect(held.items[0].json.error).toMatch(noTurn);
+		expect(sandbox.requests).toHaveLength(1);
+		await clock.sleep(60_000);
+		// The check: one request goes; Videsk answers it, so the hold is over for all.
+		const checked = await gets(sandbox, 5);
+		expect(checked.items.map((item) => item.json.error)).toEqual(Array(5).fill(undefined));
+		expect(sandbox.requests).toHaveLength(6);
 	});
 
 	test.each(['1e3', '0x1E', '-5', 'Infinity'])(
@@ -392,7 +390,7 @@ describe('executions take turns', () => {
 		const sandbox = await limitedSandbox();
 		sandbox.seed(1);
 		const bulk = createOrGet(sandbox, ids('bulk', 100));
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		await clock.sleep(300);
 		const position = await turnOf(sandbox, () =>
 			run(sandbox, { operation: 'get', room: room('externalId', 'seed-1') }),
 		);
@@ -411,7 +409,7 @@ describe('executions take turns', () => {
 			credentialId: '1',
 		});
 		const bulk = createOrGet(sandbox, ids('bulk', 100));
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		await clock.sleep(300);
 		const position = await turnOf(sandbox, () => poller.poll());
 		expect(position).toBeLessThanOrEqual(2);
 		expect(failed(await bulk)).toEqual([]);
@@ -487,11 +485,11 @@ describe("Videsk's clock", () => {
 	/** 60 Create or Get items with Unix-time resets from Videsk's clock `clockAheadMs` off ours. */
 	async function skewed(clockAheadMs: number) {
 		const sandbox = await limitedSandbox({ reset: 'epoch', clockAheadMs });
-		const started = Date.now();
+		const started = clock.now();
 		const result = await createOrGet(sandbox, ids('skew', 60));
 		// 60 requests at 20 a second: 3 windows. In step, about 2-3 s; each second of the clock
 		// read into the reset would add up to a second per window.
-		expect(Date.now() - started).toBeLessThan(8_000);
+		expect(clock.now() - started).toBeLessThan(8_000);
 		expect(failed(result)).toEqual([]);
 		expect(status429(sandbox)).toBeLessThanOrEqual(1);
 	}
@@ -526,20 +524,15 @@ const pacerModule = createRequire(import.meta.url)(
 ) as PacerModule;
 
 test('found in review: pacers idle for a window’s longest are dropped (at most once a window’s longest), one in use is kept', async () => {
-	vi.useFakeTimers({ toFake: ['Date'] });
-	try {
-		const { pacerFor, LONGEST_WINDOW_MS } = pacerModule;
-		const idle = pacerFor('idle key');
-		const busy = pacerFor('busy key');
-		const ticket = await busy.acquire({}, 30_000); // sent, its answer still to come
-		vi.setSystemTime(Date.now() + 2 * LONGEST_WINDOW_MS);
-		pacerFor('another key'); // looks for idle pacers
-		expect(pacerFor('idle key')).not.toBe(idle);
-		expect(pacerFor('busy key')).toBe(busy);
-		busy.observe(ticket);
-	} finally {
-		vi.useRealTimers();
-	}
+	const { pacerFor, LONGEST_WINDOW_MS } = pacerModule;
+	const idle = pacerFor('idle key');
+	const busy = pacerFor('busy key');
+	const ticket = await busy.acquire({}, 30_000); // sent, its answer still to come
+	await clock.sleep(2 * LONGEST_WINDOW_MS);
+	pacerFor('another key'); // looks for idle pacers
+	expect(pacerFor('idle key')).not.toBe(idle);
+	expect(pacerFor('busy key')).toBe(busy);
+	busy.observe(ticket);
 });
 
 const NOW = Date.UTC(2026, 4, 1, 9, 30);

@@ -2,9 +2,11 @@
 // node sent it again only when it did. A Retry-After longer than the Timeout fails the item at
 // once, without sending it again; a 429 after the retries says how often it was sent again.
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { useVirtualClock } from '../../support/clock.mjs';
 import { room, run } from '../../support/helpers.mjs';
 import { startSandbox, type Sandbox } from '../../sandbox/server.mjs';
 
+useVirtualClock();
 // A sandbox (a base URL, so a pacer) of its own for each test: a 429's hold stays in the pacer.
 let current: Sandbox | undefined;
 const sandbox = () => current!;

@@ -1,8 +1,10 @@
 // README "Retries": a read is sent again after a 502, 503 or 504 or a broken connection, and
 // the item succeeds (added in review: no other test had a read fail once, then succeed).
 import { expect, test } from 'vitest';
+import { useVirtualClock } from '../../support/clock.mjs';
 import { room, run, useSandbox } from '../../support/helpers.mjs';
 
+useVirtualClock();
 const sandbox = useSandbox();
 
 test.each([

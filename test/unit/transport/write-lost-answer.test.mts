@@ -3,8 +3,10 @@
 // advice says to check the room before running the item again, not to try again (for Create
 // without an External ID, that makes a second room). A read's advice still says to try again.
 import { expect, test } from 'vitest';
+import { useVirtualClock } from '../../support/clock.mjs';
 import { room, run, useSandbox } from '../../support/helpers.mjs';
 
+useVirtualClock();
 const sandbox = useSandbox();
 const seeded = room('externalId', 'seed-1');
 
