@@ -1,12 +1,13 @@
 // Histories that broke the trigger's first version, shrunk, kept as named examples of the
 // model (trigger-world.mts checks every event once after every poll). Each runs on an account
 // as the docs describe it and on one whose rooms carry `updatedAt`.
-import { afterAll, describe, test } from 'vitest';
+import { describe, test } from 'vitest';
+import { useVirtualClock } from '../support/clock.mjs';
 import { useSandbox } from '../support/helpers.mjs';
-import { restoreClock, runHistory, type Setup, type Step } from '../support/trigger-world.mjs';
+import { runHistory, type Setup, type Step } from '../support/trigger-world.mjs';
 
+useVirtualClock();
 const sandbox = useSandbox();
-afterAll(restoreClock);
 
 /** One trigger watches Room Created, the other Room Ended. */
 const CREATED = 'first';

@@ -6,11 +6,11 @@
 // trigger.examples.test.mts. Prints the number of runs and the kinds of steps and outcomes.
 import { afterAll, beforeAll } from 'vitest';
 import { startSandbox, type Sandbox } from '../sandbox/server.mjs';
+import { useVirtualClock } from '../support/clock.mjs';
 import { fc, numRuns, PROPERTY_TIMEOUT_MS, test } from '../support/properties.mjs';
 import {
 	EVENTS,
 	MAX_LAG_SECONDS,
-	restoreClock,
 	SERVER_NAMES,
 	tally,
 	tallyLines,
@@ -25,12 +25,12 @@ import {
 
 const RUNS = numRuns(400);
 
+useVirtualClock();
 let sandbox: Sandbox;
 beforeAll(async () => {
 	sandbox = await startSandbox();
 });
 afterAll(async () => {
-	restoreClock();
 	await sandbox?.close();
 	process.stdout.write(
 		`\ntrigger model: ${tally.get('runs') ?? 0} runs\n${tallyLines()
@@ -73,8 +73,7 @@ const cleanUp = fc.record({
 });
 /**
  * Rooms sharing one createdAt, more than a page's overlap holds, across page boundaries: up to 12
- * on pages of 3 or 4 (each poll reads the last minute's rooms again, and in the short time some
- * histories give a poll, more than that on such pages would not fit: the poll says so), up to 150
+ * on pages of 3 or 4 (each poll reads the last minute's rooms again, a page at a time), up to 150
  * on pages of 100.
  */
 const createTie = (pageSize: number) =>

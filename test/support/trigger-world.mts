@@ -15,22 +15,12 @@ import {
 	LOOKUP_FAILURES_REPORTED,
 	MAX_LOOKUPS_PER_POLL,
 } from '../../dist/nodes/VideskRooms/trigger/lookups.js';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { createPoller, PACKAGE_DIR, type Poller } from './harness.mjs';
-import {
-	realClock,
-	VARIANTS,
-	type Fault,
-	type Sandbox,
-	type SandboxOptions,
-} from '../sandbox/server.mjs';
+import { productClock } from './clock.mjs';
+import { createPoller, type Poller } from './harness.mjs';
+import { VARIANTS, type Fault, type Sandbox, type SandboxOptions } from '../sandbox/server.mjs';
 
-/** The nodes' clock, the instance n8n-core loaded: the world's time is theirs too. */
-const nodesClock = createRequire(import.meta.url)(
-	path.join(PACKAGE_DIR, 'dist/nodes/VideskRooms/transport/clock.js'),
-).clock as { now(): number };
-const realNow = nodesClock.now;
+/** A reading of the world's time, as the nodes' clock: it keeps the clock it runs on. */
+type WorldTime = (() => number) & { base: () => number };
 
 /**
  * Servers Videsk's docs allow (the sandbox's VARIANTS), and a proxy or an app server whose clock
@@ -41,11 +31,6 @@ export const SERVERS: Record<string, SandboxOptions> = {
 	fastProxy: { dateSkewMs: 10 * 60_000 },
 };
 export const SERVER_NAMES = Object.keys(SERVERS);
-
-/** Puts the nodes back on the real time (after a test file's histories). */
-export function restoreClock() {
-	nodesClock.now = realNow;
-}
 
 export type TriggerEvent = 'roomCreated' | 'roomEnded';
 export const EVENTS: TriggerEvent[] = ['roomCreated', 'roomEnded'];
@@ -261,8 +246,10 @@ export function tallyLines(): string[] {
 }
 
 export class World {
-	/** How far the world's time is from the real time: hours behind, moved on by `advance`. */
+	/** How far the world's time is from its clock's: hours behind, moved on by `advance`. */
 	private offsetMs = -10 * 3_600_000;
+	/** The clock the world runs on: the test file's virtual clock, as the nodes had it. */
+	private base: () => number = Date.now;
 	private seq = 0;
 	/** The poll under way: which, and what it met so far. */
 	private current:
@@ -297,10 +284,11 @@ export class World {
 
 	/**
 	 * The world's time: Videsk's (the sandbox's) and n8n's (the nodes') alike. It runs with the
-	 * real time, hours behind it (a room "ahead" stays behind it too), moved on by `advance`.
+	 * test file's clock, hours behind it (a room "ahead" stays behind it too), and `advance` moves
+	 * it on for both.
 	 */
 	get clock(): number {
-		return realNow() + this.offsetMs;
+		return this.base() + this.offsetMs;
 	}
 
 	static async start(sandbox: Sandbox, setup: Setup): Promise<World> {
@@ -313,8 +301,12 @@ export class World {
 		sandbox.settings.maxPageSize = setup.pageSize;
 		sandbox.settings.updatedAt = setup.updatedAt;
 		const world = new World(sandbox, setup);
-		sandbox.settings.clock = { ...realClock, now: () => world.clock };
-		nodesClock.now = () => world.clock;
+		const nodes = productClock();
+		const installed = nodes.now as Partial<WorldTime>;
+		world.base = installed.base ?? nodes.now;
+		const time = Object.assign(() => world.clock, { base: world.base });
+		nodes.now = time;
+		sandbox.settings.clock = { now: time, sleep: (ms: number) => nodes.sleep(ms) };
 		sandbox.onRequest(() => world.onRequest());
 		world.addBulk(setup.bulk);
 		for (const { matching, ageS, ended } of [...setup.initial].sort((a, b) => b.ageS - a.ageS)) {
@@ -915,7 +907,7 @@ const SEEN_CHARACTERS = 41;
 /** Per open room watched (`"<24 hex>",`), and per one to look up (`["<24 hex>",<failures>],`). */
 const LOOKUP_CHARACTERS = 32;
 /** The rest of the state: what it was built for and when, cursor, position. */
-const STATE_BASE = 175;
+const STATE_BASE = 180;
 
 /** Runs a history and settles it. */
 export async function runHistory(sandbox: Sandbox, setup: Setup, steps: Step[]): Promise<World> {

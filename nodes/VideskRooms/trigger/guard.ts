@@ -18,12 +18,12 @@ import { clock } from '../transport/clock';
 export const COMMIT_WAIT_MS = 60_000;
 
 /**
- * What a poll starts from: the options its state was built for, when it was built (a state built
+ * What a poll starts from: the options its state was built for, which build of it (a state built
  * afresh again for the same options is another one), and how often it emitted.
  */
 export interface Generation {
 	builtFor: string;
-	since: number;
+	build: string;
 	generation: number;
 }
 
@@ -57,7 +57,7 @@ export function startPoll(
 		emitted !== undefined &&
 		from !== undefined &&
 		from.builtFor === emitted.builtFor &&
-		from.since === emitted.since &&
+		from.build === emitted.build &&
 		from.generation < emitted.generation &&
 		now - emitted.at < COMMIT_WAIT_MS;
 	if ((running !== undefined && now < running.deadline) || stale) return undefined;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { clock } from '../transport/clock';
 import type { Room } from '../videsk';
@@ -34,8 +35,8 @@ import { readOpenRooms, watchOpenRooms } from './openRooms';
 export interface WindowState extends IDataObject {
 	/** The options the state was built for: another Event or prefix starts afresh. */
 	builtFor: string;
-	/** When the state was built afresh (ms): a state rebuilt for the same options is another one. */
-	since: number;
+	/** Which build of the state this is: one built afresh again for the same options is another. */
+	build: string;
 	/** How many polls from this state on emitted something (guard.ts). */
 	generation: number;
 	/** The newest creation time (ms) read so far; the window starts a minute before. */
@@ -65,7 +66,7 @@ export function isState(value: IDataObject, builtFor: string, ended: boolean): b
 	const ids = (list: unknown) => Array.isArray(list) && list.every((id) => typeof id === 'string');
 	return (
 		value.builtFor === builtFor &&
-		Number.isFinite(value.since) &&
+		typeof value.build === 'string' &&
 		Number.isSafeInteger(value.generation) &&
 		Number.isFinite(value.cursor) &&
 		Number.isSafeInteger(value.position) &&
@@ -114,7 +115,7 @@ async function startWindow(
 	if (times.cut) throw tooSlowToStart(api);
 	return {
 		builtFor,
-		since: clock.now(),
+		build: randomBytes(8).toString('hex'),
 		generation: 0,
 		cursor: newest ?? ceiling,
 		position,
@@ -159,7 +160,7 @@ async function readWindow(
 		aged: rooms.slice(starts, nextStarts),
 		next: {
 			builtFor: state.builtFor,
-			since: state.since,
+			build: state.build,
 			generation: state.generation,
 			cursor,
 			position: positionOf(rooms, nextStarts),

@@ -1,3 +1,4 @@
+import { useVirtualClock } from '../../support/clock.mjs';
 // What n8n and Videsk do to a polling trigger beyond room histories, each as the smallest case
 // that broke the trigger's first version (through n8n-core's polling path, harness.mjs): polls
 // that overlap, options changed, a reactivation, createdAt unreadable or ahead of Videsk's
@@ -8,6 +9,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { createPoller } from '../../support/harness.mjs';
 import { useSandbox } from '../../support/helpers.mjs';
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 const HOUR = 3_600_000;
 
@@ -19,7 +21,7 @@ function poller(parameters: INodeParameters) {
 }
 
 /** Rooms `${name}-1`… created `at` (now by default), a millisecond apart. */
-function createRooms(count: number, name: string, at = Date.now()) {
+function createRooms(count: number, name: string, at = clock.now()) {
 	sandbox().seed(count, (index) => ({ externalId: `${name}-${index + 1}`, createdAt: at + index }));
 }
 
@@ -31,7 +33,7 @@ const idOf = (externalId: string) =>
 
 describe('overlapping polls', () => {
 	test('a poll started while the last one still waits (n8n’s default scheduler does not wait) returns at once: each end once', async () => {
-		createRooms(3, 'old', Date.now() - HOUR);
+		createRooms(3, 'old', clock.now() - HOUR);
 		createRooms(1, 'recent');
 		const trigger = await poller({ event: 'roomEnded' });
 		await trigger.poll();
@@ -59,7 +61,7 @@ describe('overlapping polls', () => {
 
 describe('the durable scheduler', () => {
 	test('a poll that read the cursor before the last poll’s commit (n8n does not wait for it) returns at once', async () => {
-		createRooms(3, 'old', Date.now() - HOUR);
+		createRooms(3, 'old', clock.now() - HOUR);
 		createRooms(1, 'recent');
 		const trigger = await createPoller({
 			parameters: { event: 'roomEnded' },
@@ -76,8 +78,8 @@ describe('the durable scheduler', () => {
 
 describe('options changed between polls start the trigger afresh', () => {
 	test('External ID Prefix cleared: a room it did not match, open since, ends after the change: emitted', async () => {
-		createRooms(1, 'cal-old', Date.now() - HOUR);
-		createRooms(1, 'crm-old', Date.now() - HOUR + 1000);
+		createRooms(1, 'cal-old', clock.now() - HOUR);
+		createRooms(1, 'crm-old', clock.now() - HOUR + 1000);
 		createRooms(1, 'recent');
 		const trigger = await poller({ event: 'roomEnded', options: { externalIdPrefix: 'crm-' } });
 		await trigger.poll();
@@ -88,8 +90,8 @@ describe('options changed between polls start the trigger afresh', () => {
 	});
 
 	test('External ID Prefix set: a room it no longer matches ends: not emitted', async () => {
-		createRooms(1, 'cal-old', Date.now() - HOUR);
-		createRooms(1, 'crm-old', Date.now() - HOUR + 1000);
+		createRooms(1, 'cal-old', clock.now() - HOUR);
+		createRooms(1, 'crm-old', clock.now() - HOUR + 1000);
 		createRooms(1, 'recent');
 		const trigger = await poller({ event: 'roomEnded' });
 		await trigger.poll();
@@ -103,12 +105,12 @@ describe('options changed between polls start the trigger afresh', () => {
 
 	test('Event switched from Room Ended to Room Created: nothing from before the switch', async () => {
 		sandbox().settings.updatedAt = true;
-		createRooms(1, 'ended-long-ago', Date.now() - 3 * HOUR);
-		sandbox().end('ended-long-ago-1', { at: Date.now() - 2 * HOUR });
+		createRooms(1, 'ended-long-ago', clock.now() - 3 * HOUR);
+		sandbox().end('ended-long-ago-1', { at: clock.now() - 2 * HOUR });
 		const trigger = await poller({ event: 'roomEnded' });
 		await trigger.poll();
 		// Rooms created after that end, before the switch.
-		createRooms(300, 'before-switch', Date.now() - HOUR);
+		createRooms(300, 'before-switch', clock.now() - HOUR);
 		trigger.reactivate({ event: 'roomCreated' });
 		expect(await trigger.poll()).toEqual([]);
 		createRooms(1, 'after-switch');
@@ -122,7 +124,7 @@ describe('reactivation', () => {
 		const trigger = await poller({ event: 'roomCreated' });
 		await trigger.poll();
 		// Deactivated; then, while inactive:
-		createRooms(200, 'while-inactive', Date.now() + 1000);
+		createRooms(200, 'while-inactive', clock.now() + 1000);
 		trigger.reactivate();
 		const emitted = await trigger.poll();
 		expect(ids(emitted)).toEqual(Array.from({ length: 200 }, (_, i) => `while-inactive-${i + 1}`));
@@ -132,7 +134,7 @@ describe('reactivation', () => {
 
 describe('creation times Videsk gives wrongly', () => {
 	test('a createdAt that is not a date: no room emitted again, the cursor stays a number', async () => {
-		createRooms(50, 'old', Date.now() - HOUR);
+		createRooms(50, 'old', clock.now() - HOUR);
 		const trigger = await poller({ event: 'roomCreated' });
 		await trigger.poll();
 		createRooms(1, 'unreadable');
@@ -145,10 +147,10 @@ describe('creation times Videsk gives wrongly', () => {
 	});
 
 	test('a createdAt ahead of Videsk’s clock (a server’s clock fast by 10 min) does not hide the rooms created after it', async () => {
-		createRooms(3, 'old', Date.now() - HOUR);
+		createRooms(3, 'old', clock.now() - HOUR);
 		const trigger = await poller({ event: 'roomCreated' });
 		await trigger.poll();
-		createRooms(1, 'fast-clock', Date.now() + 10 * 60_000);
+		createRooms(1, 'fast-clock', clock.now() + 10 * 60_000);
 		expect(ids(await trigger.poll())).toEqual(['fast-clock-1']);
 		createRooms(3, 'after');
 		expect(ids(await trigger.poll())).toEqual(['after-1', 'after-2', 'after-3']);
@@ -158,7 +160,7 @@ describe('creation times Videsk gives wrongly', () => {
 
 describe('lookups that keep failing', () => {
 	test('50 rooms whose lookups always fail cannot hold back a later end; they are reported after 5 polls, the polls still succeed', async () => {
-		createRooms(51, 'old', Date.now() - HOUR);
+		createRooms(51, 'old', clock.now() - HOUR);
 		createRooms(1, 'recent');
 		const trigger = await poller({ event: 'roomEnded' });
 		await trigger.poll();
@@ -196,7 +198,7 @@ describe('lookups that keep failing', () => {
 describe('what the trigger assumes of Videsk is checked, not trusted', () => {
 	test('Videsk stops sending updatedAt, then sends it again: ends are still emitted, no poll fails', async () => {
 		sandbox().settings.updatedAt = true;
-		createRooms(3, 'old', Date.now() - HOUR);
+		createRooms(3, 'old', clock.now() - HOUR);
 		createRooms(1, 'recent');
 		const trigger = await poller({ event: 'roomEnded' });
 		await trigger.poll();
@@ -213,10 +215,10 @@ describe('what the trigger assumes of Videsk is checked, not trusted', () => {
 		sandbox().settings.updatedAt = true;
 		sandbox().settings.ignoredSorts = ['updatedAt'];
 		// Listed in this order whatever the sort: one that ended just now, one long ago, one open.
-		createRooms(3, 'old', Date.now() - HOUR);
+		createRooms(3, 'old', clock.now() - HOUR);
 		createRooms(1, 'recent');
-		sandbox().end('old-1', { at: Date.now() - 10_000 });
-		sandbox().end('old-2', { at: Date.now() - 2 * HOUR });
+		sandbox().end('old-1', { at: clock.now() - 10_000 });
+		sandbox().end('old-2', { at: clock.now() - 2 * HOUR });
 		const trigger = await poller({ event: 'roomEnded' });
 		await trigger.poll();
 		sandbox().end('old-3');
@@ -226,9 +228,9 @@ describe('what the trigger assumes of Videsk is checked, not trusted', () => {
 	test('a server that ignores the sort by createdAt fails the poll, saying so, rather than missing rooms', async () => {
 		// Stored out of creation order, as the list then answers.
 		sandbox().settings.ignoredSorts = ['createdAt'];
-		createRooms(1, 'middle', Date.now() - HOUR / 2);
-		createRooms(1, 'oldest', Date.now() - HOUR);
-		createRooms(1, 'newest', Date.now() - 10_000);
+		createRooms(1, 'middle', clock.now() - HOUR / 2);
+		createRooms(1, 'oldest', clock.now() - HOUR);
+		createRooms(1, 'newest', clock.now() - 10_000);
 		const trigger = await poller({ event: 'roomCreated' });
 		await expect(trigger.poll()).rejects.toThrow(
 			/^Room Created: Videsk did not sort the room list by creation time$/,
@@ -237,9 +239,9 @@ describe('what the trigger assumes of Videsk is checked, not trusted', () => {
 
 	test('Fetch Test Event for Room Ended shows the room that ended last, not the one created last', async () => {
 		sandbox().settings.updatedAt = true;
-		createRooms(2, 'room', Date.now() - HOUR);
-		sandbox().end('room-2', { at: Date.now() - 60_000 });
-		sandbox().end('room-1', { at: Date.now() - 1000 });
+		createRooms(2, 'room', clock.now() - HOUR);
+		sandbox().end('room-2', { at: clock.now() - 60_000 });
+		sandbox().end('room-1', { at: clock.now() - 1000 });
 		const trigger = await poller({ event: 'roomEnded' });
 		expect(ids(await trigger.poll('manual'))).toEqual(['room-1']);
 	});

@@ -1,3 +1,4 @@
+import { useVirtualClock } from '../../support/clock.mjs';
 // Room Ended after more than a thousand watched open rooms end between two polls (a clean-up
 // workflow ending old rooms with the node's End): the open list is that much shorter where the
 // trigger looks for them, and the read steps back, twice as far each time, until it finds them.
@@ -6,14 +7,15 @@ import { describe, expect, test } from 'vitest';
 import { createPoller } from '../../support/harness.mjs';
 import { useSandbox } from '../../support/helpers.mjs';
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 const HOUR = 3_600_000;
 
 describe('more than a thousand watched open rooms ended between two polls', () => {
 	test('Room Ended: the polls after them succeed and, in time, emit every end once', async () => {
-		const at = Date.now() - 2 * HOUR;
+		const at = clock.now() - 2 * HOUR;
 		sandbox().seed(1500, (index) => ({ externalId: `old-${index + 1}`, createdAt: at + index }));
-		sandbox().seed(1, () => ({ externalId: 'recent', createdAt: Date.now() - 1000 }));
+		sandbox().seed(1, () => ({ externalId: 'recent', createdAt: clock.now() - 1000 }));
 		const trigger = await createPoller({
 			parameters: { event: 'roomEnded' },
 			credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },
@@ -37,10 +39,10 @@ describe('more than a thousand watched open rooms ended between two polls', () =
 	test('Room Ended with a prefix, n8n restarted after 1,200 other rooms ended one poll at a time: the polls go on', async () => {
 		// n8n's default scheduler saves the static data only with an emit: polls that emit nothing
 		// move the state in memory only, and a restart starts from the last emit's.
-		const at = Date.now() - 2 * HOUR;
+		const at = clock.now() - 2 * HOUR;
 		sandbox().seed(1, () => ({ externalId: 'crm-1', createdAt: at - 1000 }));
 		sandbox().seed(1500, (index) => ({ externalId: `cal-${index + 1}`, createdAt: at + index }));
-		sandbox().seed(1, () => ({ externalId: 'recent', createdAt: Date.now() - 1000 }));
+		sandbox().seed(1, () => ({ externalId: 'recent', createdAt: clock.now() - 1000 }));
 		const trigger = await createPoller({
 			parameters: { event: 'roomEnded', options: { externalIdPrefix: 'crm-' } },
 			credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },

@@ -1,3 +1,4 @@
+import { useVirtualClock } from '../../support/clock.mjs';
 // The trigger's failures, through n8n-core's polling path: the node's error table (what failed,
 // what to do, Videsk's own words, never the token), a failed poll that changes nothing, and a
 // test run (Fetch Test Event) that finds nothing and says how to get a sample.
@@ -8,6 +9,7 @@ import { useSandbox } from '../../support/helpers.mjs';
 import { startSandbox, type Fault } from '../../sandbox/server.mjs';
 
 const TOKEN = 'SECRET-trigger-token-51c2';
+const clock = useVirtualClock();
 const sandbox = useSandbox({ token: TOKEN });
 
 function poller(parameters: INodeParameters, baseUrl = sandbox().url) {
@@ -78,7 +80,7 @@ describe.each(['roomCreated', 'roomEnded'])('%s: a failing list request', (event
 			const trigger = await poller({ event });
 			await trigger.poll();
 			const state = JSON.stringify(trigger.staticData());
-			sandbox().seed(1, () => ({ externalId: 'after-the-failure', createdAt: Date.now() }));
+			sandbox().seed(1, () => ({ externalId: 'after-the-failure', createdAt: clock.now() }));
 			sandbox().end('seed-1');
 			sandbox().fault(fault);
 			const error = await failure(trigger.poll());
@@ -94,7 +96,7 @@ describe.each(['roomCreated', 'roomEnded'])('%s: a failing list request', (event
 	test('a 429 is waited out (Retry-After) and the poll succeeds', async () => {
 		const trigger = await poller({ event });
 		await trigger.poll();
-		sandbox().seed(1, () => ({ externalId: 'new', createdAt: Date.now() }));
+		sandbox().seed(1, () => ({ externalId: 'new', createdAt: clock.now() }));
 		if (event === 'roomEnded') sandbox().end('new');
 		sandbox().fault({
 			...feathers(429, 'TooManyRequests', 'Slow down'),
@@ -150,9 +152,9 @@ describe('Room Ended: a lookup that fails', () => {
 		// they leave the open list.
 		sandbox().seed(2, (index) => ({
 			externalId: `old-${index + 1}`,
-			createdAt: Date.now() - 3_600_000 + index,
+			createdAt: clock.now() - 3_600_000 + index,
 		}));
-		sandbox().seed(1, () => ({ externalId: 'recent', createdAt: Date.now() }));
+		sandbox().seed(1, () => ({ externalId: 'recent', createdAt: clock.now() }));
 		const trigger = await poller({ event: 'roomEnded' });
 		await trigger.poll();
 		sandbox().end('old-1');

@@ -1,3 +1,4 @@
+import { useVirtualClock } from '../../support/clock.mjs';
 // Where Videsk's rooms carry no createdAt (as the docs' room example shows them), the trigger
 // reads each room's creation second from its ObjectId; Videsk sorts by its own createdAt, set on
 // saving, after the ObjectId is made: two rooms created at once across a second can be listed with
@@ -7,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { createPoller } from '../../support/harness.mjs';
 import { useSandbox } from '../../support/helpers.mjs';
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 
 const hexSecond = (ms: number) =>
@@ -18,7 +20,7 @@ describe('an account without createdAt: two rooms whose ID seconds are one apart
 	test('Room Created: the polls after them succeed, and each room is emitted once', async () => {
 		sandbox().seed(3, (index) => ({
 			externalId: `old-${index + 1}`,
-			createdAt: Date.now() - 10_000 + index,
+			createdAt: clock.now() - 10_000 + index,
 		}));
 		const hide = () => {
 			for (const room of sandbox().rooms())
@@ -32,9 +34,9 @@ describe('an account without createdAt: two rooms whose ID seconds are one apart
 		await trigger.poll();
 		// Listed in the order Videsk saved them (its hidden createdAt): a, then b; b's ObjectId was
 		// made a moment before a's, in the second before.
-		sandbox().seed(2, (index) => ({ externalId: ['a', 'b'][index], createdAt: Date.now() }));
+		sandbox().seed(2, (index) => ({ externalId: ['a', 'b'][index], createdAt: clock.now() }));
 		hide();
-		const now = Date.now();
+		const now = clock.now();
 		for (const [externalId, second] of [
 			['a', now],
 			['b', now - 1000],
@@ -46,7 +48,7 @@ describe('an account without createdAt: two rooms whose ID seconds are one apart
 		}
 		const polls = [];
 		for (let poll = 0; poll < 3; poll += 1) {
-			if (poll === 1) sandbox().seed(1, () => ({ externalId: 'c', createdAt: Date.now() }));
+			if (poll === 1) sandbox().seed(1, () => ({ externalId: 'c', createdAt: clock.now() }));
 			hide();
 			polls.push(
 				await trigger.poll().then(

@@ -1,3 +1,4 @@
+import { useVirtualClock } from '../../support/clock.mjs';
 // A lookup answered 404 by something in front of Videsk (an HTML page from a proxy or gateway,
 // e.g. during a deploy) is a failed lookup, tried again at the next poll; only Videsk's own
 // NotFound means the room is gone. Found by an adversarial review; the model's lookup faults
@@ -6,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { createPoller } from '../../support/harness.mjs';
 import { useSandbox } from '../../support/helpers.mjs';
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 const HOUR = 3_600_000;
 
@@ -13,9 +15,9 @@ describe('a lookup answered 404 by something that is not Videsk', () => {
 	test('an HTML 404 page for one lookup: the end is emitted by a later poll', async () => {
 		sandbox().seed(2, (index) => ({
 			externalId: `old-${index + 1}`,
-			createdAt: Date.now() - HOUR + index,
+			createdAt: clock.now() - HOUR + index,
 		}));
-		sandbox().seed(1, () => ({ externalId: 'recent', createdAt: Date.now() }));
+		sandbox().seed(1, () => ({ externalId: 'recent', createdAt: clock.now() }));
 		const trigger = await createPoller({
 			parameters: { event: 'roomEnded' },
 			credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },

@@ -1,3 +1,4 @@
+import { useVirtualClock } from '../../support/clock.mjs';
 // A lookup answered 200 with a JSON object that is no room ({}: no "id") is a failed lookup,
 // reported after 5 polls in a row like any other, as the node's Get treats it. Found by an
 // adversarial review.
@@ -5,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { createPoller } from '../../support/harness.mjs';
 import { useSandbox } from '../../support/helpers.mjs';
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 const HOUR = 3_600_000;
 
@@ -12,9 +14,9 @@ describe('lookups answered with something that is no room', () => {
 	test('a room whose lookups answer 200 {} in 5 polls in a row is reported', async () => {
 		sandbox().seed(2, (index) => ({
 			externalId: `old-${index + 1}`,
-			createdAt: Date.now() - HOUR + index,
+			createdAt: clock.now() - HOUR + index,
 		}));
-		sandbox().seed(1, () => ({ externalId: 'recent', createdAt: Date.now() }));
+		sandbox().seed(1, () => ({ externalId: 'recent', createdAt: clock.now() }));
 		const trigger = await createPoller({
 			parameters: { event: 'roomEnded' },
 			credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },

@@ -1,3 +1,4 @@
+import { useVirtualClock } from '../../support/clock.mjs';
 // A poll ends within the time n8n gives it (getPollBudgetMs), also when Videsk answers slowly
 // with failures it retries, does not answer, or asks for waits: no attempt, wait or retry of a
 // read goes past the poll's deadline (n8n's durable scheduler abandons a poll past its timeout).
@@ -6,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { createPoller } from '../../support/harness.mjs';
 import { useSandbox } from '../../support/helpers.mjs';
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 const BUDGET_MS = 1000;
 /** n8n's margin past the budget before it abandons a poll is at least 5 s, or 20 %. */
@@ -17,9 +19,9 @@ async function timedPoll() {
 		credentials: { apiToken: sandbox().token, baseUrl: sandbox().url },
 		budgetMs: BUDGET_MS,
 	});
-	const started = Date.now();
+	const started = clock.now();
 	await trigger.poll().catch(() => undefined);
-	return Date.now() - started;
+	return clock.now() - started;
 }
 
 describe('a poll ends within the time n8n gives it', () => {

@@ -4,9 +4,11 @@
 // the trigger's errors advise.
 import type { INodeParameters } from 'n8n-workflow';
 import { expect, test } from 'vitest';
+import { useVirtualClock } from '../../support/clock.mjs';
 import { createPoller } from '../../support/harness.mjs';
 import { useSandbox } from '../../support/helpers.mjs';
 
+const clock = useVirtualClock();
 const sandbox = useSandbox();
 const MINUTE = 60_000;
 
@@ -26,10 +28,10 @@ test('a list answer whose body trickles in ends with the poll’s time; the next
 	await trigger.poll();
 	// Headers at once, then a byte every 2 s: the answer would take minutes.
 	sandbox().fault({ method: 'GET', kind: 'trickle', intervalMs: 2_000 });
-	const started = Date.now();
+	const started = clock.now();
 	await expect(trigger.poll()).rejects.toThrow(/no answer within/);
-	expect(Date.now() - started).toBeLessThan(3_000 + 1_500);
-	sandbox().seed(2, (index) => ({ externalId: `meanwhile-${index + 1}`, createdAt: Date.now() }));
+	expect(clock.now() - started).toBeLessThan(3_000 + 1_500);
+	sandbox().seed(2, (index) => ({ externalId: `meanwhile-${index + 1}`, createdAt: clock.now() }));
 	// The overlap guard holds no poll behind the one that ran out of time.
 	expect(ids(await trigger.poll())).toEqual(['meanwhile-1', 'meanwhile-2']);
 }, 20_000);
@@ -42,8 +44,8 @@ test('a poll still running past its deadline holds the next one no longer: that 
 	// the deadline, and the poll after it runs at once.
 	sandbox().fault({ method: 'GET', latencyMs: 5_000 });
 	const late = trigger.poll().catch((error: Error) => error);
-	await new Promise((resolve) => setTimeout(resolve, 1_200));
-	sandbox().seed(1, () => ({ externalId: 'after', createdAt: Date.now() }));
+	await clock.sleep(1_200);
+	sandbox().seed(1, () => ({ externalId: 'after', createdAt: clock.now() }));
 	expect(ids(await trigger.poll())).toEqual(['after']);
 	expect(await late).toBeInstanceOf(Error);
 }, 20_000);
@@ -55,7 +57,7 @@ test('150 rooms with one createdAt across page boundaries, given in another orde
 	const created = await poller({ event: 'roomCreated' });
 	const ended = await poller({ event: 'roomEnded' });
 	await created.poll();
-	const at = Date.now();
+	const at = clock.now();
 	sandbox().seed(150, (index) => ({ externalId: `tie-${1000 + index}`, createdAt: at }));
 	const emitted = ids(await created.poll());
 	expect(emitted).toHaveLength(150);
@@ -79,13 +81,13 @@ test('Videsk’s Date header and one room 10 minutes ahead: the rooms created in
 	await trigger.poll();
 	// A proxy or an app server whose clock is 10 min fast, and one room created there.
 	sandbox().settings.dateSkewMs = 10 * MINUTE;
-	sandbox().seed(1, () => ({ externalId: 'ahead', createdAt: Date.now() + 10 * MINUTE }));
+	sandbox().seed(1, () => ({ externalId: 'ahead', createdAt: clock.now() + 10 * MINUTE }));
 	expect(ids(await trigger.poll())).toEqual(['ahead']);
 	sandbox().settings.dateSkewMs = 0;
 	// Rooms created with their true createdAt over the next minutes.
 	sandbox().seed(3, (index) => ({
 		externalId: `true-time-${index + 1}`,
-		createdAt: Date.now() + index * MINUTE,
+		createdAt: clock.now() + index * MINUTE,
 	}));
 	expect(ids(await trigger.poll())).toEqual(['true-time-1', 'true-time-2', 'true-time-3']);
 });

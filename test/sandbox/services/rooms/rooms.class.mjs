@@ -44,26 +44,17 @@ export class RoomService extends MemoryService {
 	 * that for one a query schema validated (adapter-commons' VALIDATED): it would then answer
 	 * every room. Videsk stores rooms in MongoDB, whose Feathers adapter applies the default and
 	 * the silent clamp of `paginate` to every query; so does this, in the same way (`getLimit`).
-	 * Ties: see `sorter`; without `$sort` every room is a tie.
 	 */
 	getQuery(params) {
 		const { query, filters } = super.getQuery(params);
 		const { paginate } = this.getOptions(params);
-		const shuffled = this.settings.ties === 'shuffled';
-		return {
-			query,
-			filters: {
-				...filters,
-				$limit: getLimit(filters.$limit, paginate),
-				$sort: filters.$sort ?? (shuffled ? {} : undefined),
-			},
-		};
+		return { query, filters: { ...filters, $limit: getLimit(filters.$limit, paginate) } };
 	}
 
 	/**
 	 * Feathers' own sorter, on every `$sort` key in order; a sort naming one of the `ignoredSorts`
-	 * is ignored whole (as a server without that index might). Rooms equal on all the keys keep
-	 * their stored order (`ties:
+	 * is ignored whole (as a server without that index might), and the rooms come in their stored
+	 * order (MongoDB's natural order). Rooms equal on all the keys keep their stored order (`ties:
 	 * 'stable'`, the memory adapter's), or come in a new random order on every query (`ties:
 	 * 'shuffled'`: MongoDB gives no order to documents equal on the sort keys; its docs' "sort
 	 * consistency").
@@ -72,7 +63,7 @@ export class RoomService extends MemoryService {
 		const { ignoredSorts, ties, random } = this.settings;
 		const ignored = Object.keys($sort).some((field) => ignoredSorts.includes(field));
 		const byKeys = sorter(ignored ? {} : $sort);
-		if (ties !== 'shuffled') return byKeys;
+		if (ties !== 'shuffled' || ignored) return byKeys;
 		const ranks = new Map();
 		const rank = (room) => {
 			if (!ranks.has(room)) ranks.set(room, random());
