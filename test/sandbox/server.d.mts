@@ -94,10 +94,11 @@ export interface Sandbox {
 	settings: Required<Pick<SandboxOptions, 'maxPageSize'>> & SandboxOptions;
 	requests: LoggedRequest[];
 	rooms(): Array<Record<string, any>>;
+	/** Returns the IDs of the rooms it created, in order. */
 	seed(
 		count: number,
 		make?: (index: number) => Record<string, unknown> & { createdAt?: number },
-	): void;
+	): string[];
 	end(roomId: string, options?: { at?: number }): void;
 	update(roomId: string, fields: Record<string, unknown>, options?: { at?: number }): void;
 	purge(roomId: string): void;

@@ -93,16 +93,21 @@ export async function startSandbox(options = {}) {
 		/**
 		 * Creates `count` rooms directly in the store (no request is logged), one a second up to
 		 * now. `make(index)` gives each room's fields, and may set `createdAt` (ms) to backdate it.
+		 * Returns their IDs, in order.
 		 */
 		seed(
 			count,
 			make = (index) => ({ name: `Seeded room ${index + 1}`, externalId: `seed-${index + 1}` }),
 		) {
 			const start = settings.clock.now() - count * 1000;
+			const ids = [];
 			for (let index = 0; index < count; index += 1) {
 				const { createdAt = start + index * 1000, ...fields } = make(index);
-				rooms.insert(newRoom(fields, createdAt, settings), { ip: '127.0.0.1' });
+				const room = newRoom(fields, createdAt, settings);
+				rooms.insert(room, { ip: '127.0.0.1' });
+				ids.push(room.id);
 			}
+			return ids;
 		},
 		/** Marks a room ended directly in the store; `at` (ms) backdates its `updatedAt`. */
 		end(roomId, { at } = {}) {

@@ -476,9 +476,9 @@ export class World {
 
 	private addRoom(matching: boolean, createdAt: number): ModelRoom {
 		const externalId = `${matching ? 'p' : 'q'}-${this.nextName++}`;
-		this.sandbox.seed(1, () => ({ externalId, createdAt }));
+		const [id] = this.sandbox.seed(1, () => ({ externalId, createdAt }));
 		const room: ModelRoom = {
-			id: this.sandbox.rooms().at(-1)!.id,
+			id,
 			externalId,
 			matching,
 			createdAt,
@@ -496,12 +496,19 @@ export class World {
 		const createdAt = (index: number) => first + Math.floor((index * 69 * 3_600_000) / rooms);
 		const name = this.nextName;
 		this.nextName += rooms;
-		this.sandbox.seed(rooms, (index) => ({
-			externalId: `q-bulk-${name + index}`,
+		const externalId = (index: number) => `q-bulk-${name + index}`;
+		const ids = this.sandbox.seed(rooms, (index) => ({
+			externalId: externalId(index),
 			createdAt: createdAt(index),
 		}));
-		for (const [index, { id, externalId }] of this.sandbox.rooms().slice(-rooms).entries()) {
-			const room = { id, externalId, matching: false, createdAt: createdAt(index), happened: {} };
+		for (const [index, id] of ids.entries()) {
+			const room = {
+				id,
+				externalId: externalId(index),
+				matching: false,
+				createdAt: createdAt(index),
+				happened: {},
+			};
 			this.rooms.push(room);
 			this.byId.set(id, room);
 		}

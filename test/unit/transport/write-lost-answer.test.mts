@@ -58,6 +58,6 @@ test.each([
 
 test('a read (Get) with its connection reset still advises to try again', async () => {
 	const description = await lostAnswer({ operation: 'get', room: seeded }, 'GET', 'reset');
-	expect(description).toContain('Try again; "Retry On Fail"');
+	expect(description).toContain('Try again later; "Retry On Fail"');
 	expect(description).not.toContain('may have made the change');
 });
