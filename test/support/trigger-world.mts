@@ -745,22 +745,32 @@ export class World {
 	/** What one poll emitted: events of its options, from after its activation, in its Output. */
 	private checkEmitted(name: WatcherName, emitted: Array<Record<string, unknown>>, epoch: Epoch) {
 		const { event, prefix } = epoch.options;
+		// What happened and when, then the Output option's default: the Simplified fields (no
+		// authorizations, no tokens' IPs) and the room's times in the workflow's timezone.
+		const shown = new Set([...SIMPLIFIED_FIELDS, 'event', 'eventAt', 'start', 'expiresAt']);
 		for (const item of emitted) {
 			const room = this.byId.get(String(item.id));
+			const at = room?.happened[event];
+			const fine =
+				room !== undefined &&
+				(prefix === '' || room.matching) &&
+				at !== undefined &&
+				at >= epoch.activation!.start &&
+				item.event === event &&
+				!Number.isNaN(Date.parse(String(item.eventAt))) &&
+				Object.keys(item).every((key) => shown.has(key));
+			if (fine) continue;
+			// Checked by hand above (expect is slow in a loop run thousands of times); said here.
 			const what = `${name} (${event}, prefix "${prefix}") emitted ${String(item.externalId)}`;
 			expect(room, `${what}: a room the account never had`).toBeDefined();
 			expect(prefix === '' || room!.matching, `${what}: outside the options`).toBe(true);
-			const at = room!.happened[event];
 			expect(at, `${what}: an event that did not happen`).toBeDefined();
 			expect(at!, `${what}: from before its activation`).toBeGreaterThanOrEqual(
 				epoch.activation!.start,
 			);
-			// What happened and when, then the Output option's default: the Simplified fields (no
-			// authorizations, no tokens' IPs) and the room's times in the workflow's timezone.
 			expect(item.event, `${what}: as which event`).toBe(event);
 			expect(Number.isNaN(Date.parse(String(item.eventAt))), `${what}: when`).toBe(false);
-			const shown = [...SIMPLIFIED_FIELDS, 'event', 'eventAt', 'start', 'expiresAt'];
-			for (const key of Object.keys(item)) expect(shown).toContain(key);
+			expect([...shown]).toEqual(expect.arrayContaining(Object.keys(item)));
 		}
 	}
 
@@ -768,7 +778,7 @@ export class World {
 	check(name: WatcherName): void {
 		const watcher = this.watchers[name];
 		for (const [key, times] of watcher.emitted) {
-			expect(times, `${name}: ${key} emitted more than once`).toBeLessThanOrEqual(1);
+			if (times > 1) expect(times, `${name}: ${key} emitted more than once`).toBeLessThanOrEqual(1);
 		}
 		// A poll the poll's time may have cut short leaves events to the next: settle() checks them.
 		if (this.setup.budgetMs !== undefined) return;
@@ -810,7 +820,7 @@ export class World {
 			const key = `${options.event} ${room.id}`;
 			const times = watcher.emitted.get(key) ?? 0;
 			if (times === 0) missing += 1;
-			if (strict) {
+			if (strict && times !== 1) {
 				expect(
 					times,
 					`${name}: ${key} (${room.externalId}, happened at ${at}, activation ${activation.start}–${activation.end}) not emitted in time`,

@@ -61,6 +61,7 @@ async function readBody(ctx) {
 }
 
 function parseJson(text) {
+	if (text === '') return undefined;
 	try {
 		return JSON.parse(text);
 	} catch {
