@@ -102,6 +102,7 @@ describe(
 				'GET /vpaas/rooms/e2e-room',
 				`GET /vpaas/rooms/${String(id)}`,
 				'PATCH /vpaas/rooms/e2e-room',
+				`GET /vpaas/rooms/${String(id)}`,
 				`POST /vpaas/rooms/${String(id)}/join`,
 				'PATCH /vpaas/rooms/e2e-room',
 				'GET /vpaas/rooms',
