@@ -72,6 +72,8 @@ const RETRYABLE_READ_FAILURES = ['502', '503', '504', 'ECONNRESET', 'ECONNABORTE
 
 /** Why an attempt was aborted: its deadline passed. */
 const DEADLINE = new Error('deadline');
+/** Why an attempt's deadline was called off (a reason of our own: none would cost a DOMException). */
+const ANSWERED = new Error('answered');
 
 /**
  * Sends `exchange` until Videsk answers as expected, and returns that answer; or throws the
@@ -120,8 +122,7 @@ export async function sendToVidesk(exchange: VideskExchange): Promise<VideskAnsw
 async function attemptInTime(exchange: VideskExchange): Promise<VideskAnswer> {
 	const timeoutMs = timeoutFor(exchange);
 	const controller = new AbortController();
-	const abort = (reason: unknown) => () => controller.abort(reason);
-	const onStop = abort(exchange.signal?.reason);
+	const onStop = () => controller.abort(exchange.signal?.reason);
 	exchange.signal?.addEventListener('abort', onStop, { once: true });
 	const answered = new AbortController();
 	void clock.sleep(timeoutMs, answered.signal).then(() => {
@@ -136,7 +137,7 @@ async function attemptInTime(exchange: VideskExchange): Promise<VideskAnswer> {
 	try {
 		return await Promise.race([exchange.attempt(controller.signal, timeoutMs), ended]);
 	} finally {
-		answered.abort();
+		answered.abort(ANSWERED);
 		exchange.signal?.removeEventListener('abort', onStop);
 	}
 }
