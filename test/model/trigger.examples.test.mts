@@ -199,6 +199,30 @@ const examples: Record<string, Example> = {
 				{ do: 'poll', watcher: CREATED },
 			],
 		},
+	// Found by the model with fresh seeds (shrunk): the model polled again at the same instant,
+	// when the pacer still waited for the rate limit's next second.
+	'Room Ended: rooms of the window ended after a rate-limited activation are emitted by the polls a minute later':
+		{
+			setup: {
+				initial: [false, false, false, false, true].map((ended) => ({
+					matching: false,
+					ageS: 0,
+					ended,
+				})),
+				budgetMs: 400,
+			},
+			steps: [
+				{ do: 'create', rooms: [{ matching: false, lagS: 1 }] },
+				{ do: 'rateLimit', perSecond: 60 },
+				{ do: 'createTie', count: 8, matching: false },
+				{ do: 'overlap', watcher: CREATED, request: 1 },
+				{ do: 'poll', watcher: CREATED },
+				{ do: 'poll', watcher: CREATED },
+				{ do: 'poll', watcher: CREATED },
+				{ do: 'beforeCommit', watcher: ENDED },
+				{ do: 'cleanUp', share: 0.3, purge: false },
+			],
+		},
 	'An activation poll overlapped by another, then deactivation: the activation’s state is the one saved':
 		{
 			setup: { options: SAME_OPTIONS },

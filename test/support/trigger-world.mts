@@ -59,6 +59,8 @@ export const MAX_LAG_SECONDS = LATE_VISIBILITY_MS / 1000 - 1;
 export type OddCreatedAt = 'missing' | 'unreadable' | 'ahead';
 const UNREADABLE = ['not a date', '', '2026-13-45T25:61:00.000Z'];
 const AHEAD_MS = 10 * 60_000;
+/** The shortest Poll Times n8n offers: every minute. */
+const POLL_INTERVAL_MS = 60_000;
 
 /**
  * A change to the account. `pick` chooses among the rooms it applies to, newest first (modulo
@@ -907,6 +909,9 @@ export class World {
 		const rounds = (this.setup.budgetMs === undefined ? 2 : 30) + lookups;
 		let polls = 0;
 		for (let round = 0; round < rounds && (round === 0 || waiting() > 0); round += 1) {
+			// n8n polls a minute apart at most often: what the pacer learnt of a rate-limit window
+			// (a request's turn in the next second) is over by the next poll.
+			this.offsetMs += POLL_INTERVAL_MS;
 			for (const name of WATCHERS) await this.poll(name);
 			polls += 1;
 		}
