@@ -76,7 +76,8 @@ export async function findByExternalId(
 	return (answer.body as RoomPage).data[0];
 }
 
-// The rooms whose paths were checked in a run of a node, by node and room ID.
+// The rooms whose paths were checked in a run of a node, by node and room ID: only checks that
+// succeeded, so that a failed one is sent again by the next item and by Retry On Fail.
 const checked = new WeakMap<object, Map<string, Promise<Room>>>();
 
 /** The room at the path of room ID `id`, checked to be that room (once per run of the node). */
@@ -89,18 +90,17 @@ async function roomAtId(
 	const run = context.getExecuteData();
 	const key = `${context.getNode().name} ${id}`;
 	let byRoom = run === undefined ? undefined : checked.get(run);
-	let room = byRoom?.get(key);
-	if (room === undefined) {
-		room = sendRouted(context, errors, read(request, roomPath(id)), roomAskedFor({ id })).then(
-			(answer) => answer.body as Room,
-		);
-		room.catch(() => {});
-		if (run !== undefined) {
-			if (byRoom === undefined) checked.set(run, (byRoom = new Map()));
-			byRoom.set(key, room);
-		}
-	}
-	return await room;
+	if (run !== undefined && byRoom === undefined) checked.set(run, (byRoom = new Map()));
+	const shared = byRoom?.get(key);
+	// Another item's check: if it fails, this item checks the room itself.
+	const room = shared && (await shared.catch(() => undefined));
+	if (room !== undefined) return room;
+	const check = sendRouted(context, errors, read(request, roomPath(id)), roomAskedFor({ id })).then(
+		(answer) => answer.body as Room,
+	);
+	byRoom?.set(key, check);
+	check.catch(() => byRoom?.get(key) === check && byRoom.delete(key));
+	return await check;
 }
 
 /** Where a request to the chosen room goes, and the room its answer must be. */

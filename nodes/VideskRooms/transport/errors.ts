@@ -82,8 +82,9 @@ function hideTokens(text: string, apiToken: string): string {
 }
 
 /**
- * The answer with its tokens hidden: the api-token and every JWT in each text of its body, and
- * the value of every token-named field (`accessToken`…), whatever its shape.
+ * The answer with its tokens hidden: the api-token and every JWT in each text of its body and in
+ * its `Location` (errors quote both), and the value of every token-named field (`accessToken`…),
+ * whatever its shape.
  */
 export function withoutTokens(answer: VideskAnswer, apiToken: string): VideskAnswer {
 	const hide = (value: unknown, key = ''): unknown => {
@@ -100,7 +101,12 @@ export function withoutTokens(answer: VideskAnswer, apiToken: string): VideskAns
 		}
 		return value;
 	};
-	return { ...answer, body: hide(answer.body) };
+	const { location } = answer.headers;
+	const headers =
+		typeof location === 'string'
+			? { ...answer.headers, location: hideTokens(location, apiToken) }
+			: answer.headers;
+	return { ...answer, headers, body: hide(answer.body) };
 }
 
 /**

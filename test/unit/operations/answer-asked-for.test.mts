@@ -162,3 +162,37 @@ describe('External IDs on a Feathers 5 server, which does not decode the path', 
 		},
 	);
 });
+
+describe('the check that a room ID’s path reaches that room (once per run)', () => {
+	test('found in review: one item’s check failed (500 once): the other items check again and get their tokens', async () => {
+		const [id] = sandbox().seed(1);
+		sandbox().fault({ method: 'GET', path: `/vpaas/rooms/${id}`, status: 500, times: 1 });
+		const { items } = await run(
+			sandbox(),
+			{ operation: 'getJoinToken', room: room('id', id), participant: '={{ $json.email }}' },
+			{ continueOnFail: true, items: [{ email: 'a@x' }, { email: 'b@x' }, { email: 'c@x' }] },
+		);
+		expect(items.map((item) => typeof item.json.accessToken)).toEqual(
+			expect.arrayContaining(['string', 'string']),
+		);
+		expect(items.filter((item) => item.json.error !== undefined)).toHaveLength(1);
+		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2].map((item) => ({ item })));
+	});
+
+	test('found in review: a failed check is sent again by Retry On Fail, and the room ends', async () => {
+		const [id] = sandbox().seed(1);
+		sandbox().fault({ method: 'GET', path: `/vpaas/rooms/${id}`, status: 500, times: 1 });
+		const { error } = await run(
+			sandbox(),
+			{ operation: 'end', room: room('id', id) },
+			{ settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 } },
+		);
+		expect(error).toBeUndefined();
+		expect(sandbox().rooms()[0].ended).toBe(true);
+		expect(sandbox().requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+			'GET 500',
+			'GET 200',
+			'PATCH 200',
+		]);
+	});
+});

@@ -97,3 +97,25 @@ test('found by a property: a join answer whose accessToken is empty is an error,
 		'Get Join Token: Videsk answered 200 with an answer without "accessToken" (room "seed-1")',
 	);
 });
+
+test.each([
+	['the api-token', `https://login.example/?t=${SECRET}`],
+	['an access token (a JWT)', `https://login.example/join/${ACCESS_TOKEN}`],
+])(
+	'found in review: a redirect whose Location quotes %s names the redirect with it hidden',
+	async (_, location) => {
+		sandbox().seed(1);
+		sandbox().fault({ status: 302, headers: { Location: location }, body: '', times: 10 });
+		for (const continueOnFail of [false, true]) {
+			const result = await run(sandbox(), get, { continueOnFail });
+			const message = result.error?.message ?? String(result.items[0].json.error);
+			expect(message).toMatch(
+				/^Get: the Base URL redirects \(HTTP 302\) to https:\/\/login\.example\/.*\(hidden\)$/,
+			);
+			for (const token of [SECRET, ACCESS_TOKEN]) {
+				expect(JSON.stringify(result.run)).not.toContain(token);
+				expect(JSON.stringify(result.items)).not.toContain(token);
+			}
+		}
+	},
+);
