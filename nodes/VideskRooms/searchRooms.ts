@@ -3,11 +3,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isRoomId, roomReferenceProblem } from './fields/room';
 import { usableCredential, type UsableCredential } from './transport/credential';
 import { readFromVidesk } from './transport/direct';
-import { ROOM_LIST_ADVICE, type RequestPurpose } from './transport/errors';
+import { ROOM_LIST_ADVICE, type RequestPurpose, type VideskAnswer } from './transport/errors';
 import {
 	CREDENTIAL_TYPE,
 	EXTERNAL_ID_MAX_LENGTH,
 	isNotFound,
+	isRoom,
 	isRoomPage,
 	MAX_PAGE_SIZE,
 	pageMatching,
@@ -123,14 +124,20 @@ async function exactMatches(
 	if (text.length > EXTERNAL_ID_MAX_LENGTH || roomReferenceProblem(text)) return [];
 	const found: Room[] = [];
 	if (isRoomId(text)) {
+		const id = text.toLowerCase();
+		const asked = roomAskedFor({ id });
+		// Another room at the path (a server that reads it as that room's External ID first) is
+		// no room with this ID: the list's filter below finds that one.
+		const anotherRoom = ({ statusCode, body }: VideskAnswer) =>
+			statusCode === 200 && isRoom(body) && body.id !== id;
 		const byId = await readFromVidesk(this, credential, {
-			url: roomPath(text),
+			url: roomPath(id),
 			purpose: PURPOSE,
-			expects: roomAskedFor({ id: text }),
-			handles: isNotFound,
+			expects: asked,
+			handles: (answer) => isNotFound(answer) || anotherRoom(answer),
 			timeoutAdvice: TRY_AGAIN,
 		});
-		if (!isNotFound(byId)) found.push(byId.body as Room);
+		if (asked(byId.body)) found.push(byId.body as Room);
 	}
 	// An External ID is found through the list's filter, whatever characters it holds (a server
 	// may not decode a path).

@@ -126,7 +126,8 @@ export function readRoom(context: IExecuteSingleFunctions): ChosenRoom {
 	}
 	const problem = byExternalId ? roomReferenceProblem(value) : undefined;
 	if (problem) throw invalid(context, ROOM_TEXT.label, problem);
-	return { value, byExternalId };
+	// A room ID is a MongoDB ObjectId: the same in any case, and written in lower case in answers.
+	return { value: byExternalId ? value : value.toLowerCase(), byExternalId };
 }
 
 /** How errors name the chosen room. */

@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { readParameter, trueOrFalse } from '../fields/contract';
 import { outputFields } from '../fields/output';
 import { readRoom, roomTarget, roomUrl, type ChosenRoom } from '../fields/room';
+import type { Advice } from '../transport/errors';
 import { answerError, sendRouted } from '../transport/routing';
 import { isNotFound, roomAskedFor, type Room } from '../videsk';
 import { operation } from './frame';
@@ -20,6 +21,13 @@ const alreadyEndedIsSuccessField: INodeProperties = {
 };
 
 const ALREADY_ENDED_IS_SUCCESS = trueOrFalse(alreadyEndedIsSuccessField.displayName);
+
+/** NotFound to the change, yet the room read right after is open (a server that will not end it). */
+const refusedThoughOpen = (target: string): Advice => ({
+	message: `Videsk refused to end ${target} (not found), yet shows it open`,
+	description:
+		'Videsk answered NotFound to the change, then showed the room as not ended. Nothing was changed. Check the room with "Get" (has its Expires At passed?), then run the item again.',
+});
 
 interface EndParameters {
 	room: ChosenRoom;
@@ -54,11 +62,23 @@ export const end: INodePropertyOptions = {
 					let ended = address.room?.ended === true ? address.room : undefined;
 					if (ended === undefined) {
 						const expects = roomAskedFor(address.asked);
-						const answer = await sendRouted(this, errors, toRoom(request, address), expects, isNotFound);
+						const answer = await sendRouted(
+							this,
+							errors,
+							toRoom(request, address),
+							expects,
+							isNotFound,
+						);
 						if (!isNotFound(answer)) return [answer.body as Room];
-						const found = await sendRouted(this, errors, toRoom(readRoomAt(request), address), expects);
+						const found = await sendRouted(
+							this,
+							errors,
+							toRoom(readRoomAt(request), address),
+							expects,
+						);
 						if ((found.body as Room).ended !== true) {
-							throw await answerError(this, errors, answer, 'PATCH');
+							const advice = { 404: refusedThoughOpen };
+							throw await answerError(this, { ...errors, advice }, answer, 'PATCH');
 						}
 						ended = found.body as Room;
 					}

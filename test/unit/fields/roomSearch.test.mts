@@ -125,3 +125,11 @@ test('a wrong token fails in the node’s words, without the token', async () =>
 	expect(error?.description).toMatch(/api-token .* this n8n machine’s address is one of them/);
 	expect(JSON.stringify({ ...error, message: error?.message })).not.toContain('wrong-token-value');
 });
+
+test('found in review: a room ID that is another room’s External ID, on a server that reads paths as External IDs first: both rooms, no error', async () => {
+	sandbox().settings.idResolution = 'externalId-first';
+	const [a] = sandbox().seed(1);
+	const [b] = sandbox().seed(1, () => ({ externalId: a, name: 'Room B' }));
+	const { results } = await search(a);
+	expect(results.map((result) => result.value)).toEqual(expect.arrayContaining([a, b]));
+});

@@ -196,3 +196,17 @@ describe('the check that a room ID’s path reaches that room (once per run)', (
 		]);
 	});
 });
+
+test('found in review: a room ID typed in upper case is that room, sent in lower case, as answers write it', async () => {
+	const [id] = sandbox().seed(1);
+	for (const operation of ['get', 'end']) {
+		const { items } = await run(
+			sandbox(),
+			{ operation, room: room('id', id.toUpperCase()) },
+			{ continueOnFail: true },
+		);
+		expect(items[0].json).toMatchObject({ id });
+	}
+	expect(sandbox().rooms()[0].ended).toBe(true);
+	expect(sandbox().requests.map((r) => r.path)).toEqual(Array(3).fill(`/vpaas/rooms/${id}`));
+});

@@ -42,4 +42,23 @@ describe('End', () => {
 		);
 		expect(sandbox().requests.map((r) => r.method)).toEqual(['PATCH', 'GET']);
 	});
+	test('found in review: NotFound to the change of a room Videsk then shows open: said as such, no "Create a new one"', async () => {
+		sandbox().seed(1);
+		sandbox().fault({
+			method: 'PATCH',
+			status: 404,
+			body: { name: 'NotFound', message: 'Room not found or already ended', code: 404 },
+		});
+		const { error } = await run(sandbox(), {
+			operation: 'end',
+			room: room('externalId', 'seed-1'),
+		});
+		expect(error?.message).toBe(
+			'End: Videsk refused to end room "seed-1" (not found), yet shows it open',
+		);
+		expect(error?.description).toContain('Nothing was changed');
+		expect(error?.description).not.toContain('Create');
+		expect(sandbox().rooms()[0].ended).toBe(false);
+		expect(sandbox().requests.map((r) => r.method)).toEqual(['PATCH', 'GET']);
+	});
 });
