@@ -178,7 +178,10 @@ export function expectedRoom(
 	if (text === '') return { refused: /^Room: no room was given/s };
 	const isId = /^[0-9a-f]{24}$/i.test(text);
 	if (mode !== 'externalId') {
-		return isId ? { segment: text } : { refused: /^Room: .* is not a room ID \(24 hexadecimal/s };
+		// A room ID is the same in any case: sent as answers write it, in lower case.
+		return isId
+			? { segment: text.toLowerCase() }
+			: { refused: /^Room: .* is not a room ID \(24 hexadecimal/s };
 	}
 	if (characters(text) > 100) {
 		return { refused: /^Room: an External ID has at most 100 characters$/s };

@@ -64,7 +64,7 @@ export const feathers = (code: number, name: string, message: string, extra = {}
 
 /**
  * Videsk's 404, worded per operation: on the room list or the create endpoint it means a wrong
- * Base URL; only Get and Get Stats read a room that may have ended.
+ * Base URL; Get and Get Stats read a room that may have ended; End reads the room after it.
  */
 function notFound(operation: string, target: string) {
 	if (['getAll', 'create', 'createOrGet'].includes(operation)) {
@@ -73,6 +73,8 @@ function notFound(operation: string, target: string) {
 	if (operation === 'get') return `Videsk has no ${target}`;
 	// The room is there (the 404 came for its stats only, as a lookup of the room then shows).
 	if (operation === 'getStats') return `Videsk has no stats for ${target} yet`;
+	// The room is open, as End's lookup after the refused change shows.
+	if (operation === 'end') return `Videsk refused to end ${target} (not found), yet shows it open`;
 	return `Videsk found no open ${target}: it does not exist or has already ended`;
 }
 
