@@ -8,12 +8,19 @@ import {
 	type RoomFields,
 } from '../fields/roomFields';
 import { ROOM_LIST_ADVICE } from '../transport/errors';
-import { sendRouted, withOptions, type OperationErrors } from '../transport/routing';
+import { answerError, sendRouted, withOptions, type OperationErrors } from '../transport/routing';
 import { isNotFound, roomAskedFor, roomPath, ROOMS_PATH, type Room } from '../videsk';
 import { newRoomTarget } from './create';
 import { asFound, noRoomYet } from './createOrGet';
 import { operation } from './frame';
-import { addressOfFound, createOrFind, findByExternalId } from './rooms';
+import {
+	addressOfFound,
+	createOrFind,
+	findByExternalId,
+	readRoomAt,
+	refusedThoughOpen,
+	toRoom,
+} from './rooms';
 
 // Fields: External ID (required), Name, Additional Fields and Output, shared with Create or Get
 // (index.ts).
@@ -71,8 +78,23 @@ export const createOrUpdate: INodePropertyOptions = {
 						roomAskedFor(address.asked),
 						isNotFound,
 					);
-					// Videsk's NotFound on PATCH means "not found or already ended"; the room was just found.
-					if (isNotFound(answer)) throw roomEnded(this, errors, externalId);
+					// Videsk's NotFound on PATCH means "not found or already ended"; the room was just found
+					// open, so a read tells which (or that Videsk refused an open room).
+					if (isNotFound(answer)) {
+						const read = toRoom(readRoomAt(request), address);
+						const now = await sendRouted(
+							this,
+							errors,
+							read,
+							roomAskedFor(address.asked),
+							isNotFound,
+						);
+						if (isNotFound(now) || (now.body as Room).ended === true) {
+							throw roomEnded(this, errors, externalId);
+						}
+						const advice = { 404: refusedThoughOpen('update') };
+						throw await answerError(this, { ...errors, advice }, answer, 'PATCH');
+					}
 					return [asFound(answer.body as Room, { created: false, updated: true })];
 				},
 			}),
@@ -93,7 +115,11 @@ function differences(room: Room, fields: RoomFields): Pick<RoomFields, 'name' | 
 	return changes;
 }
 
-function roomEnded(context: IExecutePaginationFunctions, errors: OperationErrors, externalId: string) {
+function roomEnded(
+	context: IExecutePaginationFunctions,
+	errors: OperationErrors,
+	externalId: string,
+) {
 	return new NodeOperationError(
 		context.getNode(),
 		`${errors.label}: room "${externalId}" has ended, so it cannot be updated`,

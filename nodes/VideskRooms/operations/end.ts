@@ -3,11 +3,10 @@ import { NodeApiError } from 'n8n-workflow';
 import { readParameter, trueOrFalse } from '../fields/contract';
 import { outputFields } from '../fields/output';
 import { readRoom, roomTarget, roomUrl, type ChosenRoom } from '../fields/room';
-import type { Advice } from '../transport/errors';
 import { answerError, sendRouted } from '../transport/routing';
 import { isNotFound, roomAskedFor, type Room } from '../videsk';
 import { operation } from './frame';
-import { addressOf, readRoomAt, roomNotOpen, toRoom } from './rooms';
+import { addressOf, readRoomAt, refusedThoughOpen, roomNotOpen, toRoom } from './rooms';
 
 const show = { resource: ['room'], operation: ['end'] };
 
@@ -21,13 +20,6 @@ const alreadyEndedIsSuccessField: INodeProperties = {
 };
 
 const ALREADY_ENDED_IS_SUCCESS = trueOrFalse(alreadyEndedIsSuccessField.displayName);
-
-/** NotFound to the change, yet the room read right after is open (a server that will not end it). */
-const refusedThoughOpen = (target: string): Advice => ({
-	message: `Videsk refused to end ${target} (not found), yet shows it open`,
-	description:
-		'Videsk answered NotFound to the change, then showed the room as not ended. Nothing was changed. Check the room with "Get" (has its Expires At passed?), then run the item again.',
-});
 
 interface EndParameters {
 	room: ChosenRoom;
@@ -77,7 +69,7 @@ export const end: INodePropertyOptions = {
 							expects,
 						);
 						if ((found.body as Room).ended !== true) {
-							const advice = { 404: refusedThoughOpen };
+							const advice = { 404: refusedThoughOpen('end') };
 							throw await answerError(this, { ...errors, advice }, answer, 'PATCH');
 						}
 						ended = found.body as Room;

@@ -158,6 +158,15 @@ export const roomNotOpen = (target: string, answer: VideskAnswer): Advice | unde
 			}
 		: undefined;
 
+/** Videsk's NotFound to a change of a room that a read right after shows open (a server that will not change it). */
+export const refusedThoughOpen =
+	(verb: string) =>
+	(target: string): Advice => ({
+		message: `Videsk refused to ${verb} ${target} (not found), yet shows it open`,
+		description:
+			'Videsk answered NotFound to the change, then showed the room as not ended. Nothing was changed. Check the room with "Get" (has its Expires At passed?), then run the item again.',
+	});
+
 /** The operation's request with {roomId} in its URL replaced by the room's path. */
 export function toRoom(request: RoutedRequest, address: RoomAddress): RoutedRequest {
 	const url = request.options.url!.replace(`${ROOMS_PATH}/${ROOM_ID}`, roomPath(address.path));

@@ -110,6 +110,22 @@ describe('Create or Update', () => {
 
 	test('a room that ends between the lookup and the PATCH (Videsk’s 404) is reported as ended', async () => {
 		seedRoom({ externalId: 'evt-1', nbf: inHours(1), exp: inHours(2) });
+		sandbox().onRequest((request) => {
+			if (request.method === 'PATCH') sandbox().end('evt-1');
+		});
+		const { error } = await upsert({ externalId: 'evt-1', exp: inHours(3) });
+		expect(error?.message).toBe(
+			'Create or Update: room "evt-1" has ended, so it cannot be updated',
+		);
+		expect(sandbox().requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+			'GET 200',
+			'PATCH 404',
+			'GET 200',
+		]);
+	});
+
+	test('found in review: NotFound to the PATCH of a room Videsk then shows open: said as such, not "has ended"', async () => {
+		seedRoom({ externalId: 'evt-1', nbf: inHours(1), exp: inHours(2) });
 		sandbox().fault({
 			method: 'PATCH',
 			status: 404,
@@ -117,8 +133,9 @@ describe('Create or Update', () => {
 		});
 		const { error } = await upsert({ externalId: 'evt-1', exp: inHours(3) });
 		expect(error?.message).toBe(
-			'Create or Update: room "evt-1" has ended, so it cannot be updated',
+			'Create or Update: Videsk refused to update room with External ID "evt-1" (not found), yet shows it open',
 		);
+		expect(error?.description).toContain('Nothing was changed');
 	});
 
 	describe('the 72-hour lifetime counts from the room’s own Start when only Expires At changes', () => {
