@@ -1,12 +1,25 @@
+import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import type { Room } from '../videsk';
 import { duration } from '../wording';
-import type { Listed, RoomsApi } from './list';
 
 // The trigger's own errors: what it met in Videsk's list, and what its polls' time allowed. Each
 // names the time a poll has and says that the next poll tries again: nothing was emitted, and
 // the state the trigger resumes from is unchanged.
 
 const NEXT_POLL = 'The next poll tries again.';
+
+/** What of the trigger's RoomsApi (list.ts) its errors name. */
+interface RoomsApi {
+	node: INode;
+	label: string;
+	budgetMs: number;
+}
+
+/** What of a Listed room (list.ts) its errors name. */
+interface Listed {
+	room: Room;
+}
 
 /** What persists when a poll keeps running out of time: why, and what helps. */
 const TOO_SLOW = (api: RoomsApi) =>
