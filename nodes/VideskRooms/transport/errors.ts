@@ -75,10 +75,9 @@ const HIDDEN = '(hidden)';
 /** A field whose value is a token, whatever the value looks like. */
 const TOKEN_FIELD = /token/i;
 
-/** `text` with the api-token (as sent: trimmed) and every JWT in it hidden. */
+/** `text` with the api-token (as sent: trimmed, credential.ts) and every JWT in it hidden. */
 function hideTokens(text: string, apiToken: string): string {
-	const token = apiToken.trim();
-	return (token === '' ? text : text.split(token).join(HIDDEN)).replace(JWT, HIDDEN);
+	return (apiToken === '' ? text : text.split(apiToken).join(HIDDEN)).replace(JWT, HIDDEN);
 }
 
 /**
@@ -121,14 +120,13 @@ function excerptOf(body: unknown): string {
 /** A validation detail's text: its message, or the detail as JSON (never "[object Object]"). */
 function detailText(detail: unknown): string {
 	if (typeof detail === 'string') return detail;
-	const { message, msg } = (detail ?? {}) as { message?: unknown; msg?: unknown };
-	const text = message ?? msg;
-	return typeof text === 'string' ? text : (JSON.stringify(detail) ?? String(detail));
+	const { message } = (detail ?? {}) as { message?: unknown };
+	return typeof message === 'string' ? message : (JSON.stringify(detail) ?? String(detail));
 }
 
 /**
  * The field a validation detail in a list names: ajv's `instancePath` ("/$sort") with the
- * property its `params` name, Joi's `path`, express-validator's `param`…
+ * property its `params` name, or its `path`, `field`, `param` or `property`.
  */
 function detailField(detail: unknown): string | undefined {
 	if (typeof detail !== 'object' || detail === null) return undefined;
@@ -140,7 +138,6 @@ function detailField(detail: unknown): string | undefined {
 		return parts.length > 0 ? parts.join('.') : undefined;
 	}
 	const named = path ?? field ?? param ?? property;
-	if (Array.isArray(named)) return named.join('.');
 	return typeof named === 'string' && named !== '' ? named : undefined;
 }
 
@@ -339,7 +336,6 @@ export function networkProblem(
 				fix: 'Check its spelling; Videsk’s is https://api.videsk.io.',
 			};
 		case 'ETIMEDOUT':
-		case 'ECONNABORTED':
 			return {
 				problem: 'no answer in time',
 				fix: write
@@ -363,11 +359,16 @@ function hasHttpStatus(error: NodeApiError): boolean {
 	return /^\d{3}$/.test(error.httpCode ?? '');
 }
 
-/** n8n's error for a request that got no HTTP answer carries the system code (ECONNREFUSED…). */
+/**
+ * n8n's error for a request that got no HTTP answer carries the system code (ECONNREFUSED…).
+ * ECONNABORTED is the HTTP client's own timeout (the real-time backstop of an attempt's
+ * deadline, clock.ts): a Timeout like the deadline's, so ETIMEDOUT.
+ */
 export function networkErrorCode(node: INode, error: unknown): string {
 	const wrapped =
 		error instanceof NodeApiError ? error : new NodeApiError(node, error as JsonObject);
-	return wrapped.httpCode ?? '';
+	const code = wrapped.httpCode ?? '';
+	return code === 'ECONNABORTED' ? 'ETIMEDOUT' : code;
 }
 
 /**

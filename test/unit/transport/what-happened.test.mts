@@ -42,6 +42,18 @@ describe('a Base URL that redirects', () => {
 		expect(items[0].error?.description).toContain('Set the Videsk credential’s Base URL');
 		expect(sandbox().requests.map((r) => r.method)).toEqual(['POST']);
 	});
+
+	test('a redirect without a Location: named as such, not as "undefined"', async () => {
+		sandbox().fault({ status: 302, body: '', times: 10 });
+		const { items } = await run(
+			sandbox(),
+			{ operation: 'createOrGet', externalId: 'evt-1' },
+			{ continueOnFail: true },
+		);
+		expect(items[0].json.error).toBe(
+			'Create or Get: the Base URL redirects (HTTP 302) to an address it did not give',
+		);
+	});
 });
 
 describe('a 404 says what was not found', () => {
@@ -153,4 +165,14 @@ test('the Timeout advice quotes the Timeout the item had', async () => {
 		'raise "Request Options" → "Timeout" (now 0.3 seconds)',
 	);
 	expect(items[0].error?.description).not.toContain('30 s unless set');
+});
+
+test('a proxy’s long page is quoted as an excerpt of 160 characters', async () => {
+	sandbox().fault({ status: 403, body: 'x'.repeat(5_000), contentType: 'text/plain' });
+	const { items } = await run(
+		sandbox(),
+		{ operation: 'createOrGet', externalId: 'evt-1' },
+		{ continueOnFail: true },
+	);
+	expect(String(items[0].error?.description)).toContain(`Videsk answered: "${'x'.repeat(160)}…".`);
 });
