@@ -84,13 +84,13 @@ export const isRoom = answerShape<Room>(roomProblem);
 
 /**
  * Feathers' own 404 for an address no service answers ("Path /x not found" from its Koa
- * transport, "Page not found" from its Express one): about the path, not a room.
+ * transport): about the path, not a room.
  */
 export function isRouterNotFound({ statusCode, body }: { statusCode: number; body: unknown }) {
 	return (
 		statusCode === 404 &&
 		isJsonObject(body) &&
-		/^(Path .* not found|Page not found)/.test(String(body.message))
+		/^Path .* not found/.test(String(body.message))
 	);
 }
 

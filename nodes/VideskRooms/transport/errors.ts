@@ -109,7 +109,7 @@ export function withoutTokens(answer: VideskAnswer, apiToken: string): VideskAns
 function excerptOf(body: unknown): string {
 	let text: string;
 	if (typeof body === 'string') {
-		text = body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ');
+		text = body.replace(/<[^>]+>/g, ' ');
 	} else {
 		text = body === undefined ? '' : (JSON.stringify(body) ?? '');
 	}
@@ -282,10 +282,7 @@ export function videskApiError(
 		: excerpt
 			? ` Videsk answered: "${excerpt}".`
 			: ' The answer had no body.';
-	const errorResponse: JsonObject = videsk
-		? (answer.body as JsonObject)
-		: { httpCode: answer.statusCode, body: excerpt };
-	return new NodeApiError(node, errorResponse, {
+	return new NodeApiError(node, { httpCode: answer.statusCode, body: excerpt }, {
 		message: `${purpose.label}: ${message}`,
 		description: description + said,
 		httpCode: String(answer.statusCode),
@@ -301,9 +298,6 @@ export function shownUrl(baseUrl: string): string {
 	url.password = '';
 	return url.href.replace(/\/$/, '');
 }
-
-/** Failures after which nothing reached Videsk: the connection was never made. */
-const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EPROTO'];
 
 /**
  * What a request that got no HTTP answer ran into, by its error code, and what to do. A `write`
@@ -342,21 +336,12 @@ export function networkProblem(
 					? `${MAY_HAVE_CHANGED} ${timeoutAdvice}`
 					: `Check that this n8n machine can reach it (firewall, proxy). ${timeoutAdvice}`,
 			};
-		case 'EPROTO':
-			return {
-				problem: 'the connection was closed during its set-up',
-				fix: 'Check that its protocol (http or https) and port are right.',
-			};
 		default:
 			return {
 				problem: 'the connection to Videsk broke before its answer was complete',
-				fix: write && !NOT_SENT.includes(code) ? MAY_HAVE_CHANGED : retryAdvice,
+				fix: write ? MAY_HAVE_CHANGED : retryAdvice,
 			};
 	}
-}
-
-function hasHttpStatus(error: NodeApiError): boolean {
-	return /^\d{3}$/.test(error.httpCode ?? '');
 }
 
 /**
@@ -373,7 +358,7 @@ export function networkErrorCode(node: INode, error: unknown): string {
 
 /**
  * The error for a request that got no HTTP answer (refused, reset, no answer in time): what it
- * was for, what it ran into and what to do. Errors with an HTTP status pass unchanged.
+ * was for, what it ran into and what to do.
  */
 export function videskNetworkError(
 	node: INode,
@@ -383,7 +368,6 @@ export function videskNetworkError(
 ): NodeApiError {
 	const original =
 		error instanceof NodeApiError ? error : new NodeApiError(node, error as JsonObject);
-	if (hasHttpStatus(original)) return original;
 	const { code, baseUrl } = request;
 	const { problem, fix } = networkProblem(code, baseUrl, {
 		write: request.method !== 'GET',

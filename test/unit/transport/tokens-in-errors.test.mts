@@ -122,3 +122,13 @@ test('another room than the one asked for, its External ID an access token: name
 	expect(items[0].json.error).toContain(`another room: "${other}" (External ID "(hidden)")`);
 	expect(JSON.stringify(items)).not.toContain(ACCESS_TOKEN);
 });
+
+test('a user and password in the Base URL are not shown in the error when nothing answers there', async () => {
+	const { items } = await run(sandbox(), get, {
+		continueOnFail: true,
+		baseUrl: 'http://someone:base-url-password@127.0.0.1:9',
+	});
+	const description = String(items[0].error?.description);
+	expect(description).toContain('(The credential’s Base URL: http://127.0.0.1:9)');
+	expect(JSON.stringify(items)).not.toContain('base-url-password');
+});
