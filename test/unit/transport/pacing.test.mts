@@ -676,9 +676,10 @@ test('another process spending the same token: what Videsk counted beyond this p
 	await Promise.all(next.map(async (ticket) => pacer.observe(await ticket, answer(19))));
 });
 
-test('http://x/, http://x and http://X:80 are one base URL: one pacer', () => {
+test('http://x/, http://x and http://X:80 are one base URL, and so are http://x/api/ and http://x/api: one pacer', () => {
 	const key = (baseUrl: string) => pacerModule.pacerKey('a-token', baseUrl);
 	expect(new Set([key('http://x/'), key('http://x'), key('http://X:80')]).size).toBe(1);
+	expect(key('http://x/api/')).toBe(key('http://x/api'));
 	expect(key('http://x/api')).not.toBe(key('http://x'));
 });
 
