@@ -126,7 +126,8 @@ function detailText(detail: unknown): string {
 
 /**
  * The field a validation detail in a list names: ajv's `instancePath` ("/$sort") with the
- * property its `params` name, or its `path`, `field`, `param` or `property`.
+ * property its `params` name, or its `path` (a list of names, as Joi gives it), `field`, `param`
+ * or `property`.
  */
 function detailField(detail: unknown): string | undefined {
 	if (typeof detail !== 'object' || detail === null) return undefined;
@@ -138,6 +139,7 @@ function detailField(detail: unknown): string | undefined {
 		return parts.length > 0 ? parts.join('.') : undefined;
 	}
 	const named = path ?? field ?? param ?? property;
+	if (Array.isArray(named)) return named.join('.');
 	return typeof named === 'string' && named !== '' ? named : undefined;
 }
 
