@@ -1,5 +1,5 @@
 import type { INode } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { isJsonObject, type AnswerShape } from '../videsk';
 import { duration } from '../wording';
 import { clock } from './clock';
@@ -191,8 +191,10 @@ async function waitForTurn(exchange: VideskExchange): Promise<Ticket> {
 	try {
 		return await exchange.pacer.acquire(exchange.flow, timeoutFor(exchange), exchange.signal);
 	} catch (error) {
-		// The only other way out of the queue: the execution was stopped (n8n's own error).
-		if (!(error instanceof RateLimitWaitTooLong)) throw error;
+		// The only other way out of the queue: the execution was stopped (n8n's cancel reason).
+		if (!(error instanceof RateLimitWaitTooLong)) {
+			throw new NodeOperationError(node, error as Error, { itemIndex: purpose.itemIndex });
+		}
 		throw new NodeApiError(
 			node,
 			{},
