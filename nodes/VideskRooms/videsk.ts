@@ -161,7 +161,9 @@ export function pageMatching(query: ListQuery): AnswerShape<RoomPage> {
 		const index = body.data.findIndex(
 			(room) =>
 				(query.externalId !== undefined && room.externalId !== query.externalId) ||
-				(query.ended !== undefined && typeof room.ended === 'boolean' && room.ended !== query.ended),
+				(query.ended !== undefined &&
+					typeof room.ended === 'boolean' &&
+					room.ended !== query.ended),
 		);
 		if (index === -1) return undefined;
 		const room = body.data[index];

@@ -500,6 +500,17 @@ describe('the pacer: fair, bounded, never waiting for good', () => {
 		expect(small.turn! - small.sendsBefore).toBeLessThanOrEqual(2);
 	});
 
+	test('a request out alone with a Timeout of 300 s and another waiting for its answer: no timer past the longest window', async () => {
+		const w = world();
+		w.acquire(flowOf(w), 300_000, false); // the probe, its answer still to come
+		w.acquire(flowOf(w), 300_000, false);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(Math.max(...timers)).toBeLessThanOrEqual(LONGEST_WINDOW_MS);
+		w.settle(0, answer({}));
+		await vi.advanceTimersByTimeAsync(0);
+		expect(w.waiters.map((waiter) => waiter.state)).toEqual(['sent', 'sent']);
+	});
+
 	test('found in review: RateLimit-Reset 999999999 with 5 left sets no timer past the longest window, and 60 s later one request checks', async () => {
 		const w = world();
 		const flow = flowOf(w);

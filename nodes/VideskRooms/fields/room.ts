@@ -14,7 +14,8 @@ export const roomLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The room, chosen from the list, by its Videsk ID, or by your External ID (Ext. ID).',
+	description:
+		'The room, chosen from the list, by its Videsk ID, or by your External ID (Ext. ID).',
 	modes: [
 		{
 			displayName: 'From List',

@@ -17,8 +17,7 @@ export interface UsableCredential extends VideskCredential {
 
 /** Why the Base URL cannot be used, or undefined. */
 export function baseUrlProblem(baseUrl: string): string | undefined {
-	const valid =
-		URL.canParse(baseUrl) && ['http:', 'https:'].includes(new URL(baseUrl).protocol);
+	const valid = URL.canParse(baseUrl) && ['http:', 'https:'].includes(new URL(baseUrl).protocol);
 	if (valid) return undefined;
 	return `The Base URL ${JSON.stringify(baseUrl)} of the Videsk credential is not a web address. Use https://api.videsk.io (or your test server’s http(s)://host:port).`;
 }

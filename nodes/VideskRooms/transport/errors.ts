@@ -75,10 +75,9 @@ const HIDDEN = '(hidden)';
 /** A field whose value is a token, whatever the value looks like. */
 const TOKEN_FIELD = /token/i;
 
-/** `text` with the api-token (as sent: trimmed) and every JWT in it hidden. */
+/** `text` with the api-token (as sent: trimmed, credential.ts) and every JWT in it hidden. */
 function hideTokens(text: string, apiToken: string): string {
-	const token = apiToken.trim();
-	return (token === '' ? text : text.split(token).join(HIDDEN)).replace(JWT, HIDDEN);
+	return (apiToken === '' ? text : text.split(apiToken).join(HIDDEN)).replace(JWT, HIDDEN);
 }
 
 /**
@@ -116,7 +115,7 @@ export function withoutTokens(answer: VideskAnswer, apiToken: string): VideskAns
 function excerptOf(body: unknown): string {
 	let text: string;
 	if (typeof body === 'string') {
-		text = body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ');
+		text = body.replace(/<[^>]+>/g, ' ');
 	} else {
 		text = body === undefined ? '' : (JSON.stringify(body) ?? '');
 	}
@@ -127,14 +126,14 @@ function excerptOf(body: unknown): string {
 /** A validation detail's text: its message, or the detail as JSON (never "[object Object]"). */
 function detailText(detail: unknown): string {
 	if (typeof detail === 'string') return detail;
-	const { message, msg } = (detail ?? {}) as { message?: unknown; msg?: unknown };
-	const text = message ?? msg;
-	return typeof text === 'string' ? text : (JSON.stringify(detail) ?? String(detail));
+	const { message } = (detail ?? {}) as { message?: unknown };
+	return typeof message === 'string' ? message : (JSON.stringify(detail) ?? String(detail));
 }
 
 /**
  * The field a validation detail in a list names: ajv's `instancePath` ("/$sort") with the
- * property its `params` name, Joi's `path`, express-validator's `param`…
+ * property its `params` name, or its `path` (a list of names, as Joi gives it), `field`, `param`
+ * or `property`.
  */
 function detailField(detail: unknown): string | undefined {
 	if (typeof detail !== 'object' || detail === null) return undefined;
@@ -291,15 +290,16 @@ export function videskApiError(
 		: excerpt
 			? ` Videsk answered: "${excerpt}".`
 			: ' The answer had no body.';
-	const errorResponse: JsonObject = videsk
-		? (answer.body as JsonObject)
-		: { httpCode: answer.statusCode, body: excerpt };
-	return new NodeApiError(node, errorResponse, {
-		message: `${purpose.label}: ${message}`,
-		description: description + said,
-		httpCode: String(answer.statusCode),
-		itemIndex: purpose.itemIndex,
-	});
+	return new NodeApiError(
+		node,
+		{ httpCode: answer.statusCode, body: excerpt },
+		{
+			message: `${purpose.label}: ${message}`,
+			description: description + said,
+			httpCode: String(answer.statusCode),
+			itemIndex: purpose.itemIndex,
+		},
+	);
 }
 
 /** The Base URL as errors show it: without a user and password it may hold. */
@@ -310,9 +310,6 @@ export function shownUrl(baseUrl: string): string {
 	url.password = '';
 	return url.href.replace(/\/$/, '');
 }
-
-/** Failures after which nothing reached Videsk: the connection was never made. */
-const NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EPROTO'];
 
 /**
  * What a request that got no HTTP answer ran into, by its error code, and what to do. A `write`
@@ -345,40 +342,35 @@ export function networkProblem(
 				fix: 'Check its spelling; Videsk’s is https://api.videsk.io.',
 			};
 		case 'ETIMEDOUT':
-		case 'ECONNABORTED':
 			return {
 				problem: 'no answer in time',
 				fix: write
 					? `${MAY_HAVE_CHANGED} ${timeoutAdvice}`
 					: `Check that this n8n machine can reach it (firewall, proxy). ${timeoutAdvice}`,
 			};
-		case 'EPROTO':
-			return {
-				problem: 'the connection was closed during its set-up',
-				fix: 'Check that its protocol (http or https) and port are right.',
-			};
 		default:
 			return {
 				problem: 'the connection to Videsk broke before its answer was complete',
-				fix: write && !NOT_SENT.includes(code) ? MAY_HAVE_CHANGED : retryAdvice,
+				fix: write ? MAY_HAVE_CHANGED : retryAdvice,
 			};
 	}
 }
 
-function hasHttpStatus(error: NodeApiError): boolean {
-	return /^\d{3}$/.test(error.httpCode ?? '');
-}
-
-/** n8n's error for a request that got no HTTP answer carries the system code (ECONNREFUSED…). */
+/**
+ * n8n's error for a request that got no HTTP answer carries the system code (ECONNREFUSED…).
+ * ECONNABORTED is the HTTP client's own timeout (the real-time backstop of an attempt's
+ * deadline, clock.ts): a Timeout like the deadline's, so ETIMEDOUT.
+ */
 export function networkErrorCode(node: INode, error: unknown): string {
 	const wrapped =
 		error instanceof NodeApiError ? error : new NodeApiError(node, error as JsonObject);
-	return wrapped.httpCode ?? '';
+	const code = wrapped.httpCode ?? '';
+	return code === 'ECONNABORTED' ? 'ETIMEDOUT' : code;
 }
 
 /**
  * The error for a request that got no HTTP answer (refused, reset, no answer in time): what it
- * was for, what it ran into and what to do. Errors with an HTTP status pass unchanged.
+ * was for, what it ran into and what to do.
  */
 export function videskNetworkError(
 	node: INode,
@@ -388,7 +380,6 @@ export function videskNetworkError(
 ): NodeApiError {
 	const original =
 		error instanceof NodeApiError ? error : new NodeApiError(node, error as JsonObject);
-	if (hasHttpStatus(original)) return original;
 	const { code, baseUrl } = request;
 	const { problem, fix } = networkProblem(code, baseUrl, {
 		write: request.method !== 'GET',

@@ -36,7 +36,6 @@ const OTHERS_RATE_TIME_CONSTANT_MS = 1000;
 /** Without `RateLimit-*` headers, after a 429: the documented rate, and its rise per second. */
 const HEADERLESS_START_PER_SECOND = 20;
 const HEADERLESS_STEP_PER_SECOND = 2;
-const HEADERLESS_MIN_PER_SECOND = 1;
 /** Without `RateLimit-*` headers: after this long without a 429, stop pacing. */
 const HEADERLESS_QUIET_MS = 5000;
 
@@ -258,11 +257,8 @@ export class RateLimitPacer {
 	/** The waiting requests of each flow (an execution's node run, a poll), in turn order. */
 	private readonly flows = new Map<object, Waiter[]>();
 	private waiting = 0;
-	/** At most the shortest Timeout among the waiting (reset when none waits). */
-	private shortestTimeoutMs = Number.POSITIVE_INFINITY;
 	private pumping = false;
 	private wakeUp?: () => void;
-	private timer?: { at: number; rung: Promise<void> };
 
 	/**
 	 * Waits for this request's turn: the flows (`flow`: its execution, or its poll) take turns,
@@ -286,7 +282,6 @@ export class RateLimitPacer {
 			if (queue === undefined) this.flows.set(flow, [waiter]);
 			else queue.push(waiter);
 			this.waiting += 1;
-			this.shortestTimeoutMs = Math.min(this.shortestTimeoutMs, timeoutMs);
 			this.wake();
 		});
 	}
@@ -321,9 +316,7 @@ export class RateLimitPacer {
 
 	/** A probe that got no answer (or none within its Timeout) says nothing about the limit. */
 	private probeUnanswered(now: number) {
-		if (this.hold !== undefined) {
-			this.hold.checkAt = Math.min(this.hold.until, now + LONGEST_WINDOW_MS);
-		} else if (this.mode === 'probe') {
+		if (this.mode === 'probe') {
 			this.mode = 'unlimited';
 			this.unlimitedUntil = now + WINDOW_MS;
 		}
@@ -355,7 +348,6 @@ export class RateLimitPacer {
 		queue.splice(index, 1);
 		if (queue.length === 0) this.flows.delete(waiter.flow);
 		this.waiting -= 1;
-		if (this.waiting === 0) this.shortestTimeoutMs = Number.POSITIVE_INFINITY;
 		waiter.reject(error);
 	}
 
@@ -450,8 +442,6 @@ export class RateLimitPacer {
 		const checked = hold !== undefined && sequence > hold.sequence;
 		if (reading.status === 429 && until !== undefined) {
 			this.holdUntil(until, checked, reading.receivedAt);
-		} else if (reading.status === 429 && checked) {
-			hold.checkAt = Math.min(hold.until, reading.receivedAt + LONGEST_WINDOW_MS);
 		} else if (checked) {
 			this.hold = undefined;
 		}
@@ -465,21 +455,19 @@ export class RateLimitPacer {
 			return;
 		}
 		this.mode = 'window';
-		this.limit = reading.limit ?? Math.max(this.limit ?? 0, reading.remaining + 1);
-		const remaining = reading.status === 429 ? 0 : reading.remaining;
+		this.limit = reading.limit ?? this.limit;
+		const { remaining } = reading;
 		const statedEndsAt = reading.resetAt ?? reading.retryAt ?? reading.receivedAt + WINDOW_MS;
 		const endsAt = Math.min(statedEndsAt, reading.receivedAt + LONGEST_WINDOW_MS);
 		const window = this.window;
-		// Answers can arrive out of order: only the answer to a later request is news.
-		if (window !== undefined && sequence <= window.sequence) return;
 		const newWindow = window === undefined || window.assumed || remaining > window.remaining;
 		if (!newWindow) this.learnOthersRate(window, sequence, sentAt, remaining);
 		this.window = {
 			sequence,
 			sentAt,
 			remaining,
-			statedEndsAt: newWindow ? statedEndsAt : Math.min(window.statedEndsAt, statedEndsAt),
-			endsAt: newWindow ? endsAt : Math.min(window.endsAt, endsAt),
+			statedEndsAt,
+			endsAt,
 			assumed: false,
 			checking: false,
 		};
@@ -513,19 +501,16 @@ export class RateLimitPacer {
 	 * No `RateLimit-*` headers, only 429s: send at the documented rate after the first, halve it
 	 * at each later one (once a window: answers already on their way say nothing new), and let
 	 * it rise by a step a second in between, as TCP finds its share of a link. Quiet for
-	 * HEADERLESS_QUIET_MS: back to sending freely. Without a Retry-After, nothing goes for a window.
+	 * HEADERLESS_QUIET_MS: back to sending freely.
 	 */
 	private slowDownWithoutHeaders(reading: RateLimitReading) {
 		const now = reading.receivedAt;
 		this.lastLimitedAt = now;
 		if (this.mode === 'headerless' && now - this.rateSince < WINDOW_MS) return;
 		this.rate =
-			this.mode === 'headerless'
-				? Math.max(this.headerlessRate(now) / 2, HEADERLESS_MIN_PER_SECOND)
-				: HEADERLESS_START_PER_SECOND;
+			this.mode === 'headerless' ? this.headerlessRate(now) / 2 : HEADERLESS_START_PER_SECOND;
 		this.mode = 'headerless';
 		this.rateSince = now;
-		if (reading.retryAt === undefined) this.holdUntil(now + WINDOW_MS, false, now);
 	}
 
 	private wake() {
@@ -559,7 +544,6 @@ export class RateLimitPacer {
 		this.flows.delete(flow);
 		if (queue.length > 0) this.flows.set(flow, queue);
 		this.waiting -= 1;
-		if (this.waiting === 0) this.shortestTimeoutMs = Number.POSITIVE_INFINITY;
 		this.sent += 1;
 		this.outstanding += 1;
 		this.lastSentAt = now;
@@ -594,7 +578,6 @@ export class RateLimitPacer {
 		const held = this.hold === undefined ? 0 : this.hold.until - now;
 		const window = this.mode === 'window' ? this.window : undefined;
 		const untilReset = window === undefined ? 0 : window.statedEndsAt - now;
-		if (Math.max(held, untilReset) <= this.shortestTimeoutMs) return false;
 		const budget = window === undefined ? Number.POSITIVE_INFINITY : this.budget(window, now);
 		const figures = this.describe(now);
 		let refused = false;
@@ -607,23 +590,11 @@ export class RateLimitPacer {
 		return refused;
 	}
 
-	/** Sleeps `delayMs`, or until woken. */
+	/** Sleeps `delayMs` (at most LONGEST_WINDOW_MS), or until woken. */
 	private async sleepUnlessWoken(delayMs: number) {
 		const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
-		const rung = this.timerAt(clock.now() + delayMs);
-		await Promise.race([woken, rung]);
+		await Promise.race([woken, clock.sleep(Math.min(Math.max(delayMs, 0), LONGEST_WINDOW_MS))]);
 		this.wakeUp = undefined;
-	}
-
-	/** A timer ringing at `at`, or the one already set when it rings sooner (one at a time). */
-	private timerAt(at: number): Promise<void> {
-		if (this.timer !== undefined && this.timer.at <= at) return this.timer.rung;
-		const ms = Math.min(Math.max(at - clock.now(), 0), LONGEST_WINDOW_MS);
-		const rung: Promise<void> = clock.sleep(ms).then(() => {
-			if (this.timer?.rung === rung) this.timer = undefined;
-		});
-		this.timer = { at, rung };
-		return rung;
 	}
 }
 
@@ -637,15 +608,9 @@ let sweptAt = 0;
  * token share a pacer. The token is kept only as its SHA-256 digest.
  */
 export function pacerKey(apiToken: string, baseUrl: string): string {
-	let base = baseUrl.trim();
-	try {
-		const url = new URL(base);
-		base = `${url.origin}${url.pathname}`;
-	} catch {
-		// Not a URL: the request will fail on its own; it is known by what was written.
-	}
+	const url = new URL(baseUrl);
 	return createHash('sha256')
-		.update(JSON.stringify([apiToken.trim(), base.replace(/\/+$/, '')]))
+		.update(JSON.stringify([apiToken, `${url.origin}${url.pathname}`.replace(/\/+$/, '')]))
 		.digest('base64url');
 }
 

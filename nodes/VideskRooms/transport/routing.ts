@@ -49,15 +49,18 @@ export async function credentialOf(context: IExecuteSingleFunctions): Promise<Us
 	let byNode = run === undefined ? undefined : credentials.get(run);
 	let credential = byNode?.get(node);
 	if (credential === undefined) {
-		credential = context.getCredentials(CREDENTIAL_TYPE).then(usableCredential).then((usable) => {
-			if ('problem' in usable) {
-				throw new NodeOperationError(context.getNode(), usable.problem, {
-					itemIndex: context.getItemIndex(),
-					description: 'Fix the Base URL in the Videsk credential; nothing was sent to Videsk.',
-				});
-			}
-			return usable;
-		});
+		credential = context
+			.getCredentials(CREDENTIAL_TYPE)
+			.then(usableCredential)
+			.then((usable) => {
+				if ('problem' in usable) {
+					throw new NodeOperationError(context.getNode(), usable.problem, {
+						itemIndex: context.getItemIndex(),
+						description: 'Fix the Base URL in the Videsk credential; nothing was sent to Videsk.',
+					});
+				}
+				return usable;
+			});
 		credential.catch(() => {});
 		if (run !== undefined) {
 			if (byNode === undefined) credentials.set(run, (byNode = new Map()));

@@ -68,7 +68,7 @@ export interface VideskExchange {
 
 const MAX_RETRIES = 3;
 /** Failures after which a read can safely be sent again: nothing was changed. */
-const RETRYABLE_READ_FAILURES = ['502', '503', '504', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT'];
+const RETRYABLE_READ_FAILURES = ['502', '503', '504', 'ECONNRESET', 'ETIMEDOUT'];
 
 /** Why an attempt was aborted: its deadline passed. */
 const DEADLINE = new Error('deadline');
@@ -92,10 +92,11 @@ export async function sendToVidesk(exchange: VideskExchange): Promise<VideskAnsw
 			answer = await attemptInTime(exchange);
 		} catch (error) {
 			pacer.observe(ticket); // an attempt without an answer says nothing about the limit
-			if (exchange.signal?.aborted) throw stopped(exchange);
 			const code = error === DEADLINE ? 'ETIMEDOUT' : networkErrorCode(node, error);
 			const cause =
-				error === DEADLINE ? new Error(`no answer within ${duration(timeoutFor(exchange))}`) : error;
+				error === DEADLINE
+					? new Error(`no answer within ${duration(timeoutFor(exchange))}`)
+					: error;
 			const failure = videskNetworkError(node, cause, purpose, { ...exchange, code });
 			if (await waitToRetry(exchange, failure, code, attempt, undefined)) continue;
 			throw failure;
@@ -122,8 +123,6 @@ export async function sendToVidesk(exchange: VideskExchange): Promise<VideskAnsw
 async function attemptInTime(exchange: VideskExchange): Promise<VideskAnswer> {
 	const timeoutMs = timeoutFor(exchange);
 	const controller = new AbortController();
-	const onStop = () => controller.abort(exchange.signal?.reason);
-	exchange.signal?.addEventListener('abort', onStop, { once: true });
 	const answered = new AbortController();
 	void clock.sleep(timeoutMs, answered.signal).then(() => {
 		if (!answered.signal.aborted) controller.abort(DEADLINE);
@@ -138,7 +137,6 @@ async function attemptInTime(exchange: VideskExchange): Promise<VideskAnswer> {
 		return await Promise.race([exchange.attempt(controller.signal, timeoutMs), ended]);
 	} finally {
 		answered.abort(ANSWERED);
-		exchange.signal?.removeEventListener('abort', onStop);
 	}
 }
 
@@ -169,8 +167,7 @@ async function waitToRetry(
 	const waitMs = backoffMs ?? until! - reading!.receivedAt;
 	if (exchange.deadline !== undefined && clock.now() + waitMs >= exchange.deadline) return false;
 	if (backoffMs !== undefined) {
-		await clock.sleep(backoffMs, exchange.signal);
-		if (exchange.signal?.aborted) throw stopped(exchange);
+		await clock.sleep(backoffMs);
 		return true;
 	}
 	if (waitMs <= exchange.timeoutMs) return true;
@@ -192,27 +189,15 @@ export function timeoutFor({
 		: Math.max(1, Math.min(timeoutMs, deadline - clock.now()));
 }
 
-function stopped({ node, purpose }: VideskExchange) {
-	return new NodeOperationError(
-		node,
-		`${purpose.label}: the execution was stopped before Videsk’s answer came`,
-		{ itemIndex: purpose.itemIndex },
-	);
-}
-
 /** Waits for the pacer to let the request go; fails, naming the figures, past the Timeout. */
 async function waitForTurn(exchange: VideskExchange): Promise<Ticket> {
 	const { node, purpose } = exchange;
 	try {
 		return await exchange.pacer.acquire(exchange.flow, timeoutFor(exchange), exchange.signal);
 	} catch (error) {
+		// The only other way out of the queue: the execution was stopped (n8n's cancel reason).
 		if (!(error instanceof RateLimitWaitTooLong)) {
-			// The only other way out of the queue: the execution was stopped.
-			throw new NodeOperationError(
-				node,
-				`${purpose.label}: the execution was stopped before this request was sent`,
-				{ itemIndex: purpose.itemIndex },
-			);
+			throw new NodeOperationError(node, error as Error, { itemIndex: purpose.itemIndex });
 		}
 		throw new NodeApiError(
 			node,

@@ -1,6 +1,7 @@
+import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import type { Room } from '../videsk';
 import { duration } from '../wording';
-import type { Listed, RoomsApi } from './list';
 
 // The trigger's own errors: what it met in Videsk's list, and what its polls' time allowed. Each
 // names the time a poll has and says that the next poll tries again: nothing was emitted, and
@@ -8,12 +9,24 @@ import type { Listed, RoomsApi } from './list';
 
 const NEXT_POLL = 'The next poll tries again.';
 
+/** What of the trigger's RoomsApi (list.ts) its errors name. */
+interface Trigger {
+	node: INode;
+	label: string;
+	budgetMs: number;
+}
+
+/** What of a listed room (list.ts) its errors name. */
+interface ListedRoom {
+	room: Room;
+}
+
 /** What persists when a poll keeps running out of time: why, and what helps. */
-const TOO_SLOW = (api: RoomsApi) =>
+const TOO_SLOW = (api: Trigger) =>
 	`${NEXT_POLL} n8n gives each poll ${duration(api.budgetMs)}; if this persists, Videsk answers slowly, or other workflows use the same API token heavily (give them a token of their own).`;
 
 /** Starting afresh, the trigger must read the rooms it starts from within one poll. */
-export function tooSlowToStart(api: RoomsApi) {
+export function tooSlowToStart(api: Trigger) {
 	return new NodeOperationError(
 		api.node,
 		`${api.label}: reading the rooms to start from took longer than n8n gives a poll`,
@@ -24,7 +37,7 @@ export function tooSlowToStart(api: RoomsApi) {
 }
 
 /** Each poll reads the minute before the newest room again; that many could not be read. */
-export function minuteTooFull(api: RoomsApi) {
+export function minuteTooFull(api: Trigger) {
 	return new NodeOperationError(
 		api.node,
 		`${api.label}: the rooms of one minute take longer to read than n8n gives a poll`,
@@ -34,14 +47,14 @@ export function minuteTooFull(api: RoomsApi) {
 	);
 }
 
-export function tooFast({ node, label }: RoomsApi) {
+export function tooFast({ node, label }: Trigger) {
 	return new NodeOperationError(node, `${label}: the room list changed too fast to be read`, {
 		description: `Rooms kept leaving the list while the trigger read it. ${NEXT_POLL}`,
 	});
 }
 
-export function outOfOrder({ node, label }: RoomsApi, earlier: Listed, later: Listed) {
-	const when = ({ room }: Listed) => String(room.createdAt ?? 'its ID’s time');
+export function outOfOrder({ node, label }: Trigger, earlier: ListedRoom, later: ListedRoom) {
+	const when = ({ room }: ListedRoom) => String(room.createdAt ?? 'its ID’s time');
 	return new NodeOperationError(
 		node,
 		`${label}: Videsk did not sort the room list by creation time`,
@@ -52,7 +65,7 @@ export function outOfOrder({ node, label }: RoomsApi, earlier: Listed, later: Li
 }
 
 export function lookupsFailing(
-	api: RoomsApi,
+	api: Trigger,
 	roomIds: string[],
 	polls: number,
 	lastFailure: string,

@@ -185,8 +185,7 @@ async function* readPages(
 		const answer = await api.list({ ...query, $skip: skip, $limit: MAX_PAGE_SIZE });
 		const rooms = listed(answer, skip, reading);
 		const skipped =
-			skip > 0 &&
-			(overlap > 0 ? !rooms.some(({ room }) => read.has(room.id)) : !opens(rooms));
+			skip > 0 && (overlap > 0 ? !rooms.some(({ room }) => read.has(room.id)) : !opens(rooms));
 		if (skipped) {
 			if (++stepBacks > MAX_STEP_BACKS) throw tooFast(api);
 			stepBack = stepBack === 0 ? Math.max(1, pageLength - 1) : 2 * stepBack;

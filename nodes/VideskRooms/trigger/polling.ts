@@ -171,8 +171,6 @@ async function readWindow(
 	};
 }
 
-
-
 const isSeen = (state: WindowState, room: Room) =>
 	Object.prototype.hasOwnProperty.call(state.seen, room.id);
 

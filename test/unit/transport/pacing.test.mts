@@ -506,17 +506,21 @@ describe("Videsk's clock", () => {
 });
 
 // The parsing and the pacer's bookkeeping, straight from the package's build.
+interface Pacer {
+	acquire(flow: object, timeoutMs: number): Promise<object>;
+	observe(ticket: object, answer?: { statusCode: number; headers: IDataObject }): void;
+}
 interface PacerModule {
 	readRateLimit(
 		headers: IDataObject,
 		status: number,
 		at: { sentAt: number; receivedAt: number },
 	): RateLimitReading;
+	retryAfterUntil(reading: RateLimitReading): number | undefined;
 	ServerClock: new () => { offsetMs(date: number, sentAt: number, receivedAt: number): number };
-	pacerFor(key: string): {
-		acquire(flow: object, timeoutMs: number): Promise<object>;
-		observe(ticket: object): void;
-	};
+	pacerFor(key: string): Pacer;
+	pacerKey(apiToken: string, baseUrl: string): string;
+	RateLimitPacer: new () => Pacer;
 	LONGEST_WINDOW_MS: number;
 }
 const pacerModule = createRequire(import.meta.url)(
@@ -533,6 +537,155 @@ test('found in review: pacers idle for a window’s longest are dropped (at most
 	expect(pacerFor('idle key')).not.toBe(idle);
 	expect(pacerFor('busy key')).toBe(busy);
 	busy.observe(ticket);
+});
+
+test('no RateLimit headers, then idle for a window: the next request goes alone, to see whether the token is limited now', async () => {
+	const pacer = new pacerModule.RateLimitPacer();
+	const noHeaders = { statusCode: 200, headers: {} };
+	pacer.observe(await pacer.acquire({}, 30_000), noHeaders);
+	await clock.sleep(2_000);
+	const sent: string[] = [];
+	const second = pacer.acquire({}, 30_000).then((ticket) => (sent.push('second'), ticket));
+	const third = pacer.acquire({}, 30_000).then((ticket) => (sent.push('third'), ticket));
+	await clock.sleep(1_000);
+	expect(sent).toEqual(['second']);
+	pacer.observe(await second, noHeaders);
+	pacer.observe(await third, noHeaders);
+	expect(sent).toEqual(['second', 'third']);
+});
+
+test.each([
+	['with RateLimit headers', true],
+	['without RateLimit headers (no limit any more)', false],
+])(
+	'none left until a RateLimit-Reset 31 years away: a window’s longest later one request checks it, the others wait for its answer, %s',
+	async (_, headers) => {
+		const pacer = new pacerModule.RateLimitPacer();
+		const answer = (remaining: number, reset: number) => ({
+			statusCode: 200,
+			headers: {
+				'ratelimit-limit': '20',
+				'ratelimit-remaining': String(remaining),
+				'ratelimit-reset': String(reset),
+			},
+		});
+		pacer.observe(await pacer.acquire({}, 30_000), answer(0, 999999999));
+		await clock.sleep(pacerModule.LONGEST_WINDOW_MS);
+		const sent: number[] = [];
+		const tickets = [1, 2, 3].map((n) =>
+			pacer.acquire({}, 30_000).then((ticket) => (sent.push(n), ticket)),
+		);
+		await clock.sleep(1_000);
+		expect(sent).toEqual([1]);
+		const noHeaders = { statusCode: 200, headers: {} };
+		pacer.observe(await tickets[0], headers ? answer(19, 1) : noHeaders);
+		for (const ticket of tickets.slice(1))
+			pacer.observe(await ticket, headers ? answer(18, 1) : noHeaders);
+		expect(sent).toEqual([1, 2, 3]);
+	},
+);
+
+test('requests whose answers are still to come when a window ends count against the next one', async () => {
+	const pacer = new pacerModule.RateLimitPacer();
+	const answer = {
+		statusCode: 200,
+		headers: { 'ratelimit-limit': '20', 'ratelimit-remaining': '19', 'ratelimit-reset': '1' },
+	};
+	pacer.observe(await pacer.acquire({}, 30_000), answer);
+	const inFlight = await Promise.all(Array.from({ length: 19 }, () => pacer.acquire({}, 30_000)));
+	await clock.sleep(1_000); // the window ends, its 19 answers still to come
+	const sent: object[] = [];
+	const next = Array.from({ length: 5 }, () =>
+		pacer.acquire({}, 30_000).then((ticket) => (sent.push(ticket), ticket)),
+	);
+	await clock.sleep(900);
+	expect(sent).toHaveLength(1);
+	for (const ticket of inFlight) pacer.observe(ticket, answer);
+	await Promise.all(next.map(async (ticket) => pacer.observe(await ticket, answer)));
+});
+
+test('a 429 asking for 120 s, then one asking for 1 s to a request sent before: the 120 s hold stays', async () => {
+	const pacer = new pacerModule.RateLimitPacer();
+	pacer.observe(await pacer.acquire({}, 30_000), { statusCode: 200, headers: {} });
+	const [first, second] = await Promise.all([pacer.acquire({}, 30_000), pacer.acquire({}, 30_000)]);
+	pacer.observe(first, { statusCode: 429, headers: { 'retry-after': '120' } });
+	pacer.observe(second, { statusCode: 429, headers: { 'retry-after': '1' } });
+	await expect(pacer.acquire({}, 30_000)).rejects.toThrow(
+		'rate limit wait longer than the Timeout',
+	);
+});
+
+test('no RateLimit headers: after a 429, 20 a second, rising by 2 a second each second', async () => {
+	const pacer = new pacerModule.RateLimitPacer();
+	pacer.observe(await pacer.acquire({}, 30_000), { statusCode: 429, headers: {} });
+	const limitedAt = clock.now();
+	const sentAt = await Promise.all(
+		Array.from({ length: 150 }, () =>
+			pacer.acquire({}, 30_000).then((ticket) => {
+				pacer.observe(ticket, { statusCode: 200, headers: {} });
+				return clock.now();
+			}),
+		),
+	);
+	// 24 a second 2 s on, and rising: about 78 from 2 s to 4.9 s (58 at a flat 20).
+	const sinceLimited = sentAt.map((at) => at - limitedAt);
+	expect(sinceLimited.filter((ms) => ms >= 2_000 && ms < 4_900).length).toBeGreaterThanOrEqual(70);
+});
+
+test('no RateLimit headers: a further 429 a second or more after the last halves the rate, once', async () => {
+	const pacer = new pacerModule.RateLimitPacer();
+	const limited = { statusCode: 429, headers: {} };
+	const start = clock.now();
+	pacer.observe(await pacer.acquire({}, 30_000), limited); // 20 a second
+	const [second, third] = await Promise.all([pacer.acquire({}, 30_000), pacer.acquire({}, 30_000)]);
+	await clock.sleep(start + 1_500 - clock.now());
+	pacer.observe(second, limited); // 23 a second by now, halved
+	pacer.observe(third, limited); // on its way before: not halved again
+	const limitedAt = clock.now();
+	const sentAt = await Promise.all(
+		Array.from({ length: 60 }, () =>
+			pacer.acquire({}, 30_000).then((ticket) => {
+				pacer.observe(ticket, { statusCode: 200, headers: {} });
+				return clock.now();
+			}),
+		),
+	);
+	// From 11.5 a second, rising by 2 a second: about 27 in the next 2 s (44 from 20 a second, 16
+	// halved twice).
+	const inTwoSeconds = sentAt.filter((at) => at < limitedAt + 2_000).length;
+	expect(inTwoSeconds).toBeGreaterThanOrEqual(21);
+	expect(inTwoSeconds).toBeLessThanOrEqual(32);
+});
+
+test('another process spending the same token: what Videsk counted beyond this process’s own requests slows it until the next answer', async () => {
+	const pacer = new pacerModule.RateLimitPacer();
+	const answer = (remaining: number) => ({
+		statusCode: 200,
+		headers: {
+			'ratelimit-limit': '20',
+			'ratelimit-remaining': String(remaining),
+			'ratelimit-reset': '1',
+		},
+	});
+	pacer.observe(await pacer.acquire({}, 30_000), answer(19));
+	await clock.sleep(100);
+	pacer.observe(await pacer.acquire({}, 30_000), answer(8)); // 10 from elsewhere in 100 ms
+	await clock.sleep(400);
+	const sent: object[] = [];
+	const next = Array.from({ length: 8 }, () =>
+		pacer.acquire({}, 30_000).then((ticket) => (sent.push(ticket), ticket)),
+	);
+	await clock.sleep(10);
+	// 8 left at the last answer, but the others' rate since leaves 5: not all 8 at once.
+	expect(sent.length).toBeLessThanOrEqual(5);
+	await Promise.all(next.map(async (ticket) => pacer.observe(await ticket, answer(19))));
+});
+
+test('http://x/, http://x and http://X:80 are one base URL, and so are http://x/api/ and http://x/api: one pacer', () => {
+	const key = (baseUrl: string) => pacerModule.pacerKey('a-token', baseUrl);
+	expect(new Set([key('http://x/'), key('http://x'), key('http://X:80')]).size).toBe(1);
+	expect(key('http://x/api/')).toBe(key('http://x/api'));
+	expect(key('http://x/api')).not.toBe(key('http://x'));
 });
 
 const NOW = Date.UTC(2026, 4, 1, 9, 30);
@@ -678,4 +831,30 @@ describe('properties: header parsing', () => {
 			}
 		},
 	);
+
+	test.each([
+		['0.3', NOW + 300],
+		['2', NOW + 1000],
+	])(
+		'a 429 with Retry-After 1 and RateLimit-Reset %s: the reset is waited for when it comes sooner within the second Retry-After is rounded to',
+		(reset, until) => {
+			const reading = pacerModule.readRateLimit(
+				{ 'retry-after': '1', 'ratelimit-reset': reset },
+				429,
+				{ sentAt: NOW, receivedAt: NOW },
+			);
+			expect(pacerModule.retryAfterUntil(reading)).toBe(until);
+		},
+	);
+
+	test('Videsk’s clock set an hour back after answers in step: the estimate follows it at the next answer', () => {
+		const clock = new pacerModule.ServerClock();
+		const answer = (sentAt: number, aheadMs: number) =>
+			clock.offsetMs(Math.floor((sentAt + 20 + aheadMs) / 1000) * 1000, sentAt, sentAt + 40);
+		for (let index = 0; index < 10; index += 1) expect(answer(NOW + index * 1037, 0)).toBe(0);
+		const estimate = answer(NOW + 20_000, -3_600_000);
+		// One answer bounds the offset to its Date's second and its latency, never ahead of it.
+		expect(estimate).toBeLessThanOrEqual(-3_600_000);
+		expect(estimate).toBeGreaterThanOrEqual(-3_600_000 - 1_040);
+	});
 });

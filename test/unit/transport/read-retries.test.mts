@@ -25,3 +25,15 @@ test.each([
 	expect(items[0].json.externalId).toBe('seed-1');
 	expect(sandbox().requests).toHaveLength(2);
 });
+
+test('a read refused with 503 each time is sent again after 0.25, 0.5 and 1 s, then fails', async () => {
+	sandbox().seed(1);
+	sandbox().fault({ status: 503, body: 'busy', times: 4 } as never);
+	const { error } = await run(sandbox(), {
+		operation: 'get',
+		room: room('externalId', 'seed-1'),
+	});
+	expect(error?.message).toContain('HTTP 503');
+	const at = sandbox().requests.map((request) => request.receivedAt);
+	expect(at.slice(1).map((time, index) => time - at[index])).toEqual([250, 500, 1000]);
+});

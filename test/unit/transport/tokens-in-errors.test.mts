@@ -119,3 +119,25 @@ test.each([
 		}
 	},
 );
+
+test('another room than the one asked for, its External ID an access token: named with it hidden', async () => {
+	const [asked, other] = ['65f0a1b2c3d4e5f6a7b8c9d0', '65f0a1b2c3d4e5f6a7b8c9d1'];
+	sandbox().fault({ status: 200, body: { id: other, externalId: ACCESS_TOKEN } });
+	const { items } = await run(
+		sandbox(),
+		{ operation: 'get', room: room('id', asked) },
+		{ continueOnFail: true },
+	);
+	expect(items[0].json.error).toContain(`another room: "${other}" (External ID "(hidden)")`);
+	expect(JSON.stringify(items)).not.toContain(ACCESS_TOKEN);
+});
+
+test('a user and password in the Base URL are not shown in the error when nothing answers there', async () => {
+	const { items } = await run(sandbox(), get, {
+		continueOnFail: true,
+		baseUrl: 'http://someone:base-url-password@127.0.0.1:9',
+	});
+	const description = String(items[0].error?.description);
+	expect(description).toContain('(The credential’s Base URL: http://127.0.0.1:9)');
+	expect(JSON.stringify(items)).not.toContain('base-url-password');
+});

@@ -2,7 +2,10 @@
 // have happened gets no retry advice; a redirect is named, never followed; a 404 says what was
 // not found; the advice quotes the real Timeout. Each case as a review reproduced it, through
 // n8n's routing engine against the sandbox (a FeathersJS server).
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { PACKAGE_DIR } from '../../support/harness.mjs';
 import { room, run, useSandbox } from '../../support/helpers.mjs';
 
 const sandbox = useSandbox();
@@ -42,6 +45,18 @@ describe('a Base URL that redirects', () => {
 		expect(items[0].error?.description).toContain('Set the Videsk credential’s Base URL');
 		expect(sandbox().requests.map((r) => r.method)).toEqual(['POST']);
 	});
+
+	test('a redirect without a Location: named as such, not as "undefined"', async () => {
+		sandbox().fault({ status: 302, body: '', times: 10 });
+		const { items } = await run(
+			sandbox(),
+			{ operation: 'createOrGet', externalId: 'evt-1' },
+			{ continueOnFail: true },
+		);
+		expect(items[0].json.error).toBe(
+			'Create or Get: the Base URL redirects (HTTP 302) to an address it did not give',
+		);
+	});
 });
 
 describe('a 404 says what was not found', () => {
@@ -80,6 +95,26 @@ describe('a 404 says what was not found', () => {
 			sandbox(),
 			{ operation: 'get', room: room('externalId', 'seed-1') },
 			{ continueOnFail: true, baseUrl: `${sandbox().url}/api` },
+		);
+		expect(items[0].json.error).toBe('Get: Videsk has no such address (room "seed-1")');
+	});
+
+	test('the same on Feathers on Express (Feathers 4, the feathers4 variant): its notFound() handler’s "Page not found"', async () => {
+		sandbox().seed(1);
+		sandbox().fault({
+			status: 404,
+			body: {
+				name: 'NotFound',
+				message: 'Page not found',
+				code: 404,
+				className: 'not-found',
+				data: { url: '/api/vpaas/rooms/seed-1' },
+			},
+		});
+		const { items } = await run(
+			sandbox(),
+			{ operation: 'get', room: room('externalId', 'seed-1') },
+			{ continueOnFail: true },
 		);
 		expect(items[0].json.error).toBe('Get: Videsk has no such address (room "seed-1")');
 	});
@@ -153,4 +188,49 @@ test('the Timeout advice quotes the Timeout the item had', async () => {
 		'raise "Request Options" → "Timeout" (now 0.3 seconds)',
 	);
 	expect(items[0].error?.description).not.toContain('30 s unless set');
+});
+
+test('a proxy’s long page is quoted as an excerpt of 160 characters', async () => {
+	sandbox().fault({ status: 403, body: 'x'.repeat(5_000), contentType: 'text/plain' });
+	const { items } = await run(
+		sandbox(),
+		{ operation: 'createOrGet', externalId: 'evt-1' },
+		{ continueOnFail: true },
+	);
+	expect(String(items[0].error?.description)).toContain(`Videsk answered: "${'x'.repeat(160)}…".`);
+});
+
+test('Create answered 200 with a list: the wrong answer is named, and the room may have been made', async () => {
+	sandbox().fault({ method: 'POST', status: 200, body: [] });
+	const { items } = await run(sandbox(), { operation: 'create' }, { continueOnFail: true });
+	expect(items[0].json.error).toContain('with a list, not an object');
+	expect(String(items[0].error?.description)).toContain('Videsk may have made the change');
+});
+
+// No TLS server or DNS failure in the sandbox: the wording by error code, from the build.
+const { networkProblem } = createRequire(import.meta.url)(
+	path.join(PACKAGE_DIR, 'dist/nodes/VideskRooms/transport/errors.js'),
+) as {
+	networkProblem(
+		code: string,
+		baseUrl: string,
+		options: { timeoutAdvice: string },
+	): { problem: string };
+};
+
+test.each([
+	[
+		'DEPTH_ZERO_SELF_SIGNED_CERT',
+		'its TLS certificate was not accepted (DEPTH_ZERO_SELF_SIGNED_CERT)',
+	],
+	[
+		'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+		'its TLS certificate was not accepted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)',
+	],
+	['ENOTFOUND', 'there is no host "api.videsk.example" (DNS)'],
+	['EAI_AGAIN', 'there is no host "api.videsk.example" (DNS)'],
+])('no answer with %s: %s', (code, problem) => {
+	expect(networkProblem(code, 'https://api.videsk.example', { timeoutAdvice: '' }).problem).toBe(
+		problem,
+	);
 });
