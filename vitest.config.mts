@@ -53,7 +53,7 @@ export default defineConfig({
 					isolate: false,
 					// A larger young generation: the unit tier allocates fast (HTTP exchanges, n8n's
 					// executions), and the default one made the garbage collector a seventh of its time.
-					execArgv: ['--max-semi-space-size=64'],
+					execArgv: ['--max-semi-space-size=128'],
 					setupFiles: ['test/support/fresh-package.mts'],
 					exclude: [...configDefaults.exclude, END_TO_END],
 					sequence: { groupOrder: 0 },
