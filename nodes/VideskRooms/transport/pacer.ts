@@ -466,8 +466,10 @@ export class RateLimitPacer {
 			sequence,
 			sentAt,
 			remaining,
-			statedEndsAt,
-			endsAt,
+			// Within a window, the earliest end any answer stated: a reset in seconds, rounded up,
+			// would otherwise move it later with each answer (with other processes on the token too).
+			statedEndsAt: newWindow ? statedEndsAt : Math.min(window.statedEndsAt, statedEndsAt),
+			endsAt: newWindow ? endsAt : Math.min(window.endsAt, endsAt),
 			assumed: false,
 			checking: false,
 		};
