@@ -348,6 +348,12 @@ export function networkProblem(
 					? `${MAY_HAVE_CHANGED} ${timeoutAdvice}`
 					: `Check that this n8n machine can reach it (firewall, proxy). ${timeoutAdvice}`,
 			};
+		case 'EPROTO':
+			// TLS spoken to a server that does not (https:// on an http port): nothing was sent.
+			return {
+				problem: 'the connection was closed during its set-up',
+				fix: 'Check that its protocol (http or https) and port are right.',
+			};
 		default:
 			return {
 				problem: 'the connection to Videsk broke before its answer was complete',

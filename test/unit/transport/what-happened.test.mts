@@ -234,3 +234,17 @@ test.each([
 		problem,
 	);
 });
+
+test('a Base URL with https:// on a port that speaks http: the protocol named, and a create not taken as maybe made', async () => {
+	const baseUrl = sandbox().url.replace(/^http:/, 'https:');
+	const { items } = await run(
+		sandbox(),
+		{ operation: 'create', createExternalId: 'evt-1' },
+		{ continueOnFail: true, baseUrl },
+	);
+	const description = String(items[0].error?.description);
+	expect(description).toContain('The connection was closed during its set-up.');
+	expect(description).toContain('Check that its protocol (http or https) and port are right.');
+	expect(description).not.toContain('may have made the change');
+	expect(sandbox().rooms()).toEqual([]);
+});
