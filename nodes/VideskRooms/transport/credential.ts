@@ -19,7 +19,9 @@ export interface UsableCredential extends VideskCredential {
 export function baseUrlProblem(baseUrl: string): string | undefined {
 	const valid = URL.canParse(baseUrl) && ['http:', 'https:'].includes(new URL(baseUrl).protocol);
 	if (valid) return undefined;
-	return `The Base URL ${JSON.stringify(baseUrl)} of the Videsk credential is not a web address. Use https://api.videsk.io (or your test server’s http(s)://host:port).`;
+	// Without what may be a user and password: everything from "//" to the last "@".
+	const shown = baseUrl.replace(/\/\/.*@/, '//');
+	return `The Base URL ${JSON.stringify(shown)} of the Videsk credential is not a web address. Use https://api.videsk.io (or your test server’s http(s)://host:port).`;
 }
 
 /** The credential trimmed, or the problem with its Base URL. */

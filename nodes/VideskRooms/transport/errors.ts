@@ -115,7 +115,8 @@ export function withoutTokens(answer: VideskAnswer, apiToken: string): VideskAns
 function excerptOf(body: unknown): string {
 	let text: string;
 	if (typeof body === 'string') {
-		text = body.replace(/<[^>]+>/g, ' ');
+		// A page's text, without its styles and scripts (a proxy's block page is mostly those).
+		text = body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ');
 	} else {
 		text = body === undefined ? '' : (JSON.stringify(body) ?? '');
 	}

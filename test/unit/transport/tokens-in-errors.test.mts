@@ -141,3 +141,20 @@ test('a user and password in the Base URL are not shown in the error when nothin
 	expect(description).toContain('(The credential’s Base URL: http://127.0.0.1:9)');
 	expect(JSON.stringify(items)).not.toContain('base-url-password');
 });
+
+test.each([
+	'http://someone:base-url-password@127.0.0.1:99999',
+	'http://someone:base-url-password@exa mple.com',
+	'http://someone:base/url@password@127.0.0.1:99999',
+])(
+	'found in review: a Base URL that is no web address (%s) is quoted without its user and password',
+	async (baseUrl) => {
+		const result = await run(sandbox(), get, { continueOnFail: true, baseUrl });
+		expect(String(result.items[0].json.error)).toMatch(
+			/^The Base URL "http:\/\/(127\.0\.0\.1:99999|exa mple\.com)" of the Videsk credential is not a web address/,
+		);
+		for (const secret of ['base-url-password', 'base/url', 'someone']) {
+			expect(JSON.stringify(result.run)).not.toContain(secret);
+		}
+	},
+);

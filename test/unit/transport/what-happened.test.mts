@@ -248,3 +248,22 @@ test('a Base URL with https:// on a port that speaks http: the protocol named, a
 	expect(description).not.toContain('may have made the change');
 	expect(sandbox().rooms()).toEqual([]);
 });
+
+test('found in review: a proxy’s HTML page is quoted by its text, without its styles and scripts', async () => {
+	sandbox().seed(1);
+	sandbox().fault({
+		status: 403,
+		contentType: 'text/html',
+		body: '<html><head><title>Attention Required!</title><style>body{margin:0;padding:0;font-family:-apple-system,Roboto}</style><script>window.cf={a:1};</script></head><body><h1>Sorry, you have been blocked</h1></body></html>',
+	});
+	const { items } = await run(
+		sandbox(),
+		{ operation: 'get', room: room('externalId', 'seed-1') },
+		{ continueOnFail: true },
+	);
+	const description = String(items[0].error?.description);
+	expect(description).toContain(
+		'Videsk answered: "Attention Required! Sorry, you have been blocked"',
+	);
+	expect(description).not.toMatch(/margin|window\.cf/);
+});
