@@ -202,11 +202,13 @@ describe('in a real n8n', { timeout: 120_000 }, () => {
 
 	test('example: the schedule ends the open rooms past their expiry, and only those', async () => {
 		sandbox.seed(2);
+		// Both created in the same millisecond: listed newest first, then by External ID.
+		const now = Date.now();
 		sandbox.seed(2, (index) => ({
 			externalId: `expired-${index}`,
-			createdAt: Date.now() - 5 * 3_600_000,
-			nbf: new Date(Date.now() - 5 * 3_600_000).toISOString(),
-			exp: new Date(Date.now() - 3_600_000).toISOString(),
+			createdAt: now - 5 * 3_600_000,
+			nbf: new Date(now - 5 * 3_600_000).toISOString(),
+			exp: new Date(now - 3_600_000).toISOString(),
 		}));
 		const { output } = await execute('videskExampleEndExpired');
 		expect(output('End each one').map((room) => room.externalId)).toEqual([
