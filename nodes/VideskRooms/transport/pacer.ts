@@ -456,7 +456,8 @@ export class RateLimitPacer {
 		}
 		this.mode = 'window';
 		this.limit = reading.limit ?? this.limit;
-		const { remaining } = reading;
+		// A 429 means none is left, whatever its RateLimit-Remaining says.
+		const remaining = reading.status === 429 ? 0 : reading.remaining;
 		const statedEndsAt = reading.resetAt ?? reading.retryAt ?? reading.receivedAt + WINDOW_MS;
 		const endsAt = Math.min(statedEndsAt, reading.receivedAt + LONGEST_WINDOW_MS);
 		const window = this.window;
