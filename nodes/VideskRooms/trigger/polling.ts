@@ -134,8 +134,15 @@ async function readWindow(
 	const from = state.cursor - LATE_VISIBILITY_MS;
 	const start = Math.max(0, state.position - 1);
 	const rooms: Listed[] = [];
+	let present = -Infinity;
 	const pages = readList(api, times, { $sort: OLDEST_FIRST }, start, beginsBefore(from));
-	for await (const page of pages) rooms.push(...page.rooms);
+	for await (const page of pages) {
+		rooms.push(...page.rooms);
+		present = Math.max(present, page.ceiling);
+	}
+	// A room dated ahead of the present counts as created at the latest present the poll's pages
+	// told, whichever page listed it: one time for all of it, so no room leaves a window it is in.
+	for (const room of rooms) if (room.time !== undefined) room.time = Math.min(room.order!, present);
 	const complete = !times.cut;
 	const starts = windowIndex(rooms, from);
 	const listed = rooms.slice(starts);
