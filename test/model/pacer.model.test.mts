@@ -558,6 +558,28 @@ describe('the pacer: fair, bounded, never waiting for good', () => {
 		expect(w.waiters[3].state).toBe('sent');
 	});
 
+	test('found by the model: a 429 saying 19 of 0 remain and Retry-After 99999999 locks nobody out', async () => {
+		vi.setSystemTime(START);
+		timers = [];
+		const w = world();
+		w.acquire(flowOf(w), 1_000, false);
+		await vi.advanceTimersByTimeAsync(0);
+		w.settle(
+			0,
+			answer(
+				{
+					date: new Date(w.videskNow).toUTCString(),
+					'ratelimit-limit': '0',
+					'ratelimit-remaining': '19',
+					'retry-after': '99999999',
+				},
+				429,
+			),
+		);
+		await vi.advanceTimersByTimeAsync(0);
+		await drain(w, false);
+	});
+
 	test('found in review: a Unix-time reset from a clock 60 s ahead is read against its Date', async () => {
 		const w = new World(60_000);
 		const flow = flowOf(w);

@@ -223,6 +223,129 @@ const examples: Record<string, Example> = {
 				{ do: 'cleanUp', share: 0.3, purge: false },
 			],
 		},
+	// Found by the model with a fresh seed (shrunk): a room ahead of the clock counted as the time
+	// its page was read, so one read before the jump fell out of the window it was still in.
+	...Object.fromEntries(
+		([CREATED, ENDED] as const).map((watcher): [string, Example] => [
+			`${watcher === CREATED ? 'Room Created' : 'Room Ended'}: rooms ahead of the clock, read before and after a poll’s clock jumps a minute, are emitted once`,
+			{
+				setup: {
+					pageSize: 4,
+					options: {
+						[CREATED]: { event: 'roomCreated', prefix: 'p-' },
+						[ENDED]: { event: 'roomEnded', prefix: 'p-' },
+					},
+					initial: [
+						{ matching: true, ageS: 600, ended: true },
+						{ matching: false, ageS: 90, ended: true },
+						{ matching: false, ageS: 90, ended: false },
+					],
+				},
+				steps: [
+					{ do: 'poll', watcher },
+					{ do: 'create', rooms: [{ matching: false, lagS: 0, createdAt: 'ahead' }] },
+					{ do: 'midPoll', watcher, request: 2, change: { do: 'advance', seconds: 61 } },
+					{
+						do: 'create',
+						rooms: [
+							{ matching: true, lagS: 1, createdAt: 'ahead' },
+							{ matching: false, lagS: 0 },
+						],
+					},
+					{
+						do: 'create',
+						rooms: [
+							{ matching: false, lagS: 0 },
+							{ matching: false, lagS: 0 },
+						],
+					},
+					{ do: 'poll', watcher },
+					...[0, 1, 2].map((pick): Step => ({ do: 'end', pick, lagS: 0 })),
+				],
+			},
+		]),
+	),
+	// Found by the model with a fresh seed (shrunk), where the model took the failure for a fault.
+	'An activation whose clock jumps past n8n’s time for a poll fails, saying so; the next starts afresh':
+		{
+			setup: {
+				pageSize: 100,
+				options: {
+					[CREATED]: { event: 'roomEnded', prefix: '' },
+					[ENDED]: { event: 'roomEnded', prefix: '' },
+				},
+				initial: [
+					{ matching: true, ageS: 30, ended: false },
+					{ matching: true, ageS: 90, ended: true },
+					{ matching: false, ageS: 600, ended: false },
+				],
+				bulk: 3032,
+				server: 'clockAhead',
+			},
+			steps: [
+				{ do: 'midPoll', watcher: CREATED, request: 1, change: { do: 'advance', seconds: 350 } },
+				{ do: 'poll', watcher: CREATED },
+			],
+		},
+	// Found by the model with a fresh seed (shrunk), where the model counted a lookup as failed
+	// although its retry, sent beside a test event, was answered.
+	'Room Ended: a lookup answered at its retry does not count as failed in that poll': {
+		setup: {
+			initial: [
+				{ matching: false, ageS: 30, ended: false },
+				{ matching: false, ageS: 90, ended: false },
+				{ matching: false, ageS: 0, ended: true },
+				{ matching: true, ageS: 600, ended: true },
+			],
+			scheduler: 'durable',
+			server: 'noDate',
+			phaseMs: 409,
+		},
+		steps: [
+			{ do: 'cleanUp', share: 0.6, purge: false },
+			{
+				do: 'create',
+				rooms: [
+					{ matching: false, lagS: 0 },
+					{ matching: false, lagS: 1, createdAt: 'missing' },
+					{ matching: false, lagS: 2 },
+				],
+			},
+			{ do: 'failLookup', pick: 3268, answer: '429', polls: 6 },
+			{ do: 'end', pick: 0, lagS: 0 },
+			{ do: 'poll', watcher: ENDED },
+			{ do: 'cleanUp', share: 0.3, purge: false },
+			...Array.from({ length: 4 }, (): Step => ({ do: 'poll', watcher: ENDED })),
+			{ do: 'overlap', watcher: ENDED, request: 5 },
+		],
+	},
+	// Found by the model with a fresh seed (shrunk), where the model took a poll started after the
+	// running one's deadline for an overlap (it runs: the late poll holds no later one back).
+	'A poll’s clock jumps past its deadline before another starts: that one is no overlap': {
+		setup: {
+			options: {
+				[CREATED]: { event: 'roomEnded', prefix: '' },
+				[ENDED]: { event: 'roomEnded', prefix: '' },
+			},
+			budgetMs: 400,
+			phaseMs: 37,
+		},
+		steps: [
+			{ do: 'deactivate', watcher: CREATED },
+			{ do: 'overlap', watcher: CREATED, request: 6 },
+			{
+				do: 'create',
+				rooms: [
+					{ matching: false, lagS: 0 },
+					{ matching: false, lagS: 0 },
+				],
+			},
+			{ do: 'createTie', count: 4, matching: false },
+			{ do: 'midPoll', watcher: CREATED, request: 6, change: { do: 'advance', seconds: 20 } },
+			{ do: 'activate', watcher: CREATED },
+			{ do: 'poll', watcher: CREATED },
+		],
+	},
 	'An activation poll overlapped by another, then deactivation: the activation’s state is the one saved':
 		{
 			setup: { options: SAME_OPTIONS },

@@ -194,6 +194,7 @@ const small = fc.record({
 	// The server Videsk runs: one the docs allow, drawn like any other input.
 	server: fc.constantFrom(...SERVER_NAMES),
 	seed: fc.integer(),
+	phaseMs: fc.integer({ min: 0, max: 999 }),
 });
 /** Accounts of thousands of rooms, read 100 at a time. */
 const large = small.chain((setup) =>

@@ -65,7 +65,11 @@ export class VirtualClock implements Clock {
 	private stopped = false;
 	readonly startedAt: number;
 
-	constructor(start = Date.now()) {
+	/**
+	 * Starts at the last whole second by default: where a test falls in a second (Videsk's Date
+	 * header has seconds) is the same on every run.
+	 */
+	constructor(start = Math.floor(Date.now() / 1000) * 1000) {
 		this.time = start;
 		this.startedAt = start;
 	}
@@ -303,7 +307,8 @@ const transit = new Transit();
 
 /**
  * A virtual clock for this test file, from now until its last test: the product's clock and the
- * clock of every sandbox started without one of its own are it. Starts at the real time.
+ * clock of every sandbox started without one of its own are it. Starts at the real time's last
+ * whole second.
  */
 export function useVirtualClock(start?: number): VirtualClock {
 	const clock = new VirtualClock(start);
