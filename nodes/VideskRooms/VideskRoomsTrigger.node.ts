@@ -95,7 +95,8 @@ export class VideskRoomsTrigger implements INodeType {
 		const budgetMs = typeof budget === 'number' && budget > 0 ? budget : DEFAULT_POLL_BUDGET_MS;
 		const deadline = clock.now() + budgetMs;
 		const label = EVENT_NAMES[event];
-		const api = async () => await roomsApi(this, { label, prefix, deadline, budgetMs });
+		const api = async (since?: number) =>
+			await roomsApi(this, { label, prefix, deadline, budgetMs, since });
 		const emit = (rooms: Room[], at = clock.now()) =>
 			shapeOutput(rooms, shape).map((json, index) => ({
 				json: { event, eventAt: eventTime(event, rooms[index], at), ...json },
@@ -117,12 +118,13 @@ export class VideskRoomsTrigger implements INodeType {
 			deadline,
 		);
 		if (ticket === undefined) return null;
+		const cursor = (saved as WindowState | undefined)?.cursor;
 		let emitted: WindowState | undefined;
 		try {
 			const { events, next } =
 				event === 'roomCreated'
-					? await pollRoomCreated(await api(), builtFor, saved as WindowState | undefined)
-					: await pollRoomEnded(await api(), builtFor, saved as EndedState | undefined);
+					? await pollRoomCreated(await api(cursor), builtFor, saved as WindowState | undefined)
+					: await pollRoomEnded(await api(cursor), builtFor, saved as EndedState | undefined);
 			// A later poll took over past this one's deadline: it reads from the same state.
 			if (!isCurrent(ticket)) return null;
 			// n8n saves the static data only when it was changed: leave it alone when nothing moved.

@@ -346,6 +346,88 @@ const examples: Record<string, Example> = {
 			{ do: 'poll', watcher: CREATED },
 		],
 	},
+	// Found by the model with a fresh seed (shrunk), where the model took the failure for a bug:
+	// after a purge, the account's rooms all show no createdAt, so the trigger times them by their
+	// IDs, which the list does not follow.
+	'Room Ended: an account left with rooms without createdAt, their IDs out of order, fails to start, saying so':
+		{
+			setup: {
+				pageSize: 4,
+				options: {
+					[CREATED]: { event: 'roomEnded', prefix: '' },
+					[ENDED]: { event: 'roomEnded', prefix: 'p-' },
+				},
+				initial: [
+					{ matching: false, ageS: 90, ended: false },
+					{ matching: false, ageS: 0, ended: false },
+					{ matching: true, ageS: 600, ended: false },
+				],
+				scheduler: 'durable',
+				budgetMs: 1000,
+				phaseMs: 467,
+			},
+			steps: [
+				{ do: 'create', rooms: [{ matching: false, lagS: 0, createdAt: 'missing' }] },
+				{ do: 'advance', seconds: 45 },
+				{ do: 'midPoll', watcher: CREATED, request: 1, change: { do: 'end', pick: 1, lagS: 1 } },
+				{
+					do: 'create',
+					rooms: [
+						{ matching: false, lagS: 0, createdAt: 'missing' },
+						{ matching: false, lagS: 0 },
+					],
+				},
+				{ do: 'poll', watcher: CREATED },
+				{ do: 'end', pick: 1, lagS: 1 },
+				{ do: 'cleanUp', share: 0.9, purge: true },
+				{ do: 'poll', watcher: CREATED },
+			],
+		},
+	// Found by the model with fresh seeds (shrunk) on servers behind a load balancer whose clocks
+	// differ: a Date behind the trigger's cursor placed a new room before the window.
+	'Room Created: a room listed with a Date minutes behind the last poll’s is emitted at once': {
+		setup: { options: SAME_OPTIONS, server: 'clocksApart', phaseMs: 0 },
+		steps: [
+			{ do: 'poll', watcher: CREATED },
+			{ do: 'create', rooms: [{ matching: false, lagS: 1 }] },
+			{ do: 'overlap', watcher: CREATED, request: 1 },
+		],
+	},
+	'Room Ended: Dates going back and forth between answers, purges and an option change: each end once':
+		{
+			setup: {
+				pageSize: 4,
+				options: {
+					[CREATED]: { event: 'roomEnded', prefix: 'p-' },
+					[ENDED]: { event: 'roomCreated', prefix: '' },
+				},
+				initial: [
+					{ matching: true, ageS: 0, ended: true },
+					{ matching: false, ageS: 0, ended: true },
+					{ matching: false, ageS: 30, ended: false },
+					{ matching: true, ageS: 90, ended: true },
+					{ matching: true, ageS: 600, ended: false },
+					{ matching: false, ageS: 30, ended: false },
+					{ matching: false, ageS: 0, ended: true },
+				],
+				scheduler: 'durable',
+				budgetMs: 1000,
+				server: 'clocksApart',
+				seed: -1203487942,
+				phaseMs: 66,
+			},
+			steps: [
+				{ do: 'options', watcher: CREATED, options: { event: 'roomEnded', prefix: '' } },
+				{ do: 'beforeCommit', watcher: CREATED },
+				{ do: 'purge', pick: 0 },
+				{ do: 'midPoll', watcher: CREATED, request: 1, change: { do: 'purge', pick: 0 } },
+				{ do: 'poll', watcher: CREATED },
+				{ do: 'midPoll', watcher: CREATED, request: 3, change: { do: 'end', pick: 0, lagS: 0 } },
+				{ do: 'poll', watcher: ENDED },
+				{ do: 'poll', watcher: ENDED },
+				{ do: 'overlap', watcher: CREATED, request: 2 },
+			],
+		},
 	'An activation poll overlapped by another, then deactivation: the activation’s state is the one saved':
 		{
 			setup: { options: SAME_OPTIONS },

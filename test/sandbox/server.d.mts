@@ -80,8 +80,8 @@ export interface SandboxOptions {
 	ties?: 'stable' | 'shuffled';
 	/** Which room a path's text names when it is one room's id and another's externalId. */
 	idResolution?: 'id-first' | 'externalId-first';
-	/** The Date header this far off the clock (ahead when positive). */
-	dateSkewMs?: number;
+	/** The Date header this far off the clock (ahead when positive); a list: each answer the next. */
+	dateSkewMs?: number | number[];
 	/** No Date header at all. */
 	dateMissing?: boolean;
 	host?: string;

@@ -459,6 +459,13 @@ describe('Date header (dateSkewMs, dateMissing) and the clock', () => {
 		expect(Math.abs((await date())! - clock.now() - 3_600_000)).toBeLessThan(2000);
 		sandbox().settings.dateSkewMs = -3_600_000;
 		expect(Math.abs((await date())! - clock.now() + 3_600_000)).toBeLessThan(2000);
+		// A list: each answer the next skew, in turn.
+		sandbox().requests.length = 0;
+		sandbox().settings.dateSkewMs = [0, -300_000];
+		const skews = [];
+		for (let index = 0; index < 4; index += 1) skews.push((await date())! - clock.now());
+		expect(skews.map((skew) => Math.round(skew / 60_000))).toEqual([0, -5, 0, -5]);
+		sandbox().settings.dateSkewMs = 0;
 		sandbox().settings.dateMissing = true;
 		expect(await date()).toBeNull();
 		// Nor on an error, a fault's answer, or a raw read of the headers.

@@ -28,17 +28,21 @@ export interface PollOptions {
 	/** When the poll's time ends (ms since the epoch), and how long it had. */
 	deadline: number;
 	budgetMs: number;
+	/** The newest creation time read by the polls before (their cursor): the present is no earlier. */
+	since?: number;
 }
 
 export async function roomsApi(
 	context: IPollFunctions,
-	{ label, prefix, deadline, budgetMs }: PollOptions,
+	{ label, prefix, deadline, budgetMs, since }: PollOptions,
 ): Promise<RoomsApi> {
 	const credential = usableCredential(await context.getCredentials(CREDENTIAL_TYPE));
 	const node = context.getNode();
 	if ('problem' in credential) throw new NodeOperationError(node, credential.problem);
 	const timeoutAdvice = `Each poll has ${duration(budgetMs)} (n8n’s budget); the next poll tries again.`;
 	let slowest = 0;
+	/** The latest present the poll's answers told: it never goes back, nor before `since`. */
+	let present = since ?? -Infinity;
 	/**
 	 * A read within what is left of the poll's time: the wait for a turn and the answer end by
 	 * then, whatever the server sends. (The readers ask `hasTime` first: whether that is longer
@@ -73,13 +77,12 @@ export async function roomsApi(
 			});
 			// No room was created later than now, as Videsk's clock (its Date header, to the
 			// second) and n8n's both tell: a clock or a room ahead never puts the trigger's
-			// cursor past the present.
+			// cursor past the present. A Date behind one before (another server behind a load
+			// balancer) does not move it back.
 			const date = Date.parse(String(answer.headers.date ?? ''));
 			const now = clock.now();
-			return {
-				page: answer.body as RoomPage,
-				ceiling: Number.isNaN(date) ? now : Math.min(date + 999, now),
-			};
+			present = Math.max(present, Number.isNaN(date) ? now : Math.min(date + 999, now));
+			return { page: answer.body as RoomPage, ceiling: present };
 		},
 		get: async (roomId) => {
 			const answer = await read({

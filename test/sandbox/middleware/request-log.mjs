@@ -25,22 +25,26 @@ export const requestLog = (sandbox) => async (ctx, next) => {
 	};
 	requests.push(entry);
 	ctx.res.once('finish', () => (entry.status = ctx.res.statusCode));
-	setDate(ctx, settings);
+	setDate(ctx, settings, entry.number);
 	await idleWhile(sandbox, ctx, sandbox.onRequest?.(entry));
 	if (settings.latencyMs) await idleWhile(sandbox, ctx, settings.clock.sleep(settings.latencyMs));
 	return next();
 };
 
 /**
- * The Date header on the sandbox's clock, `dateSkewMs` off it; or none with `dateMissing` (Node's
- * http server adds one to every answer unless told not to).
+ * The Date header on the sandbox's clock, `dateSkewMs` off it (a list: the `number`th request's
+ * answer takes the next in turn); or none with `dateMissing` (Node's http server adds one to every
+ * answer unless told not to).
  */
-function setDate(ctx, { clock, dateSkewMs, dateMissing }) {
+function setDate(ctx, { clock, dateSkewMs, dateMissing }, number) {
 	if (dateMissing) {
 		ctx.res.sendDate = false;
 		return;
 	}
-	ctx.set('Date', new Date(clock.now() + dateSkewMs).toUTCString());
+	const skew = Array.isArray(dateSkewMs)
+		? dateSkewMs[(number - 1) % dateSkewMs.length]
+		: dateSkewMs;
+	ctx.set('Date', new Date(clock.now() + skew).toUTCString());
 }
 
 /**

@@ -92,6 +92,32 @@ test('Videsk’s Date header and one room 10 minutes ahead: the rooms created in
 	expect(ids(await trigger.poll())).toEqual(['true-time-1', 'true-time-2', 'true-time-3']);
 });
 
+for (const event of ['roomCreated', 'roomEnded']) {
+	test(`${event}: servers whose clocks differ by minutes, the Date going back between an activation’s pages: nothing from before it is emitted`, async () => {
+		sandbox().settings.maxPageSize = 4;
+		const now = clock.now();
+		sandbox().seed(10, (index) => ({
+			externalId: `old-${index}`,
+			createdAt: now - 1_000_000 + index * 1000,
+		}));
+		sandbox().seed(8, (index) => ({
+			externalId: `recent-${index}`,
+			createdAt: now - 45_000 + index * 5000,
+		}));
+		for (const room of sandbox()
+			.rooms()
+			.filter((r) => r.externalId!.startsWith('recent-'))) {
+			sandbox().end(room.id, { at: now - 1000 });
+		}
+		// Behind a load balancer: the first answer from a server on time, the others from one 5 min behind.
+		sandbox().settings.dateSkewMs = [0, ...Array(20).fill(-5 * MINUTE)];
+		const trigger = await poller({ event });
+		await trigger.poll();
+		sandbox().settings.dateSkewMs = 0;
+		expect(ids(await trigger.poll())).toEqual([]);
+	});
+}
+
 test('a poll’s request that runs out of the poll’s time says so in the trigger’s words, not a node’s Timeout', async () => {
 	sandbox().seed(1);
 	const trigger = await poller({ event: 'roomCreated' }, 1_000);
