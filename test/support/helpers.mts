@@ -44,6 +44,9 @@ export function room(
 	return { __rl: true, mode, value };
 }
 
+/** How the node quotes an instant (ISO, in UTC) in a workflow on UTC: milliseconds only when it has any. */
+export const quotedInUtc = (iso: string) => `${iso.replace(/(\.000)?Z$/, '+00:00')} (UTC)`;
+
 /** An instant `hours` from now on the node's clock (the test's virtual clock, if it has one). */
 export const inHours = (hours: number) =>
 	new Date(productClock().now() + hours * 3_600_000).toISOString();

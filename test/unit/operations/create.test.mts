@@ -1,7 +1,7 @@
 // Create through n8n's routing engine against the sandbox: success and the errors Videsk
 // documents for it.
 import { describe, expect, test } from 'vitest';
-import { inHours, run, useSandbox } from '../../support/helpers.mjs';
+import { inHours, quotedInUtc, run, useSandbox } from '../../support/helpers.mjs';
 
 const sandbox = useSandbox();
 
@@ -131,7 +131,7 @@ describe('times a new room could not have', () => {
 			{ timezone: 'UTC' },
 		);
 		expect(error?.message).toBe(
-			`Expires At: not set, and a new room without it expires 3 hours from now (Videsk’s default), before its Start ${nbf.replace('Z', '+00:00')} (UTC)`,
+			`Expires At: not set, and a new room without it expires 3 hours from now (Videsk’s default), before its Start ${quotedInUtc(nbf)}`,
 		);
 		expect(error?.description).toBe(
 			'Set Expires At too: after Start, at most 72 hours after it; nothing was sent to Videsk.',

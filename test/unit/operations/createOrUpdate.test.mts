@@ -3,7 +3,7 @@
 import type { INodeParameters, IDataObject } from 'n8n-workflow';
 import { describe, expect, test } from 'vitest';
 import { useVirtualClock } from '../../support/clock.mjs';
-import { inHours, run, useSandbox } from '../../support/helpers.mjs';
+import { inHours, quotedInUtc, run, useSandbox } from '../../support/helpers.mjs';
 import { fc, test as propertyTest } from '@fast-check/vitest';
 
 const clock = useVirtualClock();
@@ -170,9 +170,8 @@ describe('Create or Update', () => {
 		const existing = seedRoom({ externalId: 'evt-1', nbf: inHours(1), exp: inHours(2) });
 		const nbf = inHours(5);
 		const { error } = await upsert({ externalId: 'evt-1', nbf }, { timezone: 'UTC' });
-		const inUtc = (iso: string) => `${iso.replace('Z', '+00:00')} (UTC)`;
 		expect(error?.message).toBe(
-			`Expires At: the room’s Expires At ${inUtc(existing.exp as string)} is not after the new Start ${inUtc(nbf)}; give a new Expires At too`,
+			`Expires At: the room’s Expires At ${quotedInUtc(existing.exp as string)} is not after the new Start ${quotedInUtc(nbf)}; give a new Expires At too`,
 		);
 		expect(sandbox().requests.map((r) => r.method)).toEqual(['GET']);
 	});
