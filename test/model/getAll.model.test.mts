@@ -183,6 +183,32 @@ describe('Return All and Limit while rooms are created and ended', () => {
 		);
 	});
 
+	test('found by the model with a fresh seed (shrunk): rooms created faster than a Limit’s small pages read, newest first; the read still ends with the room it lacked', async () => {
+		sandbox().seed(5, (index) => ({
+			externalId: `seed-${index + 1}`,
+			createdAt: Date.now() - 10_000 + index * 1000,
+		}));
+		sandbox().settings.maxPageSize = 5;
+		// Before each of the first 6 requests, 1 or 2 rooms created: the list moves down as the
+		// reader moves on, one room a page (it asks for what Limit still needs, and its anchor).
+		const createdPerRequest = [1, 2, 2, 2, 1, 2];
+		let requests = 0;
+		beforeEachRequest(sandbox(), () => {
+			for (let index = 0; index < (createdPerRequest[requests] ?? 0); index += 1) {
+				sandbox().seed(1, () => ({
+					externalId: `new-${requests}-${index}`,
+					createdAt: Date.now() + 1000 * (requests * 2 + index + 1),
+				}));
+			}
+			requests += 1;
+		});
+		const { items, error } = await run(sandbox(), { operation: 'getAll', limit: 6 });
+		expect(error).toBeUndefined();
+		const ids = items.map((item) => item.json.externalId);
+		expect(new Set(ids).size).toBe(6);
+		expect(ids).toContain('seed-1');
+	});
+
 	test('rooms ended ahead of the reader (Ended filter off) do not make it skip the rooms that moved up', async () => {
 		// 9 open rooms, 3 per page. Before page 2, the first two rooms end: the rest move up by 2.
 		sandbox().seed(9);

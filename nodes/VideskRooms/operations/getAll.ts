@@ -226,9 +226,9 @@ const MAX_UNPRODUCTIVE_READS = 10;
  * returned, stops on `total`, and asks only for as many rooms as Limit still needs.
  *
  * The list may change while it is read. Each room is returned once (by ID), and each page after
- * the first starts with the last room already read, its anchor: if a page starts with a room not
- * read yet, rooms before it left the list (e.g. ended, with the Ended filter off) and the others
- * moved up, so the node steps back and reads again rather than skip the rooms that moved past it.
+ * the first starts with the last room already read, its anchor: if a page holds no room read yet,
+ * rooms before it left the list (e.g. ended, with the Ended filter off) and the others moved up,
+ * so the node steps back and reads again rather than skip the rooms that moved past it.
  * A list that changes faster than it can be read is an error, never a partial list.
  */
 async function readRoomList(
@@ -241,7 +241,7 @@ async function readRoomList(
 	const seen = new Set<string>();
 	let skip = 0;
 	let anchored = false; // whether this page should start with a room already read
-	let steppedBack = false; // then the next page rereads rooms: ask for a whole one
+	let rereading = false; // the last page brought no room not read before: ask for a whole one
 	let lastPageLength = 0;
 	let unproductiveReads = 0;
 	let total = 0;
@@ -249,7 +249,7 @@ async function readRoomList(
 	for (;;) {
 		const qs: IDataObject = {
 			...query,
-			$limit: steppedBack
+			$limit: rereading
 				? MAX_PAGE_SIZE
 				: Math.min(MAX_PAGE_SIZE, wanted - rooms.length + (anchored ? 1 : 0)),
 			$skip: skip,
@@ -268,14 +268,15 @@ async function readRoomList(
 		const data = page.data;
 		total = page.total;
 		const read = rooms.length;
-		if (anchored && !seen.has(data[0]?.id)) {
+		// Rooms before the first room already read were created meanwhile (newest first, they push
+		// the list down): not the list being read, so the read goes on from that room.
+		const resumeAt = anchored ? data.findIndex((room) => seen.has(room.id)) : 0;
+		if (resumeAt === -1) {
 			if (total === 0) break; // every room left the list
 			skip = Math.max(0, skip - Math.max(1, lastPageLength - 1));
 			anchored = skip > 0;
-			steppedBack = true;
 		} else {
-			steppedBack = false;
-			for (const room of data) {
+			for (const room of data.slice(resumeAt)) {
 				if (rooms.length === wanted) break;
 				if (seen.has(room.id)) continue;
 				seen.add(room.id);
@@ -287,7 +288,8 @@ async function readRoomList(
 			skip += anchored ? data.length - 1 : data.length;
 			lastPageLength = data.length;
 		}
-		unproductiveReads = rooms.length > read ? 0 : unproductiveReads + 1;
+		rereading = rooms.length === read;
+		unproductiveReads = rereading ? unproductiveReads + 1 : 0;
 		if (unproductiveReads > MAX_UNPRODUCTIVE_READS) {
 			throw listKeptChanging(context, errors, rooms.length);
 		}
