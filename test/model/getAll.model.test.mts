@@ -209,6 +209,51 @@ describe('Return All and Limit while rooms are created and ended', () => {
 		expect(ids).toContain('seed-1');
 	});
 
+	for (const returnAll of [true, false]) {
+		test(`found in review: sorted by Name, a room already read renamed to a later place skips none (${returnAll ? 'Return All' : 'Limit 9'})`, async () => {
+			const ids = sandbox().seed(9, (index) => ({
+				name: `n${index + 1}`,
+				externalId: `seed-${index + 1}`,
+			}));
+			sandbox().settings.maxPageSize = 3;
+			let requests = 0;
+			beforeEachRequest(sandbox(), () => {
+				if (requests++ === 1) sandbox().update(ids[1], { name: 'n5z' });
+			});
+			const { items, error } = await run(sandbox(), {
+				operation: 'getAll',
+				returnAll,
+				...(returnAll ? {} : { limit: 9 }),
+				sort: { value: { field: 'name', direction: 1 } },
+			});
+			expect(error).toBeUndefined();
+			expect(items.map((item) => item.json.externalId).sort()).toEqual(
+				Array.from({ length: 9 }, (_, index) => `seed-${index + 1}`),
+			);
+		});
+	}
+
+	test('found in review: sorted by Expires At, a room extended during the read skips none of 250', async () => {
+		const base = Date.now() + 3_600_000;
+		const ids = sandbox().seed(250, (index) => ({
+			externalId: `seed-${index + 1}`,
+			exp: new Date(base + index * 60_000).toISOString(),
+		}));
+		let requests = 0;
+		beforeEachRequest(sandbox(), () => {
+			if (requests++ === 1) {
+				sandbox().update(ids[10], { exp: new Date(base + 150.5 * 60_000).toISOString() });
+			}
+		});
+		const { items, error } = await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			sort: { value: { field: 'exp', direction: 1 } },
+		});
+		expect(error).toBeUndefined();
+		expect(new Set(items.map((item) => item.json.externalId)).size).toBe(250);
+	});
+
 	test('rooms ended ahead of the reader (Ended filter off) do not make it skip the rooms that moved up', async () => {
 		// 9 open rooms, 3 per page. Before page 2, the first two rooms end: the rest move up by 2.
 		sandbox().seed(9);

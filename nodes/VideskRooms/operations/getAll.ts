@@ -246,6 +246,7 @@ async function readRoomList(
 	let unproductiveReads = 0;
 	let total = 0;
 	const matching = pageMatching(query);
+	const sortNeverMoves = ['createdAt', TIE_BREAKER].includes(Object.keys(query.$sort ?? {})[0]);
 	for (;;) {
 		const qs: IDataObject = {
 			...query,
@@ -268,9 +269,14 @@ async function readRoomList(
 		const data = page.data;
 		total = page.total;
 		const read = rooms.length;
-		// Rooms before the first room already read were created meanwhile (newest first, they push
-		// the list down): not the list being read, so the read goes on from that room.
-		const resumeAt = anchored ? data.findIndex((room) => seen.has(room.id)) : 0;
+		// Sorted by a field no change moves a room in (createdAt, the External ID), the rooms before
+		// the first room already read were created meanwhile (newest first, they push the list
+		// down): not the list being read, so the read goes on from that room. Sorted by a field an
+		// update changes (Name, Start, Expires At), a read room may have moved down: the page must
+		// start with a room already read.
+		let resumeAt = 0; // -1: step back
+		if (anchored && sortNeverMoves) resumeAt = data.findIndex((room) => seen.has(room.id));
+		else if (anchored) resumeAt = seen.has(data[0]?.id) ? 0 : -1;
 		if (resumeAt === -1) {
 			if (total === 0) break; // every room left the list
 			skip = Math.max(0, skip - Math.max(1, lastPageLength - 1));
