@@ -922,8 +922,12 @@ export class World {
 		const placed = this.rooms.filter((room) => room.odd === undefined || room.odd === 'ahead');
 		const listed = placed.filter((room) => room.purgedAt === undefined);
 		const newest = Math.max(...(listed.length > 0 ? listed : placed).map((room) => room.createdAt));
+		// A Date behind the clock is the present the trigger reads: rooms created after it count as
+		// created then, so the window holds that much more.
+		const behindMs = Math.max(0, ...[this.sandbox.settings.dateSkewMs ?? 0].flat().map((s) => -s));
 		const window = this.rooms.filter(
-			(room) => room.createdAt >= newest - 3 * LATE_VISIBILITY_MS || room.odd !== undefined,
+			(room) =>
+				room.createdAt >= newest - 3 * LATE_VISIBILITY_MS - behindMs || room.odd !== undefined,
 		);
 		let characters = SEEN_CHARACTERS * window.length;
 		if (watcher.options.event === 'roomEnded') {
