@@ -4,7 +4,7 @@ import type {
 	INodeCredentialTestResult,
 	NodeApiError,
 } from 'n8n-workflow';
-import { usableCredential } from './transport/credential';
+import { quotedBaseUrl, usableCredential } from './transport/credential';
 import { readWithToken } from './transport/direct';
 import {
 	adviceFor,
@@ -33,7 +33,7 @@ export async function testVideskApiCredential(
 ): Promise<INodeCredentialTestResult> {
 	const usable = usableCredential(credential.data);
 	if ('problem' in usable) {
-		const given = JSON.stringify(String(credential.data?.baseUrl ?? '').trim());
+		const given = quotedBaseUrl(String(credential.data?.baseUrl ?? '').trim());
 		return failure(
 			`Change the Base URL to a web address, such as https://api.videsk.io: ${given} is not one.`,
 		);

@@ -233,6 +233,22 @@ describe('Return All and Limit while rooms are created and ended', () => {
 		});
 	}
 
+	test('found in review: sorted by External ID, a room already read given a later External ID skips none', async () => {
+		const ids = sandbox().seed(9, (index) => ({ externalId: `seed-${index + 1}` }));
+		sandbox().settings.maxPageSize = 3;
+		let requests = 0;
+		beforeEachRequest(sandbox(), () => {
+			if (requests++ === 1) sandbox().update(ids[1], { externalId: 'seed-5z' });
+		});
+		const { items, error } = await run(sandbox(), {
+			operation: 'getAll',
+			returnAll: true,
+			sort: { value: { field: 'externalId', direction: 1 } },
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id).sort()).toEqual([...ids].sort());
+	});
+
 	test('found in review: sorted by Expires At, a room extended during the read skips none of 250', async () => {
 		const base = Date.now() + 3_600_000;
 		const ids = sandbox().seed(250, (index) => ({

@@ -246,7 +246,7 @@ async function readRoomList(
 	let unproductiveReads = 0;
 	let total = 0;
 	const matching = pageMatching(query);
-	const sortNeverMoves = ['createdAt', TIE_BREAKER].includes(Object.keys(query.$sort ?? {})[0]);
+	const sortNeverMoves = Object.keys(query.$sort ?? {})[0] === 'createdAt';
 	for (;;) {
 		const qs: IDataObject = {
 			...query,
@@ -269,10 +269,10 @@ async function readRoomList(
 		const data = page.data;
 		total = page.total;
 		const read = rooms.length;
-		// Sorted by a field no change moves a room in (createdAt, the External ID), the rooms before
-		// the first room already read were created meanwhile (newest first, they push the list
-		// down): not the list being read, so the read goes on from that room. Sorted by a field an
-		// update changes (Name, Start, Expires At), a read room may have moved down: the page must
+		// Sorted by createdAt, which no change moves a room in, the rooms before the first room
+		// already read were created meanwhile (newest first, they push the list down): not the list
+		// being read, so the read goes on from that room. Sorted by a field an update may change
+		// (Name, Start, Expires At, External ID), a read room may have moved down: the page must
 		// start with a room already read.
 		let resumeAt = 0; // -1: step back
 		if (anchored && sortNeverMoves) resumeAt = data.findIndex((room) => seen.has(room.id));

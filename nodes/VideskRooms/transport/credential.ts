@@ -19,9 +19,15 @@ export interface UsableCredential extends VideskCredential {
 export function baseUrlProblem(baseUrl: string): string | undefined {
 	const valid = URL.canParse(baseUrl) && ['http:', 'https:'].includes(new URL(baseUrl).protocol);
 	if (valid) return undefined;
-	// Without what may be a user and password: everything from "//" to the last "@".
-	const shown = baseUrl.replace(/\/\/.*@/, '//');
-	return `The Base URL ${JSON.stringify(shown)} of the Videsk credential is not a web address. Use https://api.videsk.io (or your test server’s http(s)://host:port).`;
+	return `The Base URL ${quotedBaseUrl(baseUrl)} of the Videsk credential is not a web address. Use https://api.videsk.io (or your test server’s http(s)://host:port).`;
+}
+
+/**
+ * A Base URL that is no web address, quoted without what may be a user and password: everything
+ * before its last "@" but a leading "scheme://".
+ */
+export function quotedBaseUrl(baseUrl: string): string {
+	return JSON.stringify(baseUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[\s\S]*@/i, '$1'));
 }
 
 /** The credential trimmed, or the problem with its Base URL. */

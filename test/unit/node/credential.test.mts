@@ -143,6 +143,20 @@ test.each([
 	expect(await testCredential({ apiToken: 'any', baseUrl })).toEqual({ status: 'Error', message });
 });
 
+test.each([
+	['http://someone:base-url-password@127.0.0.1:99999', '"http://127.0.0.1:99999"'],
+	['someone:base-url-password@127.0.0.1:99999', '"127.0.0.1:99999"'],
+	['ftp://someone:base/url@pass\nword@host', '"ftp://host"'],
+])(
+	'found in review: the Test button quotes a Base URL that is no web address (%s) without its user and password',
+	async (baseUrl, quoted) => {
+		expect(await testCredential({ apiToken: 'any', baseUrl })).toEqual({
+			status: 'Error',
+			message: `Change the Base URL to a web address, such as https://api.videsk.io: ${quoted} is not one.`,
+		});
+	},
+);
+
 test('a Base URL that is not the API’s root (404), or answers like something else, says so', async () => {
 	expect(
 		await testCredential({ apiToken: sandbox().token, baseUrl: `${sandbox().url}/api` }),

@@ -146,12 +146,16 @@ test.each([
 	'http://someone:base-url-password@127.0.0.1:99999',
 	'http://someone:base-url-password@exa mple.com',
 	'http://someone:base/url@password@127.0.0.1:99999',
+	// Found in review: forms without "://", and a line break.
+	'someone:base-url-password@127.0.0.1:99999',
+	'mailto:someone:base-url-password@127.0.0.1:99999',
+	'ftp://someone:base-url\npassword@127.0.0.1:99999',
 ])(
 	'found in review: a Base URL that is no web address (%s) is quoted without its user and password',
 	async (baseUrl) => {
 		const result = await run(sandbox(), get, { continueOnFail: true, baseUrl });
 		expect(String(result.items[0].json.error)).toMatch(
-			/^The Base URL "http:\/\/(127\.0\.0\.1:99999|exa mple\.com)" of the Videsk credential is not a web address/,
+			/^The Base URL "((http|ftp):\/\/)?(127\.0\.0\.1:99999|exa mple\.com)" of the Videsk credential is not a web address/,
 		);
 		for (const secret of ['base-url-password', 'base/url', 'someone']) {
 			expect(JSON.stringify(result.run)).not.toContain(secret);
